@@ -1,0 +1,1 @@
+"""Consultation models live in one module per concern; this file gathers them for Django."""

@@ -1,0 +1,97 @@
+"""The one place that calls bleach. Each use of user text picks a named profile.
+
+Text is sanitised at the boundary (before it is stored) and rendered escaped or through
+the same profile elsewhere, so nothing executable is ever stored or shown.
+"""
+
+import html as html_lib
+import unicodedata
+from dataclasses import dataclass
+from functools import partial
+
+import bleach
+from bleach.linkifier import DEFAULT_CALLBACKS, Linker
+from bleach.sanitizer import Cleaner
+
+_SAFE_PROTOCOLS = frozenset({"http", "https", "mailto"})
+
+# Characters that can disguise text: bidirectional overrides, zero-width joiners used to
+# smuggle look-alikes, and other invisible format characters (Unicode category Cf).
+_KEEP_FORMAT_CHARS = frozenset({"\u200d"})  # zero-width joiner is needed by emoji sequences
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    tags: frozenset
+    attributes: dict
+    linkify: bool
+
+
+PLAIN = Profile(name="plain", tags=frozenset(), attributes={}, linkify=False)
+LIGHT = Profile(
+    name="light",
+    tags=frozenset({"p", "br", "strong", "b", "em", "i", "ul", "ol", "li", "blockquote", "a"}),
+    attributes={"a": ["href", "title", "rel"]},
+    linkify=True,
+)
+
+
+def _link_rel(attrs, new=False):
+    href_key = (None, "href")
+    if href_key in attrs:
+        attrs[(None, "rel")] = "nofollow ugc noopener"
+        attrs.pop((None, "target"), None)
+    return attrs
+
+
+def strip_invisible(text):
+    """Remove control and invisible format characters, keep newlines and tabs."""
+    text = unicodedata.normalize("NFC", text)
+    return "".join(
+        ch
+        for ch in text
+        if ch in "\n\t"
+        or ch in _KEEP_FORMAT_CHARS
+        or unicodedata.category(ch) not in {"Cc", "Cf", "Cs", "Co"}
+    )
+
+
+def _paragraphs(text):
+    """Turn plain text with blank lines and newlines into <p> and <br>."""
+    blocks = [block.strip() for block in text.replace("\r\n", "\n").split("\n\n")]
+    return "".join(
+        "<p>" + "<br>".join(line for line in block.split("\n")) + "</p>"
+        for block in blocks
+        if block
+    )
+
+
+def sanitise(text, profile=LIGHT):
+    """Return `text` reduced to what `profile` allows; safe to store and to render."""
+    text = strip_invisible(text or "")
+    if profile is PLAIN:
+        # Stored as plain text (tags removed) and always rendered escaped.
+        return html_lib.unescape(bleach.clean(text, tags=set(), attributes={}, strip=True)).strip()
+    cleaner = Cleaner(
+        tags=profile.tags,
+        attributes=profile.attributes,
+        protocols=_SAFE_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+    )
+    has_markup = "<p" in text.lower() or "<br" in text.lower()
+    html = cleaner.clean(text if has_markup else _paragraphs(text))
+    if profile.linkify:
+        linker = Linker(callbacks=[*DEFAULT_CALLBACKS, _link_rel], skip_tags={"pre", "code"})
+        html = linker.linkify(html)
+    return html.strip()
+
+
+sanitise_plain = partial(sanitise, profile=PLAIN)
+sanitise_light = partial(sanitise, profile=LIGHT)
+
+
+def visible_text(html):
+    """The text a reader sees, without markup: for limits, search and emails."""
+    return html_lib.unescape(bleach.clean(html or "", tags=set(), strip=True))

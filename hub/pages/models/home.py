@@ -1,0 +1,27 @@
+"""The home page: where the strategy is, what is open, what is new, how to take part."""
+
+from django.db import models
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+from hub.pages import selectors
+
+
+class HomePage(Page):
+    intro = models.TextField(help_text="One or two sentences under the title.")
+    get_involved = RichTextField(features=["bold", "italic", "link", "ul"], blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("get_involved")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["current_phase"] = selectors.current_phase()
+        context["latest_updates"] = selectors.latest_updates(limit=3)
+        context["open_consultations"] = selectors.open_consultations()
+        context["strategy"] = selectors.strategy_page()
+        context["get_involved_page"] = selectors.first_live_page("pages.GetInvolvedPage")
+        return context

@@ -1,0 +1,113 @@
+"""The strategy document and its sections.
+
+A section's body is a StreamField; each commentable block's UUID is the paragraph's stable
+id. Every publish is a Wagtail revision, so the section's published versions and the
+differences between them come from Wagtail's own history.
+"""
+
+from django.db import models
+from django.http import Http404
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from hub.core.blocks import SectionBodyBlock
+from hub.pages import versions
+
+
+class StrategyPage(Page):
+    """The draft strategy document; its children are the sections."""
+
+    summary = models.TextField(help_text="What the strategy is for, in a few sentences.")
+    status_note = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="For example 'Draft for consultation'. Shown as a tag beside the title.",
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("status_note"), FieldPanel("summary")]
+    search_fields = [*Page.search_fields, index.SearchField("summary")]
+
+    parent_page_types = ["pages.HomePage"]
+    subpage_types = ["pages.SectionPage"]
+
+    def sections(self):
+        return SectionPage.objects.child_of(self).live().public().specific()
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["sections"] = self.sections()
+        return context
+
+
+class SectionKind(models.TextChoices):
+    INTRODUCTION = "introduction", "Introduction"
+    AMBITION = "ambition", "Ambition"
+    THEME = "theme", "Cross-cutting theme"
+
+
+class SectionPage(RoutablePageMixin, Page):
+    kind = models.CharField(
+        max_length=20, choices=SectionKind.choices, default=SectionKind.AMBITION
+    )
+    summary = models.TextField(help_text="One or two sentences shown in lists and search results.")
+    body = StreamField(SectionBodyBlock())
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("kind"),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
+
+    parent_page_types = ["pages.StrategyPage"]
+    subpage_types = []
+
+    def paragraphs(self):
+        """The commentable blocks in reading order, numbered from 1."""
+        return versions.paragraphs_of(self)
+
+    def published_versions(self):
+        return versions.published_versions(self)
+
+    @path("")
+    def current(self, request):
+        return self.render(request, context_overrides={"body_items": versions.body_items(self)})
+
+    @path("versions/", name="versions")
+    def version_list(self, request):
+        return self.render(
+            request,
+            template="pages/section_versions.html",
+            context_overrides={"versions": list(reversed(self.published_versions()))},
+        )
+
+    @path("versions/<int:number>/", name="version")
+    def version_detail(self, request, number):
+        found = versions.version_by_number(self, number)
+        if found is None:
+            raise Http404("No such version")
+        old_page = found.revision.as_object()
+        return self.render(
+            request,
+            template="pages/section_version.html",
+            context_overrides={
+                "version": found,
+                "version_page": old_page,
+                "body_items": versions.body_items(old_page),
+                "latest_number": len(self.published_versions()),
+            },
+        )
+
+    @path("versions/compare/", name="compare")
+    def compare(self, request):
+        all_versions = self.published_versions()
+        comparison = versions.compare_request(all_versions, request.GET)
+        return self.render(
+            request,
+            template="pages/section_compare.html",
+            context_overrides={"versions": all_versions, "comparison": comparison},
+        )

@@ -1,0 +1,77 @@
+"""Read-only queries used by the public pages; views and templates never build querysets."""
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from wagtail.models import Page
+
+
+def current_phase():
+    from hub.pages.models import Phase
+
+    return Phase.objects.filter(is_current=True, page__live=True).select_related("page").first()
+
+
+def latest_updates(*, limit):
+    from hub.pages.models import UpdatePage
+
+    return list(UpdatePage.objects.live().public().order_by("-date", "-pk")[:limit])
+
+
+def strategy_page():
+    from hub.pages.models import StrategyPage
+
+    return StrategyPage.objects.live().public().first()
+
+
+def first_live_page(model_label):
+    model = apps.get_model(model_label)
+    return model.objects.live().public().first()
+
+
+def open_consultations():
+    """Consultations open now, soonest deadline first. The consultation app supplies them."""
+    from consultation import selectors as consultation_selectors
+
+    finder = getattr(consultation_selectors, "consultations_open", None)
+    return list(finder()) if finder else []
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    title: str
+    url: str
+    current: bool
+
+
+def menu_items(site_root, request):
+    """Top navigation: the home page's live children marked 'show in menus'."""
+    if site_root is None:
+        return []
+    pages = site_root.get_children().live().public().in_menu()
+    items = []
+    for page in pages:
+        url = page.get_url(request)
+        items.append(MenuItem(page.title, url, current=request.path.startswith(url)))
+    return items
+
+
+def footer_items(request):
+    from hub.pages.models import StandardPage
+
+    pages = StandardPage.objects.live().public().filter(show_in_footer=True)
+    return [MenuItem(page.title, page.get_url(request), current=False) for page in pages]
+
+
+def breadcrumbs(page):
+    """Ancestors below the site root, for the breadcrumb trail."""
+    if not isinstance(page, Page) or page.depth <= 2:
+        return []
+    return list(page.get_ancestors().filter(depth__gt=2).only("title", "url_path", "path", "depth"))
+
+
+def updates_index_url(request):
+    from hub.pages.models import UpdateIndexPage
+
+    index = UpdateIndexPage.objects.live().public().first()
+    return index.get_url(request) if index else ""

@@ -1,0 +1,1 @@
+"""Knowledge library models."""
