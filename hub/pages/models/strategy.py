@@ -75,7 +75,15 @@ class SectionPage(RoutablePageMixin, Page):
 
     @path("")
     def current(self, request):
-        return self.render(request, context_overrides={"body_items": versions.body_items(self)})
+        from consultation.selectors import section_discussion
+        from knowledge.selectors import evidence_for_section
+
+        context = {
+            "body_items": versions.body_items(self),
+            "evidence": evidence_for_section(section=self),
+            **section_discussion(section=self, request=request),
+        }
+        return self.render(request, context_overrides=context)
 
     @path("versions/", name="versions")
     def version_list(self, request):

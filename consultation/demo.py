@@ -1,0 +1,5 @@
+"""Demo content of the consultation app (filled in with consultations)."""
+
+
+def load(stdout):
+    return None

@@ -1,0 +1,66 @@
+"""Who may do what: small named rules used by views, templates and tests.
+
+Group names are the ones the data migration creates."""
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+
+EDITORS = "Editors"
+WORKING_GROUP = "Working group"
+MODERATORS = "Moderators"
+
+
+def _in_groups(user, *names):
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_hub_group_names", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        user._hub_group_names = cached
+    return bool(cached.intersection(names))
+
+
+def is_editor(user):
+    return _in_groups(user, EDITORS)
+
+
+def is_working_group(user):
+    return _in_groups(user, WORKING_GROUP)
+
+
+def is_moderator(user):
+    """Moderators and the working group can moderate."""
+    return _in_groups(user, MODERATORS, WORKING_GROUP)
+
+
+def has_verified_email(user):
+    return user.is_authenticated and EmailAddress.objects.filter(user=user, verified=True).exists()
+
+
+def has_complete_profile(user):
+    profile = getattr(user, "profile", None) if user.is_authenticated else None
+    return bool(profile and profile.is_complete)
+
+
+def can_participate(user):
+    """Comment, reply, react, answer: an active account, verified email, completed profile."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and has_verified_email(user)
+        and has_complete_profile(user)
+    )
+
+
+def requires_mfa(user):
+    """Staff and members of the staff groups need a second factor for staff views."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or _in_groups(user, *settings.MFA_REQUIRED_GROUPS)
+
+
+def has_mfa(user):
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

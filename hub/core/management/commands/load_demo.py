@@ -1,0 +1,23 @@
+"""Load the demo content: accounts for each role, the draft strategy, the library and an
+open consultation. Idempotent: a second run finds everything in place and changes nothing."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from consultation import demo as consultation_demo
+from hub.accounts import demo as accounts_demo
+from hub.pages import demo as pages_demo
+from knowledge import demo as knowledge_demo
+
+# Each app's demo module has load(stdout) and may rely on the ones before it.
+DEMO_MODULES = [accounts_demo, pages_demo, knowledge_demo, consultation_demo]
+
+
+class Command(BaseCommand):
+    help = "Load the demo content (safe to run again)."
+
+    def handle(self, *args, **options):
+        for module in DEMO_MODULES:
+            with transaction.atomic():
+                module.load(stdout=self.stdout)
+        self.stdout.write(self.style.SUCCESS("Demo content is loaded."))
