@@ -7,6 +7,7 @@ ordinal of that entry among the page's publishes is the version number readers s
 import difflib
 import re
 from dataclasses import dataclass, field
+from html import unescape
 
 from django import forms
 from django.utils.html import escape, strip_tags
@@ -109,7 +110,7 @@ def block_text(block):
     else:
         html = str(value)
     html = re.sub(r"</(p|li|h\d)>", r"</\1> ", html)
-    return " ".join(strip_tags(html).split())
+    return " ".join(unescape(strip_tags(html)).split())
 
 
 @dataclass

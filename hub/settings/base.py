@@ -12,12 +12,13 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
 def env(name, default=None):
-    return os.environ.get(name, default)
+    """The variable's value; unset and empty both mean the default."""
+    return os.environ.get(name) or default
 
 
 def env_bool(name, default=False):
     value = os.environ.get(name)
-    if value is None:
+    if not value:
         return default
     if value.lower() in {"1", "true", "yes", "on"}:
         return True
@@ -248,5 +249,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Routine task and page-log lines would drown the console during demo loading.
+        "django_tasks": {"level": "WARNING"},
+        "wagtail": {"level": "WARNING"},
+    },
 }

@@ -1,7 +1,9 @@
 """Load the demo content: accounts for each role, the draft strategy, the library and an
 open consultation. Idempotent: a second run finds everything in place and changes nothing."""
 
-from django.core.management.base import BaseCommand
+import os
+
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from consultation import demo as consultation_demo
@@ -17,6 +19,10 @@ class Command(BaseCommand):
     help = "Load the demo content (safe to run again)."
 
     def handle(self, *args, **options):
+        if os.environ.get("DJANGO_ENV") == "production":
+            raise CommandError(
+                "Demo content has shared passwords: it is never loaded in production."
+            )
         for module in DEMO_MODULES:
             with transaction.atomic():
                 module.load(stdout=self.stdout)

@@ -1,0 +1,119 @@
+"""Settings come from the environment; production refuses to start without a real secret."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+REAL_KEY = "k3Jx-9vQ2_pL8mN4sR7tW1yZ5bC0dF6gH2jK8lM3nP9qS4uV7xA1"
+
+
+def run_manage(*args, env_overrides):
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        None,
+        "",
+        "short",
+        "django-insecure-" + "x" * 60,
+        "dev-only-secret-key-" + "a1" * 30,
+        "a" * 60,
+    ],
+)
+def test_production_refuses_to_start_without_a_real_secret(secret):
+    env = {"DJANGO_ENV": "production", "ALLOWED_HOSTS": "hub.example.org"}
+    if secret is not None:
+        env["SECRET_KEY"] = secret
+    else:
+        env["SECRET_KEY"] = ""
+    result = run_manage("check", env_overrides=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_check_deploy_reports_nothing():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env_overrides={
+            "DJANGO_ENV": "production",
+            "SECRET_KEY": REAL_KEY,
+            "ALLOWED_HOSTS": "hub.example.org",
+            "DATABASE_URL": "sqlite:///:memory:",
+        },
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_debug():
+    result = run_manage(
+        "check",
+        env_overrides={"DJANGO_ENV": "production", "SECRET_KEY": REAL_KEY, "DEBUG": "true"},
+    )
+    assert result.returncode != 0 and "DEBUG" in result.stderr
+
+
+def test_unknown_environment_name_is_refused():
+    result = run_manage("check", env_overrides={"DJANGO_ENV": "staging"})
+    assert result.returncode != 0 and "DJANGO_ENV" in result.stderr
+
+
+def test_settings_read_from_the_environment():
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.DATABASES['default']['ENGINE'], s.CACHES['default']['BACKEND'],"
+        " s.EMAIL_BACKEND, s.WAGTAILSEARCH_BACKENDS['default']['BACKEND'], s.ALLOWED_HOSTS)"
+    )
+    result = run_manage(
+        "shell",
+        "-c",
+        code,
+        env_overrides={
+            "DJANGO_ENV": "dev",
+            "DATABASE_URL": "postgres://u:p@db.example.org:5432/hub",
+            "CACHE_URL": "redis://cache.example.org:6379/1",
+            "EMAIL_HOST": "smtp.example.org",
+            "ELASTICSEARCH_URL": "http://search.example.org:9200",
+            "ALLOWED_HOSTS": "a.example.org,b.example.org",
+        },
+    )
+    out = result.stdout
+    assert result.returncode == 0, result.stderr
+    assert "django.db.backends.postgresql" in out
+    assert "redis" in out.lower()
+    assert "smtp.EmailBackend" in out
+    assert "elasticsearch8" in out
+    assert "['a.example.org', 'b.example.org']" in out
+
+
+def test_default_database_is_sqlite_with_wal(tmp_path):
+    code = (
+        "from django.db import connection; c = connection.cursor();"
+        "c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])"
+    )
+    result = run_manage(
+        "shell",
+        "-c",
+        code,
+        env_overrides={"DJANGO_ENV": "dev", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("wal")

@@ -1,0 +1,161 @@
+"""Published versions of a section, readable diffs, and paragraph ids that survive edits."""
+
+import pytest
+from allauth.mfa.models import Authenticator
+from wagtail.test.utils.form_data import nested_form_data, rich_text
+
+from hub.pages import versions
+from tests import factories
+from tests.conftest import publish
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def section(site_tree):
+    return site_tree["section"]
+
+
+def _edit_body(page, edit):
+    """Change the body's raw blocks with `edit(blocks)`, keeping ids, and publish."""
+    blocks = [dict(block) for block in page.body.raw_data]
+    page.body = edit(blocks)
+    return publish(page)
+
+
+def test_paragraph_ids_are_stable_across_text_edits_and_reordering(section):
+    before = [p.id for p in section.paragraphs()]
+    assert len(before) == 2 and all(before)
+
+    def edit(blocks):
+        blocks[0]["value"] = "<p>First paragraph, reworded.</p>"
+        return [blocks[1], blocks[0]]  # reorder too
+
+    section = _edit_body(section, edit)
+    after = [p.id for p in section.paragraphs()]
+    assert after == [before[1], before[0]]
+    assert section.paragraphs()[1].number == 2
+
+
+def test_paragraph_id_survives_an_edit_in_the_wagtail_admin(client, section):
+    editor = factories.UserFactory(is_staff=True, is_superuser=True)
+    Authenticator.objects.create(user=editor, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    client.force_login(editor)
+    ids = [block.id for block in section.body]
+    body = {
+        "count": "2",
+        "0": {
+            "type": "paragraph",
+            "value": rich_text("<p>First paragraph, edited in the admin.</p>"),
+            "deleted": "",
+            "order": "1",
+            "id": ids[0],
+        },
+        "1": {
+            "type": "paragraph",
+            "value": rich_text("<p>Second paragraph.</p>"),
+            "deleted": "",
+            "order": "0",
+            "id": ids[1],
+        },
+    }
+    data = nested_form_data(
+        {
+            "title": section.title,
+            "slug": section.slug,
+            "kind": section.kind,
+            "summary": section.summary,
+            "body": body,
+            "action-publish": "action-publish",
+        }
+    )
+    response = client.post(f"/admin/pages/{section.pk}/edit/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    section.refresh_from_db()
+    assert [block.id for block in section.body] == [ids[1], ids[0]]
+    assert "edited in the admin" in section.body[1].value.source
+    assert len(section.published_versions()) == 2
+
+
+def test_versions_are_listed_with_dates(client, section):
+    _edit_body(section, lambda blocks: [*blocks, {"type": "paragraph", "value": "<p>New.</p>"}])
+    response = client.get(f"{section.url}versions/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Version 1" in html and "Version 2" in html and "(current)" in html
+    assert "<time datetime=" in html
+    assert "Compare with version 1" in html
+
+
+def test_an_earlier_version_reads_as_it_stood(client, section):
+    _edit_body(section, lambda blocks: [blocks[0]])
+    response = client.get(f"{section.url}versions/1/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "This is an earlier version" in html
+    assert "Second paragraph." in html
+    assert "Second paragraph." not in client.get(section.url).content.decode()
+
+
+@pytest.mark.parametrize("number", ["0", "99", "-1", "abc"])
+def test_missing_version_is_not_found(client, section, number):
+    assert client.get(f"{section.url}versions/{number}/").status_code == 404
+
+
+def test_diff_shows_changed_added_and_removed_paragraphs(client, section):
+    def edit(blocks):
+        blocks[0]["value"] = "<p>First paragraph, now longer.</p>"
+        return [blocks[0], {"type": "paragraph", "value": "<p>Brand new text.</p>"}]
+
+    _edit_body(section, edit)
+    response = client.get(f"{section.url}versions/compare/?from_version=1&to_version=2")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<del>paragraph.</del>" in html and "<ins>paragraph, now longer.</ins>" in html
+    assert "<ins>Brand new text.</ins>" in html
+    assert "<del>Second paragraph.</del>" in html
+    assert "3 paragraphs changed" in html
+
+
+def test_diff_escapes_markup_from_the_draft(section):
+    old = section.published_versions()[0].revision.as_object()
+
+    def edit(blocks):
+        blocks[0]["value"] = "<p>Use &lt;script&gt;alert(1)&lt;/script&gt; carefully</p>"
+        return blocks
+
+    new = _edit_body(section, edit)
+    rendered = "".join(change.html for change in versions.diff_pages(old, new))
+    assert "<script>" not in rendered
+    assert "<ins>Use &lt;script&gt;alert(1)&lt;/script&gt; carefully</ins>" in rendered
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "from_version=1&to_version=1",
+        "from_version=1&to_version=7",
+        "from_version=x&to_version=%3Cscript%3E",
+        "from_version=&to_version=",
+    ],
+)
+def test_bad_comparisons_give_a_clear_message(client, section, query):
+    _edit_body(section, lambda blocks: blocks[:1])
+    response = client.get(f"{section.url}versions/compare/?{query}")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in html
+    main = html.split('id="maincontent"')[1]
+    assert "<script>" not in main
+
+
+def test_compare_with_one_version_explains(client, section):
+    html = client.get(f"{section.url}versions/compare/").content.decode()
+    assert "only one published version" in html
+
+
+def test_version_number_for_revision(section):
+    first = section.published_versions()[0]
+    assert versions.version_number_for_revision(section, first.revision_id) == 1
+    draft = section.save_revision()
+    assert versions.version_number_for_revision(section, draft.pk) is None
