@@ -1,8 +1,9 @@
 """Shared fixtures: a site tree with one page of every type, users in each role."""
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from tests import factories
 
@@ -25,7 +26,9 @@ def publish(page, user=None):
 
 @pytest.fixture
 def home(db):
-    root = Page.get_first_root_node()
+    # Transactional tests (the browser tests) flush the data migrations made.
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
     welcome_pages = list(Page.objects.filter(depth=2))
     home = factories.HomePageFactory(parent=root, slug="hub-home")
     Site.objects.update_or_create(
