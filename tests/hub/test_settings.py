@@ -12,7 +12,9 @@ REAL_KEY = "k3Jx-9vQ2_pL8mN4sR7tW1yZ5bC0dF6gH2jK8lM3nP9qS4uV7xA1"
 
 
 def run_manage(*args, env_overrides):
-    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    # The browser tests allow sync ORM calls beside Playwright's loop; a deployment never does.
+    inherited = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {key: value for key, value in os.environ.items() if key not in inherited}
     env.update(env_overrides)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
