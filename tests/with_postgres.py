@@ -21,7 +21,7 @@ def as_postgres(*args):
     command = [str(arg) for arg in args]
     if os.geteuid() == 0:
         command = ["runuser", "-u", "postgres", "--", *command]
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, cwd="/")
 
 
 def main(argv):

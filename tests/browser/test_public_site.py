@@ -1,5 +1,7 @@
 """The public site in a real browser: keyboard access, the design system's script, no-JS."""
 
+import itertools
+
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -55,4 +57,9 @@ def test_every_page_has_one_h1_and_landmarks(site, page):
                  .map(el => el.name)"""
         )
         assert unlabelled == [], (name, unlabelled)
+        levels = page.evaluate(
+            "() => [...document.querySelectorAll('h1,h2,h3,h4,h5,h6')].map(h => +h.tagName[1])"
+        )
+        skips = [(a, b) for a, b in itertools.pairwise(levels) if b > a + 1]
+        assert levels[0] == 1 and skips == [], (name, levels)
     assert page.js_errors == []

@@ -1,1 +1,0 @@
-"""Consultation models live in one module per concern; this file gathers them for Django."""
