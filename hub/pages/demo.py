@@ -403,7 +403,7 @@ def load(stdout):
         StrategyPage,
         "strategy",
         {
-            "title": "Draft national strategy for AI in health and adult social care",
+            "title": "The draft strategy",
             "summary": "Supporting the equitable deployment of safe and effective AI-driven "
             "technologies at scale. Read each section, see how it has changed, and comment.",
             "status_note": "Draft for consultation",
