@@ -89,7 +89,7 @@ def test_nhsuk_assets_redirect_to_static(client, db):
 def test_section_page_query_count_is_bounded(client, site_tree, django_assert_max_num_queries):
     section = site_tree["section"]
     client.get(section.url)  # warm the site-root cache
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(20):
         assert client.get(section.url).status_code == 200
 
 
@@ -103,3 +103,13 @@ def test_home_page_query_count_is_bounded(client, site_tree, django_assert_max_n
 
 def test_only_root_and_home_at_top(site_tree):
     assert Page.objects.filter(depth=2).count() == 1
+
+
+def test_section_links_to_its_neighbours(client, site_tree):
+    first = site_tree["section"]
+    second = factories.SectionPageFactory(parent=site_tree["strategy"], slug="ambition-two")
+    html = client.get(first.url).content.decode()
+    assert "Next section" in html and f'href="{second.url}"' in html
+    assert "Previous section" not in html
+    html = client.get(second.url).content.decode()
+    assert "Previous section" in html and f'href="{first.url}"' in html

@@ -80,6 +80,8 @@ class SectionPage(RoutablePageMixin, Page):
 
         context = {
             "body_items": versions.body_items(self),
+            "previous_section": self.get_prev_siblings().live().public().first(),
+            "next_section": self.get_next_siblings().live().public().first(),
             "evidence": evidence_for_section(section=self),
             **section_discussion(section=self, request=request),
         }
