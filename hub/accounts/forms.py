@@ -2,23 +2,46 @@
 
 from django import forms
 
-from hub.accounts.models import Profile
+from hub.accounts.models import Profile, Region, Sector
 from hub.core.sanitise import sanitise_plain
 
 
 class ProfileForm(forms.ModelForm):
+    sector = forms.ChoiceField(
+        label="Which best describes you?",
+        choices=Sector.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select which best describes you."},
+    )
+    region = forms.ChoiceField(
+        label="Where in the UK are you?",
+        choices=[("", "Choose a region"), *Region.choices],
+        error_messages={"required": "Select where in the UK you are."},
+    )
+
     class Meta:
         model = Profile
         fields = ["display_name", "organisation", "sector", "region", "show_name"]
         labels = {
             "display_name": "Your name",
             "organisation": "Organisation (optional)",
-            "sector": "Which best describes you?",
-            "region": "Where in the UK are you?",
+            "show_name": "Show my name next to my comments",
         }
         help_texts = {
-            "display_name": "The name shown next to your comments if you agree below.",
-            "organisation": "If you respond for or work at an organisation.",
+            "display_name": "Shown next to your comments only if you agree below.",
+            "organisation": "If you respond for, or work at, an organisation.",
+            "show_name": "If you leave this unticked, your comments show as 'A participant'.",
+        }
+        error_messages = {
+            "display_name": {
+                "required": "Enter your name.",
+                "max_length": "Your name must be 80 characters or fewer.",
+            },
+            "organisation": {"max_length": "Organisation must be 150 characters or fewer."},
+        }
+        widgets = {
+            "display_name": forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
+            "organisation": forms.TextInput(attrs={"autocomplete": "organization"}),
         }
 
     def clean_display_name(self):

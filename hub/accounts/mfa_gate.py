@@ -10,8 +10,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 MFA_SETUP_MESSAGE = (
-    "You need to set up two-factor authentication before you use the staff areas of the "
-    "site. Scan the QR code with an authenticator app, then enter the code it shows."
+    "You need to set up two-factor authentication before you use the staff areas of the site."
 )
 
 

@@ -1,53 +1,91 @@
-"""Profile pages: complete after sign-up, edit later."""
+"""Profile pages (complete after sign-up, edit later) and the two allauth MFA pages that
+bring someone back to the staff page they were going to after setting up a second factor."""
 
+from urllib.parse import urlencode
+
+from allauth.mfa.recovery_codes.views import ViewRecoveryCodesView
+from allauth.mfa.totp.views import ActivateTOTPView
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
+from hub.accounts import selectors, services
 from hub.accounts.forms import ProfileForm
-from hub.accounts.models import Profile
+from hub.accounts.mfa_gate import safe_next_url
+
+
+def _next_from(request):
+    return safe_next_url(request, request.POST.get("next") or request.GET.get("next", ""))
 
 
 def _profile_for(user):
-    return Profile.objects.filter(user=user).first() or Profile(user=user)
-
-
-def _safe_next(request, default):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, request.is_secure()
-    ):
-        return target
-    return default
+    # The authentication backend loads the profile with the user.
+    return getattr(user, "profile", None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile_complete(request):
+    """The step after sign-up (and after any sign-in while the profile is incomplete)."""
     profile = _profile_for(request.user)
-    if profile.is_complete and request.method == "GET":
-        return redirect("profile_edit")
-    return _profile_form(request, profile, template="accounts/profile_complete.html")
+    if profile and profile.is_complete and request.method == "GET":
+        return redirect(_next_from(request) or "profile_edit")
+    return _profile_form(
+        request,
+        profile,
+        template="accounts/profile_complete.html",
+        saved_message="Thank you. Your profile is complete and you can now take part.",
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile_edit(request):
     profile = _profile_for(request.user)
-    if not profile.is_complete:
+    if not (profile and profile.is_complete):
         return redirect("profile_complete")
-    return _profile_form(request, profile, template="accounts/profile_edit.html")
+    return _profile_form(
+        request,
+        profile,
+        template="accounts/profile_edit.html",
+        saved_message="Your profile has been saved.",
+        extra_context={"security": selectors.account_security_for(request.user)},
+    )
 
 
-def _profile_form(request, profile, *, template):
-    form = ProfileForm(request.POST or None, instance=profile)
+def _profile_form(request, profile, *, template, saved_message, extra_context=None):
+    data = request.POST if request.method == "POST" else None
+    form = ProfileForm(data, instance=profile)
     if request.method == "POST" and form.is_valid():
-        profile = form.save(commit=False)
-        profile.completed_at = profile.completed_at or timezone.now()
-        profile.save()
-        messages.success(request, "Your profile has been saved.")
-        return redirect(_safe_next(request, "profile_edit"))
-    return render(request, template, {"form": form, "next": _safe_next(request, "")})
+        services.profile_save(user=request.user, **form.cleaned_data)
+        messages.success(request, saved_message)
+        return redirect(_next_from(request) or "profile_edit")
+    context = {"form": form, "next": _next_from(request), **(extra_context or {})}
+    return render(request, template, context)
+
+
+class ActivateTOTPKeepingNextView(ActivateTOTPView):
+    """allauth's TOTP activation, returning to `next` (the staff page that asked for it),
+    by way of the new recovery codes when allauth has just made them."""
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "next": _next_from(self.request)}
+
+    def get_success_url(self):
+        url = super().get_success_url()
+        next_url = _next_from(self.request)
+        if not next_url:
+            return url
+        if self.did_generate_recovery_codes:
+            return f"{url}?{urlencode({'next': next_url})}"
+        return next_url
+
+
+class ViewRecoveryCodesKeepingNextView(ViewRecoveryCodesView):
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "next": _next_from(self.request)}
+
+
+activate_totp = ActivateTOTPKeepingNextView.as_view()
+view_recovery_codes = ViewRecoveryCodesKeepingNextView.as_view()

@@ -144,10 +144,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# allauth's backend (sign-in by email), loading the profile with the user in one query.
+AUTHENTICATION_BACKENDS = ["hub.accounts.backends.AuthenticationBackend"]
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -234,9 +232,17 @@ MFA_TOTP_ISSUER = "AI strategy hub"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
+# Everyone signs in, resets and changes passwords and email addresses through allauth (rate
+# limits, verification, the second factor); Wagtail's own account forms stay switched off.
+WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 
-# Groups whose members need a second factor before any staff view.
+# Groups whose members need a second factor before any staff view, and the URL prefixes of
+# the staff areas (the middleware gates these; views there also use accounts' staff_view).
 MFA_REQUIRED_GROUPS = ["Editors", "Working group", "Moderators"]
+MFA_STAFF_PATH_PREFIXES = ["/admin/", "/consultation/moderation/", "/synthesis/"]
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

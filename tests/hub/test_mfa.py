@@ -1,0 +1,308 @@
+"""Two-factor authentication through HTTP: the gate in front of every staff area, setting
+up an authenticator app with a real TOTP code, the code step at sign-in, recovery codes,
+and the `staff_view` decorator other apps use. Codes come from allauth's own helpers."""
+
+import re
+import time
+
+import pytest
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import (
+    SECRET_SESSION_KEY,
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+)
+from django.contrib.auth.models import Group
+from django.http import HttpResponse
+from django.urls import include, path
+
+from hub import urls as hub_urls
+from hub.accounts import rules
+from hub.accounts.decorators import staff_view
+from tests import factories
+
+PASSWORD = "a-long-test-password"
+
+
+@staff_view(rules.is_moderator)
+def moderation_probe(request):
+    return HttpResponse("moderation queue")
+
+
+# A URL map for the staff_view tests: the site's own, plus one decorated view.
+urlpatterns = [
+    path("consultation/moderation/probe/", moderation_probe),
+    path("", include(hub_urls)),
+]
+
+
+@pytest.fixture(autouse=True)
+def _totp_tolerance(settings):
+    # A code made just before a 30-second step ends must still be accepted after it.
+    settings.MFA_TOTP_TOLERANCE = 1
+
+
+def totp_code(secret, steps_ahead=0):
+    counter = int(time.time()) // mfa_settings.TOTP_PERIOD + steps_ahead
+    return format_hotp_value(hotp_value(secret, counter))
+
+
+def person(*, groups=(), **fields):
+    user = factories.ProfileFactory(user__is_staff=bool(groups), **fields).user
+    for name in groups:
+        user.groups.add(Group.objects.get(name=name))
+    return user
+
+
+def superuser():
+    return factories.ProfileFactory(user__is_staff=True, user__is_superuser=True).user
+
+
+def with_totp(user):
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def confirm_password(client, response):
+    """allauth asks for the password again before authenticators are added or removed."""
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/reauthenticate/?next=")
+    page = client.get(response.url)
+    assert b'<label class="nhsuk-label" for="id_password">' in page.content
+    return client.post(response.url, {"password": PASSWORD})
+
+
+def sign_in(client, user, next_url=None):
+    data = {"login": user.email, "password": PASSWORD}
+    if next_url:
+        data["next"] = next_url
+    return client.post("/accounts/login/", data)
+
+
+STAFF_ROLES = {
+    "superuser": lambda: superuser(),
+    "editor": lambda: person(groups=[rules.EDITORS]),
+    "moderator": lambda: person(groups=[rules.MODERATORS]),
+    "working group": lambda: person(groups=[rules.WORKING_GROUP]),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", STAFF_ROLES)
+def test_staff_set_up_an_authenticator_before_the_admin_and_land_there(client, role):
+    user = STAFF_ROLES[role]()
+    assert sign_in(client, user).status_code == 302
+
+    response = client.get("/admin/pages/")
+    assert response.status_code == 302
+    assert response.url == "/accounts/2fa/totp/activate/?next=%2Fadmin%2Fpages%2F"
+
+    # allauth asks for the password again before an authenticator is added.
+    response = client.get(response.url)
+    assert response.url.startswith("/accounts/reauthenticate/?next=")
+    page = client.get(response.url).content.decode()
+    assert "You need to set up two-factor authentication" in page
+    response = client.post(response.url, {"password": PASSWORD})
+    assert response.status_code == 302
+    assert response.url == "/accounts/2fa/totp/activate/?next=%2Fadmin%2Fpages%2F"
+
+    page = client.get(response.url)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "<h1>Set up two-factor authentication</h1>" in html
+    assert '<input type="hidden" name="next" value="/admin/pages/">' in html
+    assert 'alt="QR code for your authenticator app.' in html
+    assert '<label class="nhsuk-label" for="id_code">' in html
+    secret = client.session[SECRET_SESSION_KEY]
+    assert secret in html
+
+    response = client.post(
+        "/accounts/2fa/totp/activate/", {"code": "000000", "next": "/admin/pages/"}
+    )
+    assert response.status_code == 200
+    assert b"There is a problem" in response.content
+    assert not Authenticator.objects.filter(user=user).exists()
+
+    response = client.post(
+        "/accounts/2fa/totp/activate/", {"code": totp_code(secret), "next": "/admin/pages/"}
+    )
+    assert response.status_code == 302
+    assert response.url == "/accounts/2fa/recovery-codes/?next=%2Fadmin%2Fpages%2F"
+    assert rules.has_mfa(user)
+
+    codes_page = client.get(response.url).content.decode()
+    assert 'href="/admin/pages/"' in codes_page  # "Continue" back to where they were going
+    codes = RecoveryCodes(
+        Authenticator.objects.get(user=user, type=Authenticator.Type.RECOVERY_CODES)
+    ).get_unused_codes()
+    assert all(f"<code>{code}</code>" in codes_page for code in codes)
+
+    response = client.get("/admin/pages/")
+    if role == "superuser" or role == "editor":
+        assert response.status_code == 200
+    assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_moderation_paths_are_gated_too(client, settings):
+    settings.ROOT_URLCONF = __name__
+    user = person(groups=[rules.MODERATORS])
+    client.force_login(user)
+    response = client.get("/consultation/moderation/probe/?page=2")
+    assert response.status_code == 302
+    assert response.url == (
+        "/accounts/2fa/totp/activate/?next=%2Fconsultation%2Fmoderation%2Fprobe%2F%3Fpage%3D2"
+    )
+
+
+@pytest.mark.django_db
+def test_a_stakeholder_is_never_asked_for_a_second_factor(client):
+    user = person()
+    response = sign_in(client, user)
+    assert response.status_code == 302
+    assert response.url == "/"
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert "2fa" not in response.url  # Wagtail refuses them; no authenticator asked for
+    assert client.get("/accounts/profile/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_sign_in_with_an_authenticator_asks_for_the_code(client):
+    user = superuser()
+    secret = with_totp(user)
+
+    response = sign_in(client, user, next_url="/admin/")
+    assert response.status_code == 302
+    assert response.url == "/accounts/2fa/authenticate/"
+    assert "_auth_user_id" not in client.session
+    assert client.get("/admin/").status_code == 302  # not signed in yet
+
+    page = client.get("/accounts/2fa/authenticate/").content.decode()
+    assert '<label class="nhsuk-label" for="id_code">' in page
+
+    response = client.post("/accounts/2fa/authenticate/", {"code": "123456"})
+    assert response.status_code == 200
+    assert b"There is a problem" in response.content
+    assert b'<a href="#id_code">' in response.content
+    assert "_auth_user_id" not in client.session
+
+    response = client.post("/accounts/2fa/authenticate/", {"code": totp_code(secret)})
+    assert response.status_code == 302
+    assert response.url == "/admin/"
+    assert client.session["_auth_user_id"] == str(user.pk)
+    assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_recovery_code_signs_in_once(client):
+    user = person(groups=[rules.EDITORS])
+    with_totp(user)
+    code = RecoveryCodes.activate(user).get_unused_codes()[0]
+
+    sign_in(client, user)
+    response = client.post("/accounts/2fa/authenticate/", {"code": code})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+    assert client.get("/admin/").status_code == 200
+
+    client.post("/accounts/logout/")
+    sign_in(client, user)
+    response = client.post("/accounts/2fa/authenticate/", {"code": code})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_wagtail_sign_in_page_is_replaced_by_allauth(client):
+    user = superuser()
+    with_totp(user)
+    response = client.get("/admin/login/?next=/admin/pages/")
+    assert response.status_code == 302
+    assert response.url == "/accounts/login/?next=%2Fadmin%2Fpages%2F"
+    # A password posted straight to Wagtail's form signs nobody in.
+    response = client.post("/admin/login/", {"username": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+    # Anonymous visitors to the admin are sent to allauth's sign-in.
+    response = client.get("/admin/pages/")
+    assert response.url.startswith("/accounts/login/?next=")
+
+
+@pytest.mark.django_db
+def test_staff_can_sign_out_of_the_admin_without_a_second_factor(client):
+    client.force_login(superuser())
+    response = client.post("/admin/logout/")
+    assert response.status_code == 302
+    assert "2fa" not in response.url
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_a_wrong_password_at_the_confirmation_step_is_refused(client):
+    client.force_login(superuser())
+    response = client.get(client.get("/admin/").url)
+    assert response.url.startswith("/accounts/reauthenticate/?next=")
+    page = client.post(response.url, {"password": "not-it"})
+    assert page.status_code == 200
+    assert b"There is a problem" in page.content
+    assert b'<a href="#id_password">' in page.content
+    response = client.post(response.url, {"password": PASSWORD})
+    assert response.url == "/accounts/2fa/totp/activate/?next=%2Fadmin%2F"
+
+
+@pytest.mark.django_db
+def test_staff_view_decorator(client, settings, django_assert_max_num_queries):
+    settings.ROOT_URLCONF = __name__
+    url = "/consultation/moderation/probe/"
+
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url == "/accounts/login/?next=/consultation/moderation/probe/"
+
+    client.force_login(person())
+    assert client.get(url).status_code == 403
+    editor = person(groups=[rules.EDITORS])  # staff with a second factor, not a moderator
+    with_totp(editor)
+    client.force_login(editor)
+    assert client.get(url).status_code == 403
+
+    moderator = person(groups=[rules.WORKING_GROUP])
+    client.force_login(moderator)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/2fa/totp/activate/?next=")
+
+    with_totp(moderator)
+    with django_assert_max_num_queries(6):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content == b"moderation queue"
+
+
+@pytest.mark.django_db
+def test_removing_the_authenticator_closes_the_gate_again(client):
+    user = superuser()
+    secret = with_totp(user)
+    sign_in(client, user)
+    client.post("/accounts/2fa/authenticate/", {"code": totp_code(secret)})
+    assert client.get("/admin/").status_code == 200
+
+    response = confirm_password(client, client.get("/accounts/2fa/totp/deactivate/"))
+    assert response.url == "/accounts/2fa/totp/deactivate/"
+    page = client.get("/accounts/2fa/totp/deactivate/")
+    assert page.status_code == 200
+    response = client.post("/accounts/2fa/totp/deactivate/")
+    assert response.status_code == 302
+    assert not rules.has_mfa(user)
+    assert client.get("/admin/").url.startswith("/accounts/2fa/totp/activate/")
+
+
+def test_codes_come_from_allauth():
+    secret = generate_totp_secret()
+    assert re.fullmatch(r"\d{6}", totp_code(secret))
