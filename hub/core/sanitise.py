@@ -5,15 +5,18 @@ the same profile elsewhere, so nothing executable is ever stored or shown.
 """
 
 import html as html_lib
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import partial
+from urllib.parse import urlsplit, urlunsplit
 
 import bleach
 from bleach.linkifier import DEFAULT_CALLBACKS, Linker
 from bleach.sanitizer import Cleaner
 
 _SAFE_PROTOCOLS = frozenset({"http", "https", "mailto"})
+_LOOKS_LIKE_URL = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*://)?(?:[\w-]+\.)+[a-z]{2,}\S*$", re.I).match
 
 # Characters that can disguise text: bidirectional overrides, zero-width joiners used to
 # smuggle look-alikes, and other invisible format characters (Unicode category Cf).
@@ -42,6 +45,37 @@ def _link_rel(attrs, new=False):
     if href_key in attrs:
         attrs[(None, "rel")] = "nofollow ugc noopener"
         attrs.pop((None, "target"), None)
+    return attrs
+
+
+def _honest_link(attrs, new=False):
+    """Links show where they really go: a look-alike (internationalised) host is shown and
+    linked in its punycode form, a link with a user name before the host ("nhs.uk@...")
+    becomes plain text, and link text that looks like another address shows the address."""
+    href = attrs.get((None, "href"))
+    if href is None:
+        return attrs
+    try:
+        parts = urlsplit(href)
+        host = parts.hostname or ""
+    except ValueError:
+        return None
+    if parts.username is not None or parts.password is not None:
+        return None
+    if host and not host.isascii():
+        try:
+            ascii_host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            return None
+        port = f":{parts.port}" if parts.port else ""
+        href = urlunsplit(parts._replace(netloc=ascii_host + port))
+        attrs[(None, "href")] = href
+        attrs["_text"] = href
+        return attrs
+    text = attrs.get("_text", "")
+    shown = urlsplit(text if "://" in text else f"http://{text}") if _LOOKS_LIKE_URL(text) else None
+    if shown is not None and (shown.hostname or "") != host:
+        attrs["_text"] = href
     return attrs
 
 
@@ -83,7 +117,9 @@ def sanitise(text, profile=LIGHT):
     has_markup = "<p" in text.lower() or "<br" in text.lower()
     html = cleaner.clean(text if has_markup else _paragraphs(text))
     if profile.linkify:
-        linker = Linker(callbacks=[*DEFAULT_CALLBACKS, _link_rel], skip_tags={"pre", "code"})
+        linker = Linker(
+            callbacks=[*DEFAULT_CALLBACKS, _honest_link, _link_rel], skip_tags={"pre", "code"}
+        )
         html = linker.linkify(html)
     return html.strip()
 

@@ -1,0 +1,198 @@
+"""Forms: the boundary where what people type is limited, checked and sanitised.
+
+Every writing form carries a honeypot field (people never see it; bots fill it in) and an
+idempotency key (one per form shown, so a double click stores one comment)."""
+
+import copy
+import uuid
+
+from django import forms
+from django.template.defaultfilters import pluralize
+
+from consultation import conf, formatting
+from consultation.models import AuditAction, FlagReason
+from hub.core.sanitise import sanitise_plain, visible_text
+
+FORMAT_HINT = (
+    "Plain text. Leave a blank line between paragraphs. You can use **bold**, *italic*, "
+    "lists (start lines with - or 1.), quotes (start lines with >) and web addresses."
+)
+
+
+class ContributionForm(forms.Form):
+    body = forms.CharField(
+        label="Your comment",
+        help_text=FORMAT_HINT,
+        widget=forms.Textarea(attrs={"rows": 6, "class": "nhsuk-textarea"}),
+        error_messages={"required": "Enter your comment."},
+        strip=False,
+    )
+    # The honeypot: hidden from people (CSS and aria-hidden), filled in by bots.
+    website = forms.CharField(
+        required=False,
+        label="Leave this field empty",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    key = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
+
+    noun = "comment"
+
+    def __init__(self, *args, label=None, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("key", uuid.uuid4().hex)
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["body"].label = label
+        self.fields["body"].error_messages["required"] = f"Enter your {self.noun}."
+
+    @property
+    def is_spam(self):
+        return bool(self.data.get("website"))
+
+    def clean_body(self):
+        raw = self.cleaned_data["body"]
+        limit = conf.max_characters()
+        # Refuse absurd sizes before any parsing work.
+        if len(raw) > limit * 4:
+            raise forms.ValidationError(
+                f"Your {self.noun} is too long. Shorten it to {limit:,} characters or fewer."
+            )
+        html = formatting.to_html(raw)
+        if not html:
+            raise forms.ValidationError(f"Enter your {self.noun}.")
+        length = len(visible_text(html))
+        if length > limit:
+            raise forms.ValidationError(
+                f"Your {self.noun} is {length:,} characters long. "
+                f"Shorten it to {limit:,} characters or fewer."
+            )
+        links = formatting.link_count(html)
+        if links > conf.max_links():
+            raise forms.ValidationError(
+                f"Your {self.noun} has {links} web links. Include no more than "
+                f"{conf.max_links()} link{pluralize(conf.max_links())}."
+            )
+        return html
+
+
+class ReplyForm(ContributionForm):
+    noun = "reply"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", "Your reply")
+        super().__init__(*args, **kwargs)
+
+
+class ThreadForm(ContributionForm):
+    noun = "post"
+    title = forms.CharField(
+        label="Title",
+        max_length=conf.max_title_characters(),
+        widget=forms.TextInput(attrs={"class": "nhsuk-input"}),
+        error_messages={
+            "required": "Enter a title for your discussion.",
+            "max_length": (
+                f"Shorten the title to {conf.max_title_characters()} characters or fewer."
+            ),
+        },
+    )
+    field_order = ["title", "body", "website", "key"]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", "Your post")
+        super().__init__(*args, **kwargs)
+
+    def clean_title(self):
+        title = formatting.clean_title(self.cleaned_data["title"])
+        if not title:
+            raise forms.ValidationError("Enter a title for your discussion.")
+        return title
+
+
+class EditForm(ContributionForm):
+    """Edit one's words: the form opens with the stored text in the typed format."""
+
+    def __init__(self, *args, comment, **kwargs):
+        self.noun = "post" if comment.is_post else ("reply" if comment.is_reply else "comment")
+        kwargs.setdefault("initial", {})["body"] = formatting.to_text(comment.body)
+        kwargs["label"] = f"Your {self.noun}"
+        super().__init__(*args, **kwargs)
+        if comment.is_post and not comment.is_reply:
+            self.fields["title"] = copy.deepcopy(ThreadForm.base_fields["title"])
+            self.initial["title"] = comment.title
+            self.order_fields(["title", "body"])
+
+    def clean_title(self):
+        title = formatting.clean_title(self.cleaned_data["title"])
+        if not title:
+            raise forms.ValidationError("Enter a title for your discussion.")
+        return title
+
+
+class FlagForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Why are you reporting this?",
+        choices=FlagReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why you are reporting this."},
+    )
+    note = forms.CharField(
+        label="Anything the moderators should know (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "nhsuk-textarea"}),
+        error_messages={"max_length": "Shorten your note to 500 characters or fewer."},
+    )
+
+    def clean_note(self):
+        return sanitise_plain(self.cleaned_data["note"])
+
+
+class DecisionForm(forms.Form):
+    action = forms.ChoiceField(
+        label="Decision",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a decision."},
+    )
+    reason = forms.CharField(
+        label="Reason (the author sees this)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "nhsuk-textarea"}),
+        error_messages={"max_length": "Shorten the reason to 1,000 characters or fewer."},
+    )
+
+    LABELS = {
+        AuditAction.APPROVE: "Approve (publish it, or keep it published and close the reports)",
+        AuditAction.HIDE: "Hide it from public view",
+        AuditAction.REJECT: "Reject it (it is never published)",
+    }
+
+    def __init__(self, *args, allowed, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [(action, self.LABELS[action]) for action in allowed]
+
+    def clean_reason(self):
+        return sanitise_plain(self.cleaned_data["reason"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") in (AuditAction.HIDE, AuditAction.REJECT) and not cleaned.get(
+            "reason"
+        ):
+            self.add_error("reason", "Give a reason: the author is told why.")
+        return cleaned
+
+
+class BlockForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason (the participant sees this)",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "nhsuk-textarea"}),
+        error_messages={"required": "Give a reason: the participant is told why."},
+    )
+
+    def clean_reason(self):
+        reason = sanitise_plain(self.cleaned_data["reason"])
+        if not reason:
+            raise forms.ValidationError("Give a reason: the participant is told why.")
+        return reason

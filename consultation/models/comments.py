@@ -1,0 +1,192 @@
+"""What stakeholders write: comments on a section or one of its paragraphs, and posts on the
+discussion board. Both are `Comment` rows (`kind` tells them apart) so replies, reactions,
+edits, withdrawal, flags and moderation work the same way for each.
+
+A comment records where it was made: the section, the paragraph (the block's stable UUID;
+blank for the whole section), the page revision that was live and a fingerprint of the
+paragraph's text then, so the page can say "made on version N" once the text changes.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+class Kind(models.TextChoices):
+    COMMENT = "comment", "Comment on the draft"
+    POST = "post", "Discussion post"
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", "Waiting for moderation"
+    PUBLISHED = "published", "Published"
+    HIDDEN = "hidden", "Hidden by a moderator"
+    REJECTED = "rejected", "Rejected by a moderator"
+    WITHDRAWN = "withdrawn", "Withdrawn by its author"
+
+
+# Shown to everyone as a placeholder (without text, except published) to keep threads whole.
+PUBLIC_STATUSES = (Status.PUBLISHED, Status.HIDDEN, Status.WITHDRAWN)
+
+
+class Comment(models.Model):
+    consultation = models.ForeignKey(
+        "consultation.Consultation", on_delete=models.PROTECT, related_name="comments"
+    )
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.COMMENT)
+
+    # Where a comment on the draft was made.
+    section = models.ForeignKey(
+        "pages.SectionPage",
+        on_delete=models.PROTECT,
+        related_name="consultation_comments",
+        null=True,
+        blank=True,
+    )
+    paragraph_id = models.CharField(
+        max_length=64, blank=True, help_text="The paragraph block's UUID; blank for the section."
+    )
+    revision = models.ForeignKey(
+        "wagtailcore.Revision",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text="The live revision of the section when the comment was made.",
+    )
+    text_fingerprint = models.CharField(
+        max_length=32,
+        blank=True,
+        help_text="Hash of the paragraph's (or section's) text when the comment was made.",
+    )
+
+    # Where a discussion post was made; a thread is a top-level post with a title.
+    topic = models.ForeignKey(
+        "consultation.Topic",
+        on_delete=models.PROTECT,
+        related_name="posts",
+        null=True,
+        blank=True,
+    )
+    title = models.CharField(max_length=150, blank=True)
+
+    # Conversation: `root` is the top of the thread (null for top-level comments).
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, related_name="children", null=True, blank=True
+    )
+    root = models.ForeignKey(
+        "self", on_delete=models.PROTECT, related_name="thread_replies", null=True, blank=True
+    )
+    depth = models.PositiveSmallIntegerField(default=0)
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="consultation_comments",
+        null=True,
+    )
+    body = models.TextField(help_text="Sanitised HTML (hub.core.sanitise LIGHT profile).")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    status_reason = models.TextField(
+        blank=True, help_text="The latest moderator's reason, shown to the author."
+    )
+    created_at = models.DateTimeField(db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    purged_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the retention rule removed a withdrawn text."
+    )
+    # One key per form shown: a second submission of the same form finds the first comment.
+    idempotency_key = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        permissions = [
+            ("moderate_comment", "Can moderate comments and discussion posts"),
+            ("block_participant", "Can block and unblock participants"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="comment_posted_once_per_form",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="comment", section__isnull=False, topic__isnull=True)
+                    | Q(kind="post", section__isnull=True, topic__isnull=False)
+                ),
+                name="comment_on_section_or_post_in_topic",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["section", "consultation", "paragraph_id", "status"],
+                name="comment_section_paragraph",
+            ),
+            models.Index(fields=["status", "created_at"], name="comment_status_created"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("consultation:comment", kwargs={"comment_id": self.pk})
+
+    @property
+    def anchor(self):
+        return f"comment-{self.pk}"
+
+    @property
+    def is_post(self):
+        return self.kind == Kind.POST
+
+    @property
+    def is_reply(self):
+        return self.parent_id is not None
+
+    @property
+    def thread_root_id(self):
+        return self.root_id or self.pk
+
+    @property
+    def shows_text(self):
+        return self.status == Status.PUBLISHED
+
+
+class CommentEdit(models.Model):
+    """The text a comment had before an edit: kept for moderators and the audit trail."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="edits")
+    title = models.CharField(max_length=150, blank=True)
+    body = models.TextField()
+    written_at = models.DateTimeField(help_text="When this text was first saved.")
+    replaced_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["replaced_at", "pk"]
+
+    def __str__(self):
+        return f"Earlier text of {self.comment}"
+
+
+class Reaction(models.Model):
+    class Value(models.TextChoices):
+        AGREE = "agree", "Agree"
+        DISAGREE = "disagree", "Disagree"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reactions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consultation_reactions"
+    )
+    value = models.CharField(max_length=8, choices=Value.choices)
+    reacted_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "user"], name="one_reaction_per_person")
+        ]
+
+    def __str__(self):
+        return f"{self.value} on {self.comment_id}"

@@ -1,0 +1,134 @@
+"""Moderation: flags raised by participants, blocks on participants, and the append-only
+audit log of every decision and every change of state (who, what, when, why).
+
+A moderator's decision is an `AuditEntry` whose action is approve, hide or reject; its
+`target` is the comment or post and its `reason` is shown to the author."""
+
+from django.conf import settings
+from django.db import models
+
+
+class FlagReason(models.TextChoices):
+    SPAM = "spam", "Spam or advertising"
+    ABUSE = "abuse", "Abusive, hateful or harassing"
+    PERSONAL = "personal", "Shares someone's personal information"
+    OFF_TOPIC = "off_topic", "Off topic"
+    MISINFORMATION = "misinformation", "Misleading or false"
+    OTHER = "other", "Something else"
+
+
+class Flag(models.Model):
+    comment = models.ForeignKey(
+        "consultation.Comment", on_delete=models.CASCADE, related_name="flags"
+    )
+    flagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consultation_flags"
+    )
+    reason = models.CharField(max_length=16, choices=FlagReason.choices)
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "flagged_by"], name="one_flag_per_person")
+        ]
+
+    def __str__(self):
+        return f"Flag on {self.comment_id}: {self.reason}"
+
+
+class BlockedUser(models.Model):
+    """A participant who may no longer write anything; they are told why."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consultation_block"
+    )
+    blocked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Block on participant {self.user_id}"
+
+
+class AuditAction(models.TextChoices):
+    APPROVE = "approve", "Approved"
+    HIDE = "hide", "Hidden"
+    REJECT = "reject", "Rejected"
+    FLAG = "flag", "Flagged"
+    EDIT = "edit", "Edited by author"
+    WITHDRAW = "withdraw", "Withdrawn by author"
+    PURGE = "purge", "Withdrawn text removed (retention)"
+    BLOCK = "block", "Participant blocked"
+    UNBLOCK = "unblock", "Participant unblocked"
+
+
+DECISIONS = (AuditAction.APPROVE, AuditAction.HIDE, AuditAction.REJECT)
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("The audit log is append-only.")
+
+    def delete(self):
+        raise TypeError("The audit log is append-only.")
+
+
+class AuditEntry(models.Model):
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who did it; empty for the system (the retention rule).",
+    )
+    action = models.CharField(max_length=10, choices=AuditAction.choices)
+    comment = models.ForeignKey(
+        "consultation.Comment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_entries",
+    )
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The participant concerned (author of the comment, or blocked person).",
+    )
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self):
+        return f"{self.get_action_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def save(self, *args, **kwargs):
+        # A guard, not business logic: entries are written once and never changed.
+        if not self._state.adding:
+            raise TypeError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The audit log is append-only.")
+
+    @property
+    def target(self):
+        """The comment or post a decision is about."""
+        return self.comment
+
+    @property
+    def is_decision(self):
+        return self.action in DECISIONS

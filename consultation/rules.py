@@ -1,0 +1,192 @@
+"""Who may do what in a consultation: small named rules, one per action.
+
+Views, templates (through the selectors) and tests ask these; nothing else decides.
+`participation_barrier` says why someone may not take part, so pages can say what to do."""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils import timezone
+
+from consultation import conf
+from consultation.models import BlockedUser, Flag, Status
+from hub.accounts.rules import (
+    can_participate,
+    has_complete_profile,
+    has_verified_email,
+    is_moderator,
+)
+
+EDITABLE_STATUSES = (Status.PENDING, Status.PUBLISHED)
+
+
+def is_blocked(user):
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_consultation_blocked", None)
+    if cached is None:
+        cached = BlockedUser.objects.filter(user=user).exists()
+        user._consultation_blocked = cached
+    return cached
+
+
+def _can_participate(user):
+    cached = getattr(user, "_consultation_can_participate", None)
+    if cached is None:
+        cached = can_participate(user)
+        user._consultation_can_participate = cached
+    return cached
+
+
+def is_author(user, comment):
+    return user.is_authenticated and comment.author_id == user.pk
+
+
+def can_moderate(user):
+    """Moderators and the working group moderate (the staff_view decorator adds MFA)."""
+    return is_moderator(user)
+
+
+def can_contribute(user, consultation, now=None):
+    """Comment, reply, post, react or edit: a participant who is not blocked, while the
+    consultation is open."""
+    return consultation.is_open(now) and _can_participate(user) and not is_blocked(user)
+
+
+def can_view_comment(user, comment):
+    """Whether the comment appears at all (published text or a placeholder)."""
+    if is_author(user, comment) or can_moderate(user):
+        return True
+    return comment.consultation.comments_public and comment.status in (
+        Status.PUBLISHED,
+        Status.HIDDEN,
+        Status.WITHDRAWN,
+    )
+
+
+def can_read_text(user, comment):
+    """Whether the comment's words are shown to this person."""
+    if comment.purged_at:
+        return False
+    if comment.status == Status.PUBLISHED:
+        return can_view_comment(user, comment)
+    if comment.status == Status.WITHDRAWN:
+        return can_moderate(user)
+    return is_author(user, comment) or can_moderate(user)
+
+
+def can_reply(user, comment, now=None):
+    return (
+        comment.status == Status.PUBLISHED
+        and can_contribute(user, comment.consultation, now)
+        and can_view_comment(user, comment)
+    )
+
+
+def can_react(user, comment, now=None):
+    return (
+        comment.status == Status.PUBLISHED
+        and not is_author(user, comment)
+        and can_contribute(user, comment.consultation, now)
+        and can_view_comment(user, comment)
+    )
+
+
+def edit_window_open(comment, now=None):
+    now = now or timezone.now()
+    return now < comment.created_at + conf.edit_window()
+
+
+def can_edit(user, comment, now=None):
+    return (
+        is_author(user, comment)
+        and comment.status in EDITABLE_STATUSES
+        and edit_window_open(comment, now)
+        and can_contribute(user, comment.consultation, now)
+    )
+
+
+def can_withdraw(user, comment):
+    """Authors may withdraw their words at any time, even after the consultation closes."""
+    return is_author(user, comment) and comment.status != Status.WITHDRAWN
+
+
+def can_flag(user, comment):
+    """Participants can report a published contribution, also after closing (safety)."""
+    return (
+        comment.status == Status.PUBLISHED
+        and not is_author(user, comment)
+        and _can_participate(user)
+        and not is_blocked(user)
+        and can_view_comment(user, comment)
+    )
+
+
+def has_flagged(user, comment):
+    return user.is_authenticated and Flag.objects.filter(comment=comment, flagged_by=user).exists()
+
+
+def can_see_history(user, comment):
+    return is_author(user, comment) or can_moderate(user)
+
+
+def can_view_discussion(user, consultation):
+    return consultation.has_discussion or can_moderate(user)
+
+
+@dataclass(frozen=True)
+class Barrier:
+    """Why someone cannot take part now, and what they can do about it."""
+
+    code: str
+    message: str
+    action_text: str = ""
+    action_url: str = ""
+
+
+def participation_barrier(user, consultation, *, next_url="", now=None):
+    """None if the person can contribute to the consultation now; otherwise a Barrier."""
+    state = consultation.state(now)
+    if state == "upcoming":
+        return Barrier(
+            "upcoming",
+            f"This consultation opens on {timezone.localtime(consultation.opens_at):%-d %B %Y}.",
+        )
+    if state == "closed":
+        return Barrier(
+            "closed",
+            f"This consultation closed on {timezone.localtime(consultation.closes_at):%-d %B %Y}"
+            ". You can still read what people said.",
+        )
+    suffix = "?" + urlencode({"next": next_url}) if next_url else ""
+    if not user.is_authenticated:
+        return Barrier(
+            "anonymous",
+            "You need an account to comment, reply or react.",
+            "Sign in or create an account",
+            reverse("account_login") + suffix,
+        )
+    if not user.is_active:
+        return Barrier("inactive", "Your account is not active.")
+    if not has_verified_email(user):
+        return Barrier(
+            "unverified",
+            "Confirm your email address to take part: follow the link in the email we sent you.",
+            "Manage your email addresses",
+            reverse("account_email"),
+        )
+    if not has_complete_profile(user):
+        return Barrier(
+            "profile",
+            "Complete your profile to take part.",
+            "Complete your profile",
+            reverse("profile_complete") + suffix,
+        )
+    if is_blocked(user):
+        return Barrier(
+            "blocked",
+            "A moderator has blocked your account from taking part. "
+            f"The reason given: {user.consultation_block.reason}",
+        )
+    return None

@@ -1,0 +1,1 @@
+"""Functions that write: one module per concern. Views call these; they call the rules."""

@@ -1,0 +1,210 @@
+"""Writing comments and discussion posts: create, reply, edit (within the window, earlier
+text kept), withdraw. Every function checks the rules again inside its transaction, so the
+consultation's window is enforced on every write whatever the caller checked before.
+
+`body` arguments are HTML that consultation.formatting.to_html produced (forms do that);
+titles are cleaned with formatting.clean_title.
+"""
+
+import hashlib
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from consultation import anchoring, rules
+from consultation.models import (
+    AuditAction,
+    AuditEntry,
+    Comment,
+    CommentEdit,
+    Kind,
+    Status,
+)
+
+
+class NotAllowed(Exception):
+    """The action is not allowed (closed consultation, not the author, blocked...)."""
+
+
+class InvalidTarget(Exception):
+    """The paragraph, section or topic named is not part of the consultation."""
+
+
+def notify_after_commit(function_name, obj):
+    """Hand `obj` to the notifications app once the write is committed."""
+    from consultation.notifications import services as notifications
+
+    transaction.on_commit(lambda: getattr(notifications, function_name)(obj))
+
+
+def _initial_status(*, author, consultation):
+    if consultation.is_premoderated and not rules.can_moderate(author):
+        return Status.PENDING
+    return Status.PUBLISHED
+
+
+def _key(idempotency_key, *parts):
+    """The form's key, or (for callers without one) a key derived from the content."""
+    if idempotency_key:
+        return idempotency_key[:64]
+    digest = hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()
+    return f"content:{digest[:48]}"
+
+
+def _insert_once(comment):
+    """Insert `comment`; if this person already sent the same form, return that one.
+    Returns (comment, created). The unique constraint decides, not a prior look-up."""
+    try:
+        with transaction.atomic():
+            comment.save(force_insert=True)
+    except IntegrityError:
+        existing = Comment.objects.filter(
+            author=comment.author, idempotency_key=comment.idempotency_key
+        ).first()
+        if existing is None:
+            raise
+        return existing, False
+    return comment, True
+
+
+def comment_create(
+    *,
+    author,
+    consultation,
+    section,
+    paragraph_id,
+    body,
+    idempotency_key="",
+    now=None,
+    revision=None,
+):
+    """A top-level comment on a section (paragraph_id blank) or one of its paragraphs.
+
+    `revision` defaults to the section's live revision; the demo and imports pass an
+    earlier one to record comments made on an earlier version."""
+    now = now or timezone.now()
+    if not rules.can_contribute(author, consultation, now):
+        raise NotAllowed("You cannot comment on this consultation.")
+    if not consultation.sections.filter(pk=section.pk).exists():
+        raise InvalidTarget("This section is not part of the consultation.")
+    page = revision.as_object() if revision else section
+    marks = anchoring.fingerprints(page)
+    if paragraph_id not in marks:
+        raise InvalidTarget("That paragraph is not in the current draft.")
+    comment = Comment(
+        consultation=consultation,
+        kind=Kind.COMMENT,
+        section=section,
+        paragraph_id=paragraph_id,
+        revision_id=revision.pk if revision else section.live_revision_id,
+        text_fingerprint=marks[paragraph_id],
+        author=author,
+        body=body,
+        status=_initial_status(author=author, consultation=consultation),
+        created_at=now,
+        idempotency_key=_key(idempotency_key, "comment", section.pk, paragraph_id, body),
+    )
+    return _insert_once(comment)
+
+
+def thread_create(*, author, topic, title, body, idempotency_key="", now=None):
+    """Start a discussion thread: a top-level post with a title."""
+    now = now or timezone.now()
+    consultation = topic.consultation
+    if not rules.can_contribute(author, consultation, now) or not consultation.has_discussion:
+        raise NotAllowed("You cannot start a discussion in this consultation.")
+    post = Comment(
+        consultation=consultation,
+        kind=Kind.POST,
+        topic=topic,
+        title=title,
+        author=author,
+        body=body,
+        status=_initial_status(author=author, consultation=consultation),
+        created_at=now,
+        idempotency_key=_key(idempotency_key, "thread", topic.pk, title, body),
+    )
+    return _insert_once(post)
+
+
+def reply_create(*, author, parent, body, idempotency_key="", now=None, notify=True):
+    """A reply to a comment or post, in the same place and thread as its parent. The
+    parent's author is told (unless `notify` is false, as when loading demo content)."""
+    now = now or timezone.now()
+    if not rules.can_reply(author, parent, now):
+        raise NotAllowed("You cannot reply to this.")
+    section = parent.section
+    revision_id, fingerprint = parent.revision_id, parent.text_fingerprint
+    if section is not None:
+        revision_id = section.live_revision_id
+        fingerprint = anchoring.fingerprints(section).get(parent.paragraph_id, "")
+    reply = Comment(
+        consultation=parent.consultation,
+        kind=parent.kind,
+        section=section,
+        paragraph_id=parent.paragraph_id,
+        revision_id=revision_id,
+        text_fingerprint=fingerprint,
+        topic_id=parent.topic_id,
+        parent=parent,
+        root_id=parent.thread_root_id,
+        depth=parent.depth + 1,
+        author=author,
+        body=body,
+        status=_initial_status(author=author, consultation=parent.consultation),
+        created_at=now,
+        idempotency_key=_key(idempotency_key, "reply", parent.pk, body),
+    )
+    reply, created = _insert_once(reply)
+    if created and notify and reply.status == Status.PUBLISHED:
+        notify_after_commit("notify_reply", reply)
+    return reply, created
+
+
+@transaction.atomic
+def comment_edit(*, author, comment, body, title=None, now=None):
+    """Change one's own words within the edit window; the earlier text is kept. Under
+    pre-moderation an edited contribution waits for a moderator again."""
+    now = now or timezone.now()
+    comment = Comment.objects.select_for_update().select_related("consultation").get(pk=comment.pk)
+    if not rules.can_edit(author, comment, now):
+        raise NotAllowed("This can no longer be edited.")
+    new_title = comment.title if title is None else title
+    if body == comment.body and new_title == comment.title:
+        return comment
+    CommentEdit.objects.create(
+        comment=comment,
+        title=comment.title,
+        body=comment.body,
+        written_at=comment.edited_at or comment.created_at,
+        replaced_at=now,
+    )
+    comment.body = body
+    comment.title = new_title
+    comment.edited_at = now
+    if (
+        comment.status == Status.PUBLISHED
+        and _initial_status(author=author, consultation=comment.consultation) == Status.PENDING
+    ):
+        comment.status = Status.PENDING
+    comment.save(update_fields=["body", "title", "edited_at", "status"])
+    AuditEntry.objects.create(
+        actor=author, action=AuditAction.EDIT, comment=comment, subject=author
+    )
+    return comment
+
+
+@transaction.atomic
+def comment_withdraw(*, author, comment, now=None):
+    """Take one's words back: shown as withdrawn, kept for the audit trail until the
+    retention rule removes them."""
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if not rules.can_withdraw(author, comment):
+        raise NotAllowed("This cannot be withdrawn.")
+    comment.status = Status.WITHDRAWN
+    comment.withdrawn_at = now or timezone.now()
+    comment.save(update_fields=["status", "withdrawn_at"])
+    AuditEntry.objects.create(
+        actor=author, action=AuditAction.WITHDRAW, comment=comment, subject=author
+    )
+    return comment

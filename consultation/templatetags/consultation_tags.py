@@ -1,0 +1,112 @@
+"""Display helpers for consultation templates: deadlines in words, user text, NHS.UK form
+widgets. No queries and no decisions here (the rules and selectors make those)."""
+
+import math
+
+from django import template
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from hub.core.sanitise import sanitise_light
+
+register = template.Library()
+
+
+def _days_phrase(delta):
+    seconds = delta.total_seconds()
+    if seconds < 3600:
+        minutes = max(1, math.ceil(seconds / 60))
+        return f"in {minutes} minute{'s' if minutes != 1 else ''}"
+    if seconds < 86400:
+        hours = math.ceil(seconds / 3600)
+        return f"in {hours} hour{'s' if hours != 1 else ''}"
+    days = math.floor(seconds / 86400)
+    return "tomorrow" if days == 1 else f"in {days} days"
+
+
+@register.filter
+def deadline_phrase(consultation, now=None):
+    """'closes in 5 days', 'closes in 3 hours', 'opens tomorrow', 'closed'."""
+    now = now or timezone.now()
+    state = consultation.state(now)
+    if state == "upcoming":
+        return f"opens {_days_phrase(consultation.opens_at - now)}"
+    if state == "open":
+        return f"closes {_days_phrase(consultation.closes_at - now)}"
+    return "closed"
+
+
+@register.filter
+def user_html(value):
+    """Stored user text, sanitised again on the way out (defence in depth), as HTML."""
+    return mark_safe(sanitise_light(value or ""))  # noqa: S308 - sanitised just now
+
+
+@register.filter
+def for_paragraph(discussion, paragraph):
+    return discussion.for_paragraph(paragraph.id) if discussion else None
+
+
+@register.filter
+def author_name(comment):
+    author = comment.author
+    return author.public_name if author else "A former participant"
+
+
+WIDGET_CLASSES = {"textarea": "nhsuk-textarea", "select": "nhsuk-select"}
+
+
+@register.simple_tag
+def widget(field, extra_class=""):
+    """The field's widget with the design system's classes and aria-describedby."""
+    base = WIDGET_CLASSES.get(field.widget_type, "nhsuk-input")
+    classes = [base]
+    if field.errors:
+        classes.append(f"{base}--error")
+    if extra_class:
+        classes.append(extra_class)
+    described = []
+    if field.help_text:
+        described.append(f"{field.auto_id}-hint")
+    if field.errors:
+        described.append(f"{field.auto_id}-error")
+    attrs = {"class": " ".join(classes)}
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def error_target(field):
+    if field.widget_type == "radioselect":
+        return f"{field.auto_id}_0"
+    return field.id_for_label
+
+
+@register.simple_tag
+def breadcrumbs(*pairs):
+    """NHS.UK breadcrumbs from alternating titles and URLs; the last pair is the back link."""
+    from django.utils.html import format_html, format_html_join
+
+    crumbs = [("Home", "/"), *zip(pairs[::2], pairs[1::2], strict=True)]
+    items = format_html_join(
+        "",
+        '<li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" '
+        'href="{}">{}</a></li>',
+        ((url, title) for title, url in crumbs),
+    )
+    back_title, back_url = crumbs[-1]
+    return format_html(
+        '<nav class="nhsuk-breadcrumb" aria-label="Breadcrumb"><ol class="nhsuk-breadcrumb__list">'
+        '{}</ol><a class="nhsuk-back-link" href="{}"><span class="nhsuk-u-visually-hidden">'
+        "Back to </span>{}</a></nav>",
+        items,
+        back_url,
+        back_title,
+    )
+
+
+@register.filter
+def author_sector(comment):
+    profile = getattr(comment.author, "profile", None) if comment.author else None
+    return profile.get_sector_display() if profile else ""

@@ -1,0 +1,369 @@
+"""Comments on the draft and everything one can do with a comment or post: reply, react,
+edit, withdraw, report, and its permalink. Thin: rules decide, services write, selectors
+read. Each form works as a plain page; the page script asks for fragments instead."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from consultation import anchoring, conf, rules, selectors
+from consultation.forms import ContributionForm, EditForm, FlagForm, ReplyForm
+from consultation.models import Consultation, Reaction, Status
+from consultation.services import comments as comment_services
+from consultation.services import moderation as moderation_services
+from consultation.services import reactions as reaction_services
+from consultation.threads import MAX_SHOWN_DEPTH, Thread
+from consultation.views.responses import (
+    count_write,
+    participation_refusal,
+    rate_limit_refusal,
+    refusal,
+    safe_next,
+    spam_refusal,
+    wants_fragment,
+)
+
+
+def _posted_message(request, comment, noun):
+    if comment.status == Status.PENDING:
+        messages.success(
+            request,
+            f"Thank you. Your {noun} will appear once a moderator has checked it; "
+            "until then only you can see it.",
+        )
+    else:
+        messages.success(request, f"Your {noun} has been posted.")
+
+
+def _section_and_paragraph(consultation, section_id, paragraph_id):
+    section = get_object_or_404(consultation.sections.filter(live=True), pk=section_id)
+    if paragraph_id and paragraph_id not in anchoring.paragraph_numbers(section):
+        raise Http404("That paragraph is not in the current draft.")
+    return section
+
+
+@require_http_methods(["GET", "POST"])
+def comment_create(request, slug, section_id):
+    consultation = get_object_or_404(Consultation, slug=slug)
+    paragraph_id = request.POST.get("paragraph", request.GET.get("paragraph", ""))
+    if paragraph_id == "section":
+        paragraph_id = ""
+    section = _section_and_paragraph(consultation, section_id, paragraph_id)
+    refused = participation_refusal(request, consultation)
+    if refused:
+        return refused
+    number = anchoring.paragraph_numbers(section).get(paragraph_id)
+    label = f"Your comment on paragraph {number}" if number else "Your comment on this section"
+    form = ContributionForm(request.POST or None, label=label)
+    if request.method == "POST":
+        if form.is_spam:
+            return spam_refusal(request)
+        limited = rate_limit_refusal(request)
+        if limited:
+            return limited
+        if form.is_valid():
+            try:
+                comment, created = comment_services.comment_create(
+                    author=request.user,
+                    consultation=consultation,
+                    section=section,
+                    paragraph_id=paragraph_id,
+                    body=form.cleaned_data["body"],
+                    idempotency_key=form.cleaned_data["key"],
+                )
+            except comment_services.NotAllowed as exc:
+                return refusal(request, str(exc))
+            except comment_services.InvalidTarget as exc:
+                return refusal(request, str(exc), status=400)
+            if created:
+                count_write(request)
+            if wants_fragment(request):
+                shown = selectors.comment_shown(comment=comment, user=request.user)
+                return render(
+                    request,
+                    "consultation/includes/thread.html",
+                    {"thread": Thread(root=shown), "fresh": True},
+                    status=201,
+                )
+            _posted_message(request, comment, "comment")
+            anchor = f"p-{paragraph_id}" if paragraph_id else "section-comments"
+            return redirect(f"{section.url}?paragraph={paragraph_id or 'section'}#{anchor}")
+    context = {
+        "form": form,
+        "consultation": consultation,
+        "section": section,
+        "paragraph_id": paragraph_id,
+        "paragraph_number": number,
+        "paragraph_text": anchoring.paragraph_text(section, paragraph_id) if paragraph_id else "",
+        "action_url": request.path,
+        "cancel_url": section.url + (f"#p-{paragraph_id}" if paragraph_id else ""),
+    }
+    status = 422 if form.errors and wants_fragment(request) else 200
+    template = (
+        "consultation/includes/comment_form.html"
+        if wants_fragment(request)
+        else "consultation/comment_form.html"
+    )
+    return render(request, template, context, status=status)
+
+
+def _visible_comment(request, comment_id):
+    comment = selectors.comment_get(comment_id)
+    if comment is None or not rules.can_view_comment(request.user, comment):
+        raise Http404("No such comment")
+    return comment
+
+
+def comment_detail(request, comment_id):
+    """The permalink of a comment or post: its whole thread, with its place in the draft."""
+    comment = _visible_comment(request, comment_id)
+    if comment.parent_id:
+        root_url = selectors.comment_get(comment.root_id).get_absolute_url()
+        return redirect(f"{root_url}#{comment.anchor}")
+    view = selectors.thread_for(comment=comment, user=request.user)
+    if view is None:
+        raise Http404("No such comment")
+    return render(request, "consultation/comment_detail.html", {"view": view})
+
+
+def _after_reply_url(reply):
+    if reply.section_id and not reply.is_post:
+        thread_total = reply.root.thread_replies.count() if reply.root_id else 0
+        if thread_total <= conf.REPLIES_PER_THREAD:
+            return f"{reply.section.url}?paragraph={reply.paragraph_id or 'section'}#{reply.anchor}"
+    root = reply.root or reply
+    return f"{root.get_absolute_url()}#{reply.anchor}"
+
+
+@require_http_methods(["GET", "POST"])
+def comment_reply(request, comment_id):
+    parent = _visible_comment(request, comment_id)
+    refused = participation_refusal(request, parent.consultation)
+    if refused:
+        return refused
+    if not rules.can_reply(request.user, parent):
+        return refusal(request, "You can reply only to published contributions.")
+    form = ReplyForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_spam:
+            return spam_refusal(request)
+        limited = rate_limit_refusal(request)
+        if limited:
+            return limited
+        if form.is_valid():
+            try:
+                reply, created = comment_services.reply_create(
+                    author=request.user,
+                    parent=parent,
+                    body=form.cleaned_data["body"],
+                    idempotency_key=form.cleaned_data["key"],
+                )
+            except comment_services.NotAllowed as exc:
+                return refusal(request, str(exc))
+            if created:
+                count_write(request)
+            if wants_fragment(request):
+                shown = selectors.comment_shown(comment=reply, user=request.user)
+                shown.depth = min(reply.depth, MAX_SHOWN_DEPTH)
+                return render(
+                    request,
+                    "consultation/includes/comment.html",
+                    {"item": shown, "fresh": True},
+                    status=201,
+                )
+            _posted_message(request, reply, "reply")
+            return redirect(_after_reply_url(reply))
+    parent_shown = selectors.comment_shown(comment=parent, user=request.user)
+    context = {
+        "form": form,
+        "parent": parent_shown,
+        "consultation": parent.consultation,
+        "action_url": request.path,
+        "cancel_url": parent.get_absolute_url(),
+    }
+    status = 422 if form.errors and wants_fragment(request) else 200
+    template = (
+        "consultation/includes/reply_form.html"
+        if wants_fragment(request)
+        else "consultation/reply_form.html"
+    )
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_edit(request, comment_id):
+    comment = _visible_comment(request, comment_id)
+    if not rules.is_author(request.user, comment):
+        return refusal(request, "You can edit only what you wrote.")
+    if not rules.can_edit(request.user, comment):
+        minutes = int(conf.edit_window().total_seconds() // 60)
+        return refusal(
+            request,
+            f"Contributions can be edited for {minutes} minutes after they are posted, while "
+            "the consultation is open. You can still withdraw it.",
+            action_text="Withdraw it",
+            action_url=f"{comment.get_absolute_url()}withdraw/",
+        )
+    form = EditForm(request.POST or None, comment=comment)
+    if request.method == "POST":
+        limited = rate_limit_refusal(request)
+        if limited:
+            return limited
+        if form.is_valid():
+            try:
+                comment = comment_services.comment_edit(
+                    author=request.user,
+                    comment=comment,
+                    body=form.cleaned_data["body"],
+                    title=form.cleaned_data.get("title"),
+                )
+            except comment_services.NotAllowed as exc:
+                return refusal(request, str(exc))
+            count_write(request)
+            if comment.status == Status.PENDING:
+                messages.success(request, "Your changes are saved and wait for a moderator.")
+            else:
+                messages.success(request, "Your changes are saved.")
+            return redirect(_permalink(comment))
+    return render(
+        request,
+        "consultation/comment_edit.html",
+        {"form": form, "comment": comment, "cancel_url": _permalink(comment)},
+    )
+
+
+def _permalink(comment):
+    if comment.root_id:
+        return f"{comment.root.get_absolute_url()}#{comment.anchor}"
+    return f"{comment.get_absolute_url()}#{comment.anchor}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_withdraw(request, comment_id):
+    comment = _visible_comment(request, comment_id)
+    if not rules.can_withdraw(request.user, comment):
+        return refusal(request, "You can withdraw only what you wrote, once.")
+    if request.method == "POST":
+        comment_services.comment_withdraw(author=request.user, comment=comment)
+        messages.success(
+            request,
+            "Your words are withdrawn: nobody else sees them now. They are kept for "
+            f"{conf.withdrawn_retention().days} days for the moderators' records, then removed.",
+        )
+        return redirect(_permalink(comment))
+    return render(
+        request,
+        "consultation/comment_withdraw.html",
+        {"comment": comment, "cancel_url": _permalink(comment)},
+    )
+
+
+@require_POST
+def comment_react(request, comment_id):
+    comment = _visible_comment(request, comment_id)
+    refused = participation_refusal(request, comment.consultation)
+    if refused:
+        return refused
+    value = request.POST.get("value", "")
+    if value not in Reaction.Value.values:
+        return refusal(request, "Choose agree or disagree.", status=400)
+    try:
+        reaction_services.reaction_toggle(user=request.user, comment=comment, value=value)
+    except comment_services.NotAllowed:
+        return refusal(request, "You cannot react to this (you cannot react to your own words).")
+    if wants_fragment(request):
+        shown = selectors.comment_shown(comment=comment, user=request.user)
+        return render(request, "consultation/includes/reactions.html", {"item": shown})
+    return redirect(safe_next(request, _permalink(comment)))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_flag(request, comment_id):
+    comment = _visible_comment(request, comment_id)
+    if rules.has_flagged(request.user, comment):
+        messages.info(request, "You have already reported this. A moderator will look at it.")
+        return redirect(_permalink(comment))
+    if not rules.can_flag(request.user, comment):
+        barrier = rules.participation_barrier(request.user, comment.consultation)
+        if barrier and barrier.code in ("unverified", "profile", "blocked"):
+            return refusal(
+                request,
+                barrier.message,
+                action_text=barrier.action_text,
+                action_url=barrier.action_url,
+            )
+        return refusal(request, "You can report only published contributions by others.")
+    form = FlagForm(request.POST or None)
+    if request.method == "POST":
+        limited = rate_limit_refusal(request, action="flag")
+        if limited:
+            return limited
+        if form.is_valid():
+            moderation_services.flag_create(
+                user=request.user,
+                comment=comment,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+            count_write(request, action="flag")
+            messages.success(request, "Thank you for reporting this. A moderator will look at it.")
+            return redirect(safe_next(request, _permalink(comment)))
+    shown = selectors.comment_shown(comment=comment, user=request.user)
+    return render(
+        request,
+        "consultation/comment_flag.html",
+        {"form": form, "item": shown, "cancel_url": _permalink(comment)},
+    )
+
+
+def section_comments(request, slug, section_id, paragraph):
+    """Every comment on one paragraph (or on the whole section: paragraph 'section')."""
+    consultation = get_object_or_404(Consultation, slug=slug)
+    section = get_object_or_404(consultation.sections.filter(live=True), pk=section_id)
+    paragraph_id = "" if paragraph == "section" else paragraph
+    order = request.GET.get("order", "oldest")
+    if order not in selectors.ORDERINGS:
+        order = "oldest"
+    page, threads = selectors.paragraph_comments(
+        consultation=consultation,
+        section=section,
+        paragraph_id=paragraph_id,
+        user=request.user,
+        page_number=request.GET.get("page"),
+        order=order,
+    )
+    numbers = anchoring.paragraph_numbers(section)
+    barrier = rules.participation_barrier(request.user, consultation, next_url=request.path)
+    return TemplateResponse(
+        request,
+        "consultation/section_comments.html",
+        {
+            "consultation": consultation,
+            "section": section,
+            "paragraph_id": paragraph_id,
+            "paragraph_number": numbers.get(paragraph_id),
+            "paragraph_text": anchoring.paragraph_text(section, paragraph_id),
+            "page_obj": page,
+            "threads": threads,
+            "order": order,
+            "orders": [
+                ("oldest", "Oldest first"),
+                ("newest", "Newest first"),
+                ("agreed", "Most agreed"),
+            ],
+            "barrier": barrier,
+            "comment_url": selectors.comment_form_url(consultation, section, paragraph_id),
+        },
+    )
+
+
+@login_required
+def my_contributions(request):
+    page = selectors.contributions_of(user=request.user, page_number=request.GET.get("page"))
+    return render(request, "consultation/my_contributions.html", {"page_obj": page})

@@ -1,0 +1,33 @@
+"""The consultations: an index (open, upcoming, closed) and a page for each."""
+
+from django.shortcuts import get_object_or_404, render
+
+from consultation import rules, selectors
+from consultation.models import Consultation
+
+
+def consultation_index(request):
+    return render(request, "consultation/index.html", {"listed": selectors.consultations_listed()})
+
+
+def consultation_detail(request, slug):
+    consultation = get_object_or_404(Consultation, slug=slug)
+    topics = (
+        selectors.topics_for(consultation=consultation, user=request.user)
+        if rules.can_view_discussion(request.user, consultation)
+        else []
+    )
+    return render(
+        request,
+        "consultation/detail.html",
+        {
+            "consultation": consultation,
+            "sections": selectors.sections_with_counts(
+                consultation=consultation, user=request.user
+            ),
+            "topics": topics,
+            "barrier": rules.participation_barrier(
+                request.user, consultation, next_url=request.path
+            ),
+        },
+    )

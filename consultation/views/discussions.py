@@ -1,0 +1,102 @@
+"""The discussion board of a consultation: topics (set up by editors), threads started by
+participants, and posts. A thread's page is its opening post's permalink."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from consultation import rules, selectors
+from consultation.forms import ThreadForm
+from consultation.models import Consultation, Topic
+from consultation.services import comments as comment_services
+from consultation.views.responses import (
+    count_write,
+    participation_refusal,
+    rate_limit_refusal,
+    refusal,
+    spam_refusal,
+)
+
+
+def _consultation_with_discussion(request, slug):
+    consultation = get_object_or_404(Consultation, slug=slug)
+    if not rules.can_view_discussion(request.user, consultation):
+        raise Http404("This consultation has no discussion board.")
+    return consultation
+
+
+def discussion(request, slug):
+    consultation = _consultation_with_discussion(request, slug)
+    return render(
+        request,
+        "consultation/discussion/topics.html",
+        {
+            "consultation": consultation,
+            "topics": selectors.topics_for(consultation=consultation, user=request.user),
+        },
+    )
+
+
+def topic_detail(request, slug, topic_id):
+    consultation = _consultation_with_discussion(request, slug)
+    topic = get_object_or_404(Topic, pk=topic_id, consultation=consultation)
+    page, threads = selectors.threads_in_topic(
+        topic=topic, user=request.user, page_number=request.GET.get("page")
+    )
+    return render(
+        request,
+        "consultation/discussion/topic.html",
+        {
+            "consultation": consultation,
+            "topic": topic,
+            "page_obj": page,
+            "threads": threads,
+            "barrier": rules.participation_barrier(
+                request.user, consultation, next_url=request.path
+            ),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def thread_create(request, slug, topic_id):
+    consultation = _consultation_with_discussion(request, slug)
+    topic = get_object_or_404(Topic, pk=topic_id, consultation=consultation)
+    refused = participation_refusal(request, consultation)
+    if refused:
+        return refused
+    form = ThreadForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_spam:
+            return spam_refusal(request)
+        limited = rate_limit_refusal(request)
+        if limited:
+            return limited
+        if form.is_valid():
+            try:
+                post, created = comment_services.thread_create(
+                    author=request.user,
+                    topic=topic,
+                    title=form.cleaned_data["title"],
+                    body=form.cleaned_data["body"],
+                    idempotency_key=form.cleaned_data["key"],
+                )
+            except comment_services.NotAllowed as exc:
+                return refusal(request, str(exc))
+            if created:
+                count_write(request)
+            if post.status == "pending":
+                messages.success(
+                    request,
+                    "Thank you. Your discussion will appear once a moderator has checked it; "
+                    "until then only you can see it.",
+                )
+            else:
+                messages.success(request, "Your discussion has started.")
+            return redirect(post.get_absolute_url())
+    return render(
+        request,
+        "consultation/discussion/thread_form.html",
+        {"consultation": consultation, "topic": topic, "form": form},
+    )

@@ -1,0 +1,88 @@
+"""Responses shared by the consultation views: refusals with a reason, rate limits, spam,
+and the fragment replies the page script asks for (header X-Hub-Fragment: 1)."""
+
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from consultation import rules
+from consultation.services import limits
+
+HEADINGS = {
+    400: "Your contribution was not accepted",
+    401: "Sign in to take part",
+    403: "You cannot do this now",
+    429: "Please wait a moment",
+}
+
+
+def wants_fragment(request):
+    return request.headers.get("X-Hub-Fragment") == "1"
+
+
+def refusal(request, message, *, status=403, action_text="", action_url=""):
+    """A page (or fragment) saying why the action is not possible and what to do."""
+    template = (
+        "consultation/includes/refusal.html"
+        if wants_fragment(request)
+        else "consultation/refusal.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "heading": HEADINGS.get(status, HEADINGS[403]),
+            "message": message,
+            "action_text": action_text,
+            "action_url": action_url,
+        },
+        status=status,
+    )
+
+
+def participation_refusal(request, consultation):
+    """None if the person may write in `consultation` now; otherwise the response."""
+    if not request.user.is_authenticated:
+        if wants_fragment(request):
+            return refusal(request, "Sign in to take part.", status=401)
+        return redirect_to_login(request.get_full_path())
+    barrier = rules.participation_barrier(
+        request.user, consultation, next_url=request.get_full_path()
+    )
+    if barrier is None:
+        return None
+    return refusal(
+        request, barrier.message, action_text=barrier.action_text, action_url=barrier.action_url
+    )
+
+
+def rate_limit_refusal(request, *, action="post"):
+    try:
+        limits.check(action=action, user=request.user, ip=limits.client_ip(request))
+    except limits.RateLimited as exc:
+        response = refusal(request, str(exc), status=429)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+    return None
+
+
+def count_write(request, *, action="post"):
+    limits.hit(action=action, user=request.user, ip=limits.client_ip(request))
+
+
+def spam_refusal(request):
+    return refusal(
+        request,
+        "Your contribution could not be accepted. If you are a person, reload the page and "
+        "try again.",
+        status=400,
+    )
+
+
+def safe_next(request, default):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default

@@ -1,0 +1,98 @@
+"""Factories for the consultation models. Comments get the anchoring a real one has (the
+section's live revision and the paragraph's fingerprint)."""
+
+import datetime
+
+import factory
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+
+from consultation import anchoring
+from consultation.models import Comment, Consultation, Kind, Status, Topic
+from tests.factories import ProfileFactory
+
+
+class ConsultationFactory(DjangoModelFactory):
+    class Meta:
+        model = Consultation
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Consultation {n}")
+    slug = factory.Sequence(lambda n: f"consultation-{n}")
+    summary = "Tell us what you think of the draft."
+    opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=5))
+
+    @factory.post_generation
+    def sections(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.sections.add(*extracted)
+
+
+class TopicFactory(DjangoModelFactory):
+    class Meta:
+        model = Topic
+
+    consultation = factory.SubFactory(ConsultationFactory)
+    title = factory.Sequence(lambda n: f"Topic {n}")
+    description = "What should the strategy say about this?"
+
+
+def comment_on(
+    section,
+    *,
+    consultation,
+    author=None,
+    paragraph_id=None,
+    body="<p>A view.</p>",
+    status=Status.PUBLISHED,
+    parent=None,
+    created_at=None,
+):
+    """A comment saved directly (no rules), anchored like a real one."""
+    author = author or ProfileFactory().user
+    marks = anchoring.fingerprints(section)
+    if paragraph_id is None:
+        paragraph_id = section.paragraphs()[0].id
+    if parent is not None:
+        paragraph_id = parent.paragraph_id
+    return Comment.objects.create(
+        consultation=consultation,
+        kind=Kind.COMMENT,
+        section=section,
+        paragraph_id=paragraph_id,
+        revision_id=section.live_revision_id,
+        text_fingerprint=marks.get(paragraph_id, ""),
+        parent=parent,
+        root_id=(parent.root_id or parent.pk) if parent else None,
+        depth=parent.depth + 1 if parent else 0,
+        author=author,
+        body=body,
+        status=status,
+        created_at=created_at or timezone.now(),
+    )
+
+
+def post_in(
+    topic,
+    *,
+    author=None,
+    title="A discussion",
+    body="<p>Let us talk.</p>",
+    status=Status.PUBLISHED,
+    parent=None,
+):
+    author = author or ProfileFactory().user
+    return Comment.objects.create(
+        consultation=topic.consultation,
+        kind=Kind.POST,
+        topic=topic,
+        title="" if parent else title,
+        parent=parent,
+        root_id=(parent.root_id or parent.pk) if parent else None,
+        depth=parent.depth + 1 if parent else 0,
+        author=author,
+        body=body,
+        status=status,
+        created_at=timezone.now(),
+    )
