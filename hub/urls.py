@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include(accounts_urls)),
     path("accounts/", include("allauth.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
+    path("consultation/", include("consultation.urls")),
     path("", include(pages_urls)),
 ]
 

@@ -262,3 +262,16 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
     },
 }
+
+# --- Consultation (consultation/): limits on what participants write --------------------
+# Minutes an author may edit what they posted; days the text of a withdrawn contribution
+# is kept for the audit trail before `manage.py purge_withdrawn` removes it.
+CONSULTATION_EDIT_WINDOW_MINUTES = int(env("CONSULTATION_EDIT_WINDOW_MINUTES", "15"))
+CONSULTATION_WITHDRAWN_RETENTION_DAYS = int(env("CONSULTATION_WITHDRAWN_RETENTION_DAYS", "30"))
+# Longest comment (visible characters) and most web links in one comment.
+CONSULTATION_MAX_CHARACTERS = int(env("CONSULTATION_MAX_CHARACTERS", "5000"))
+CONSULTATION_MAX_LINKS = int(env("CONSULTATION_MAX_LINKS", "3"))
+# Writes allowed per person and per network address: count/period(s, m, h, d)/scope.
+CONSULTATION_RATE_LIMITS = env("CONSULTATION_RATE_LIMITS", "5/m/user,40/h/user,30/m/ip")
+# Proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).
+CONSULTATION_TRUSTED_PROXY_COUNT = int(env("CONSULTATION_TRUSTED_PROXY_COUNT", "0"))
