@@ -8,7 +8,9 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from hub.accounts import urls as accounts_urls
+from hub.api import api_router
 from hub.pages import urls as pages_urls
+from knowledge import views as knowledge_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -16,6 +18,8 @@ urlpatterns = [
     path("accounts/", include(accounts_urls)),
     path("accounts/", include("allauth.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
+    path("search/", knowledge_views.search, name="search"),
+    path("api/v2/", api_router.urls),
     path("consultation/", include("consultation.urls")),
     path("", include(pages_urls)),
 ]

@@ -8,6 +8,7 @@ differences between them come from Wagtail's own history.
 from django.db import models
 from django.http import Http404
 from wagtail.admin.panels import FieldPanel
+from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Page
@@ -29,6 +30,7 @@ class StrategyPage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("status_note"), FieldPanel("summary")]
     search_fields = [*Page.search_fields, index.SearchField("summary")]
+    api_fields = [APIField("status_note"), APIField("summary")]
 
     parent_page_types = ["pages.HomePage"]
     subpage_types = ["pages.SectionPage"]
@@ -62,6 +64,7 @@ class SectionPage(RoutablePageMixin, Page):
         FieldPanel("body"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
+    api_fields = [APIField("kind"), APIField("summary"), APIField("body")]
 
     parent_page_types = ["pages.StrategyPage"]
     subpage_types = []

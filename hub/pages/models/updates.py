@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel
+from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Page
@@ -60,6 +61,7 @@ class UpdatePage(Page):
         index.SearchField("body"),
         index.FilterField("date"),
     ]
+    api_fields = [APIField("date"), APIField("summary"), APIField("body")]
 
     parent_page_types = ["pages.UpdateIndexPage"]
     subpage_types = []

@@ -1,0 +1,64 @@
+"""The public, read-only JSON API (Wagtail API v2) at /api/v2/.
+
+Two endpoints, both over live, public pages only (drafts and private pages never appear):
+`resources` (the knowledge library) and `pages` (every page, filterable by type). Only GET
+is routed, so any write method gets 405. Images and documents have no endpoint of their
+own: the site has no public image library, and a resource gives its document's address.
+Fields are listed per page model in `api_fields`; no field names a user.
+
+`?search=` goes through the same query cleaning as the site search, so search syntax in it
+is plain text and never reaches the engine's parser.
+"""
+
+from wagtail.api.v2.filters import SearchFilter
+from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.api.v2.utils import BadRequestError
+from wagtail.api.v2.views import PagesAPIViewSet
+from wagtail.search.backends import get_search_backend
+
+from knowledge.models import ResourcePage
+from knowledge.search import backend_query, clean_query
+
+
+class CleanedSearchFilter(SearchFilter):
+    """`?search=` with the visitor's words only; every word must match."""
+
+    def filter_queryset(self, request, queryset, view):
+        if "search" not in request.GET:
+            return queryset
+        if getattr(queryset, "_filtered_by_tag", False):
+            raise BadRequestError("filtering by tag with a search query is not supported")
+        cleaned = clean_query(request.GET["search"])
+        if not cleaned:
+            return queryset.none()
+        order_by_relevance = "order" not in request.GET
+        return get_search_backend().search(
+            backend_query(cleaned), queryset, order_by_relevance=order_by_relevance
+        )
+
+
+def _with_cleaned_search(filter_backends):
+    return [CleanedSearchFilter if f is SearchFilter else f for f in filter_backends]
+
+
+class HubPagesAPIViewSet(PagesAPIViewSet):
+    filter_backends = _with_cleaned_search(PagesAPIViewSet.filter_backends)
+
+
+class ResourcesAPIViewSet(HubPagesAPIViewSet):
+    """The library's resources. Filter by any listed field, e.g. `?resource_type=video`."""
+
+    model = ResourcePage
+    listing_default_fields = [
+        *PagesAPIViewSet.listing_default_fields,
+        "resource_type",
+        "publication_date",
+        "date_precision",
+        "publisher",
+    ]
+
+
+api_router = WagtailAPIRouter("wagtailapi")
+# Registered first so a resource's detail_url points at the resources endpoint.
+api_router.register_endpoint("resources", ResourcesAPIViewSet)
+api_router.register_endpoint("pages", HubPagesAPIViewSet)

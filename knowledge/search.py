@@ -1,0 +1,366 @@
+"""Site search over the public pages (sections, updates, library resources and the rest).
+
+One function, `site_search`, takes what the visitor typed and returns plain result objects.
+It runs on whichever Wagtail search backend is configured (the database backend by default,
+Elasticsearch when ELASTICSEARCH_URL is set) and never asks which one is live.
+
+What the visitor types is reduced to words before any backend sees it: control and
+invisible characters go, the length is capped, and only runs of letters and digits are kept.
+Quotes, brackets, operators and other search syntax are therefore plain text here; that is
+what keeps every backend's query parser (SQLite FTS5 in particular) out of reach of input.
+Highlighting is done here too, the same way for every backend: the text is split at the
+matches and each piece is escaped before <mark> is put around the matching ones.
+"""
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db import DatabaseError, transaction
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+from wagtail.models import Page
+from wagtail.search.backends import get_search_backend
+from wagtail.search.index import SearchField
+from wagtail.search.query import PlainText
+from wagtail.search.utils import normalise_query_string
+
+from hub.core.sanitise import strip_invisible, visible_text
+
+logger = logging.getLogger(__name__)
+
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 32
+RESULTS_PER_PAGE = 10
+MAX_MATCHES = 500  # a filtered listing (the library) considers at most this many matches
+SNIPPET_LENGTH = 240
+_WORD = re.compile(r"\w+")
+# Common English words are left out of the search (unless nothing else is left): with every
+# word required they would otherwise narrow results on SQLite and Elasticsearch, while
+# PostgreSQL's English configuration ignores them; this keeps the backends alike. It also
+# makes typed operators (AND, OR, NOT) harmless words.
+STOP_WORDS = frozenset(
+    {"a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "has", "have"}
+    | {"in", "into", "is", "it", "its", "not", "of", "on", "or", "so", "that", "the"}
+    | {"their", "there", "these", "this", "to", "was", "were", "which", "will", "with"}
+)
+
+
+@dataclass(frozen=True)
+class CleanQuery:
+    text: str  # what is shown back in the search box
+    terms: tuple  # the words searched for, lower case, in order, without repeats
+    truncated: bool  # the visitor typed more than MAX_QUERY_LENGTH characters
+
+    def __bool__(self):
+        return bool(self.terms)
+
+    @property
+    def search_string(self):
+        return " ".join(self.terms)
+
+
+def clean_query(raw):
+    """What the visitor typed, made safe to search for and to log."""
+    text = " ".join(strip_invisible(raw or "").split())
+    truncated = len(text) > MAX_QUERY_LENGTH
+    text = text[:MAX_QUERY_LENGTH]
+    words = tuple(dict.fromkeys(word.lower() for word in _WORD.findall(text)))
+    terms = tuple(word for word in words if word not in STOP_WORDS) or words
+    terms = terms[:MAX_TERMS]
+    return CleanQuery(text=text, terms=terms, truncated=truncated)
+
+
+# -- highlighting ---------------------------------------------------------------------------
+
+
+def _match_pattern(terms):
+    if not terms:
+        return None
+    alternatives = "|".join(re.escape(term) for term in sorted(terms, key=len, reverse=True))
+    # A term matches at the start of a word, and the rest of that word is marked with it.
+    return re.compile(rf"(?<!\w)(?:{alternatives})\w*", re.IGNORECASE)
+
+
+def highlight(text, terms):
+    """`text` as safe HTML: every piece escaped, words starting with a term wrapped in <mark>."""
+    text = text or ""
+    pattern = _match_pattern(terms)
+    if pattern is None:
+        return escape(text)
+    pieces, position = [], 0
+    for match in pattern.finditer(text):
+        pieces.append(escape(text[position : match.start()]))
+        pieces.append(f"<mark>{escape(match.group())}</mark>")
+        position = match.end()
+    pieces.append(escape(text[position:]))
+    return mark_safe("".join(pieces))  # noqa: S308 - every piece was escaped above
+
+
+def snippet(text, terms, length=SNIPPET_LENGTH):
+    """A highlighted extract of `text` around the first matching word (or its start)."""
+    text = " ".join((text or "").split())
+    pattern = _match_pattern(terms)
+    match = pattern.search(text) if pattern else None
+    start = 0
+    if match and match.start() > length // 3:
+        start = text.rfind(" ", 0, match.start() - length // 3) + 1
+    end = start + length
+    if end < len(text):
+        end = max(text.rfind(" ", start, end), start + length // 2)
+    extract = text[start:end]
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if end < len(text) else ""
+    return mark_safe(f"{prefix}{highlight(extract, terms)}{suffix}")  # noqa: S308 - escaped
+
+
+# -- kinds of result ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Kind:
+    slug: str
+    label: str
+    plural: str
+
+
+KINDS = (
+    Kind("section", "Section", "Strategy sections"),
+    Kind("update", "Update", "Progress updates"),
+    Kind("resource", "Resource", "Library resources"),
+    Kind("page", "Page", "Other pages"),
+)
+KINDS_BY_SLUG = {kind.slug: kind for kind in KINDS}
+
+
+def _kind_models():
+    from hub.pages.models import SectionPage, UpdatePage
+    from knowledge.models import ResourcePage
+
+    return {"section": SectionPage, "update": UpdatePage, "resource": ResourcePage}
+
+
+def kind_of(page):
+    """The Kind a page belongs to (read from its content type: no query)."""
+    page_class = page.specific_class or type(page)
+    for slug, model in _kind_models().items():
+        if issubclass(page_class, model):
+            return KINDS_BY_SLUG[slug]
+    return KINDS_BY_SLUG["page"]
+
+
+def searchable_pages(kind=None):
+    """Live, public pages of one kind (or all kinds)."""
+    pages = Page.objects.live().public().filter(depth__gt=1)
+    models = _kind_models()
+    if kind in models:
+        return pages.type(models[kind])
+    if kind == "page":
+        return pages.not_type(*models.values())
+    return pages
+
+
+# -- results ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hit:
+    title: str  # safe HTML, highlighted
+    url: str
+    kind: Kind
+    detail: str  # plain text under the title: a resource's type and date, an update's date
+    snippet: str  # safe HTML, highlighted
+    promoted: bool = False
+
+
+@dataclass
+class SearchOutcome:
+    query: CleanQuery
+    kind: Kind | None
+    hits: list = field(default_factory=list)
+    promotions: list = field(default_factory=list)
+    page: object = None  # the paginator's page, for the pagination links
+    total: int = 0
+    messages: list = field(default_factory=list)
+    failed: bool = False
+
+
+def site_search(*, query, kind=None, page_number=None, backend=None, log=True):
+    """Search the site for what the visitor typed (`query`, raw) and return a SearchOutcome.
+
+    `kind` is one of KINDS' slugs or None for everything; an unknown kind means everything,
+    with a message. Promoted results come first on the first page and are not repeated
+    below. The query is logged for Wagtail's promoted results (first page only).
+    """
+    cleaned = clean_query(query)
+    outcome = SearchOutcome(query=cleaned, kind=KINDS_BY_SLUG.get(kind or ""))
+    if kind and outcome.kind is None:
+        outcome.messages.append("That type of result is not one we know, so all types are shown.")
+    if cleaned.truncated:
+        outcome.messages.append(
+            f"Your search was shortened to its first {MAX_QUERY_LENGTH} characters."
+        )
+    if not cleaned:
+        if cleaned.text:
+            outcome.messages.append("Enter words or numbers to search for.")
+        return outcome
+
+    kind_slug = outcome.kind.slug if outcome.kind else None
+    first_page = str(page_number or "1") == "1"
+    backend = backend or get_search_backend()
+    try:
+        with transaction.atomic():
+            promotions = promotions_for(cleaned, kind=kind_slug) if first_page else []
+            promoted_ids = [promotion.page_id for promotion in promotions if promotion.page_id]
+            results = build_search(cleaned, kind=kind_slug, exclude=promoted_ids, backend=backend)
+            paginator = Paginator(results, RESULTS_PER_PAGE)
+            outcome.page = paginator.get_page(page_number)
+            outcome.total = paginator.count
+            found = list(outcome.page.object_list)
+            outcome.hits = _hits(found, cleaned.terms)
+            outcome.promotions = [_promotion_hit(p, cleaned.terms) for p in promotions]
+    except Exception:  # the engine may be down or reject a query: never a server error
+        logger.exception("Site search failed for a query of %d characters", len(cleaned.text))
+        outcome.failed = True
+        outcome.hits, outcome.promotions, outcome.total = [], [], 0
+        return outcome
+    if log and first_page:
+        log_query(cleaned)
+    return outcome
+
+
+def build_search(cleaned, *, kind=None, exclude=(), backend=None):
+    """The backend's (lazy) results for a cleaned query over pages of one kind or all;
+    nothing is sent to the engine until they are read."""
+    backend = backend or get_search_backend()
+    pages = searchable_pages(kind)
+    if exclude:
+        pages = pages.exclude(pk__in=list(exclude))
+    return backend.search(backend_query(cleaned), pages)
+
+
+def matching_ids(cleaned, queryset, *, backend=None, limit=MAX_MATCHES):
+    """The ids of objects in `queryset` matching the query, best first, and whether the
+    search failed (the caller then shows a message, never an error page)."""
+    backend = backend or get_search_backend()
+    try:
+        with transaction.atomic():
+            results = backend.search(backend_query(cleaned), queryset)[:limit]
+            return [found.pk for found in results], False
+    except Exception:  # the engine may be down or reject a query: never a server error
+        logger.exception("Search failed for a query of %d characters", len(cleaned.text))
+        return [], True
+
+
+def backend_query(cleaned):
+    """Every word must match. The words are plain \\w+ runs: no backend sees any syntax."""
+    return PlainText(cleaned.search_string, operator="and")
+
+
+def promotions_for(cleaned, *, kind=None):
+    """Editors' promoted results for this query, live pages (or external links) only."""
+    promotions = (
+        SearchPromotion.objects.filter(query__query_string=_logged_text(cleaned))
+        .select_related("page")
+        .order_by("sort_order", "pk")
+    )
+    wanted = []
+    for promotion in promotions:
+        if promotion.page_id is None:
+            if kind is None and promotion.external_link_url:
+                wanted.append(promotion)
+            continue
+        if not promotion.page.live:
+            continue
+        if kind is not None and kind_of(promotion.page).slug != kind:
+            continue
+        wanted.append(promotion)
+    return wanted
+
+
+def log_query(cleaned):
+    """Count the search in Wagtail's query log, which editors use to choose promotions."""
+    try:
+        with transaction.atomic():
+            Query.get(_logged_text(cleaned)).add_hit()
+    except DatabaseError:
+        logger.exception("Could not log a search query")
+
+
+def _logged_text(cleaned):
+    # Lower-case before cutting: some characters grow when lower-cased, and the log's
+    # column holds 255 characters.
+    return normalise_query_string(cleaned.text.lower()[:MAX_QUERY_LENGTH])
+
+
+def _hits(found, terms):
+    pages = Page.objects.filter(pk__in=[page.pk for page in found]).specific()
+    specific = {page.pk: page for page in pages}
+    hits = []
+    for result in found:
+        page = specific.get(result.pk)
+        if page is None:
+            continue
+        hits.append(
+            Hit(
+                title=highlight(page.title, terms),
+                url=page.url or "",
+                kind=kind_of(page),
+                detail=_detail(page),
+                snippet=snippet(page_text(page), terms),
+            )
+        )
+    return hits
+
+
+def _promotion_hit(promotion, terms):
+    if promotion.page_id:
+        page = promotion.page.specific
+        return Hit(
+            title=highlight(page.title, terms),
+            url=page.url or "",
+            kind=kind_of(page),
+            detail=_detail(page),
+            snippet=snippet(promotion.description or page_text(page), terms),
+            promoted=True,
+        )
+    return Hit(
+        title=highlight(promotion.external_link_text or promotion.external_link_url, terms),
+        url=promotion.external_link_url,
+        kind=KINDS_BY_SLUG["page"],
+        detail="External website",
+        snippet=snippet(promotion.description, terms),
+        promoted=True,
+    )
+
+
+def _detail(page):
+    from knowledge.models import ResourcePage
+
+    if isinstance(page, ResourcePage):
+        parts = [page.get_resource_type_display(), page.display_date]
+        return ", ".join(part for part in parts if part)
+    date = getattr(page, "date", None)
+    return f"{date.day} {date:%B %Y}" if date else ""
+
+
+def page_text(page):
+    """The text of a page's indexed fields (not its title), as a reader sees it."""
+    parts = [page.search_description]
+    for search_field in page.get_searchable_search_fields():
+        if not isinstance(search_field, SearchField) or search_field.field_name == "title":
+            continue
+        parts.extend(_strings(search_field.get_value(page)))
+    return " ".join(visible_text(part) if "<" in part else part for part in parts if part)
+
+
+def _strings(value):
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list | tuple):
+        return [text for item in value for text in _strings(item)]
+    return [str(value)]

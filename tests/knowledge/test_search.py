@@ -1,0 +1,255 @@
+"""Site search through HTTP: result types, highlighting, type filter, paging, promoted
+results, the query log, hostile queries and query counts. Runs on the database backend
+(SQLite FTS5 here, PostgreSQL full-text under tests/with_postgres.py)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+
+from knowledge.search import clean_query, highlight, snippet
+from tests import factories
+from tests.knowledge.factories import ResourcePageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def corpus(site_tree, library):
+    """A page of each kind that mentions 'procurement'."""
+    section = site_tree["section"]
+    section.title = "Regulation and procurement"
+    section.save_revision().publish()
+    update = factories.UpdatePageFactory(
+        parent=site_tree["updates"],
+        title="Evaluation published",
+        summary="Procurement pathways were uncertain.",
+    )
+    resource = ResourcePageFactory(
+        parent=library,
+        title="Evaluation of the AI Lab",
+        summary="Scaling proved difficult, partly because of uncertainty about procurement.",
+        publisher="University of Edinburgh",
+    )
+    standard = factories.StandardPageFactory(
+        parent=site_tree["home"],
+        slug="about-procurement",
+        title="About <procurement> & buying",
+        intro="How procurement works here.",
+    )
+    factories.UpdatePageFactory(
+        parent=site_tree["updates"], title="Hidden procurement draft", live=False
+    )
+    return {"section": section, "update": update, "resource": resource, "standard": standard}
+
+
+def _hits(response):
+    return response.context["search"].hits
+
+
+def test_search_is_reachable_from_every_page(client, site_tree):
+    html = client.get("/").content.decode()
+    assert 'action="/search/" method="get"' in html and 'name="q"' in html
+    assert client.get("/search/").status_code == 200
+
+
+def test_finds_every_kind_with_its_label_and_highlights_safely(client, corpus):
+    response = client.get("/search/", {"q": "procurement"})
+    assert response.status_code == 200
+    hits = _hits(response)
+    kinds = {hit.kind.label for hit in hits}
+    assert kinds == {"Section", "Update", "Resource", "Page"}
+    assert response.context["search"].total == 4
+    html = response.content.decode()
+    assert "Hidden procurement draft" not in html
+    assert "4 results for “procurement”" in html
+    # The title is escaped first, then the match is marked.
+    assert "About &lt;<mark>procurement</mark>&gt; &amp; buying" in html
+    assert "<mark>Procurement</mark> pathways were uncertain." in html
+    resource_hit = next(hit for hit in hits if hit.kind.label == "Resource")
+    assert resource_hit.url == corpus["resource"].url
+    assert resource_hit.detail == "Report"
+
+
+def test_filter_by_type(client, corpus):
+    for kind in ("section", "update", "resource", "page"):
+        response = client.get("/search/", {"q": "procurement", "type": kind})
+        hits = _hits(response)
+        assert [hit.kind.slug for hit in hits] == [kind], kind
+        assert hits[0].url == corpus["standard" if kind == "page" else kind].url
+        assert response.context["search"].total == 1
+        assert f'<option value="{kind}" selected>' in response.content.decode()
+
+    response = client.get("/search/", {"q": "procurement", "type": "<script>"})
+    assert response.status_code == 200
+    assert response.context["search"].total == 4
+    assert "all types are shown" in response.content.decode()
+
+
+def test_every_word_must_match(client, corpus):
+    assert len(_hits(client.get("/search/", {"q": "procurement scaling"}))) == 1
+    assert _hits(client.get("/search/", {"q": "procurement zzyzx"})) == []
+    html = client.get("/search/", {"q": "zzyzx"}).content.decode()
+    assert "0 results for “zzyzx”" in html and "Nothing matched" in html
+
+
+def test_paging_keeps_query_and_type(client, site_tree):
+    for number in range(13):
+        factories.UpdatePageFactory(
+            parent=site_tree["updates"], title=f"Quarterly report {number}", summary="Quarterly."
+        )
+    response = client.get("/search/", {"q": "quarterly", "type": "update"})
+    assert response.context["search"].total == 13
+    assert len(_hits(response)) == 10
+    assert "q=quarterly&amp;type=update&amp;page=2" in response.content.decode()
+    second = client.get("/search/", {"q": "quarterly", "type": "update", "page": "2"})
+    assert len(_hits(second)) == 3
+    assert client.get("/search/", {"q": "quarterly", "page": "junk"}).status_code == 200
+    assert client.get("/search/", {"q": "quarterly", "page": "999"}).status_code == 200
+
+
+def test_promoted_results_come_first_labelled_and_are_not_repeated(client, corpus, site_tree):
+    query = Query.get("Procurement")
+    SearchPromotion.objects.create(
+        query=query, page=corpus["resource"], sort_order=0, description="Start with this."
+    )
+    SearchPromotion.objects.create(
+        query=query,
+        external_link_url="https://example.org/buying-guide",
+        external_link_text="Buying guide",
+        sort_order=1,
+    )
+    draft = factories.StandardPageFactory(parent=site_tree["home"], slug="draft", live=False)
+    SearchPromotion.objects.create(query=query, page=draft, sort_order=2)
+
+    response = client.get("/search/", {"q": "  PROCUREMENT "})
+    search = response.context["search"]
+    assert [hit.title for hit in search.promotions] == ["Evaluation of the AI Lab", "Buying guide"]
+    assert all(hit.promoted for hit in search.promotions)
+    assert corpus["resource"].url not in [hit.url for hit in search.hits]
+    html = response.content.decode()
+    assert html.index("Buying guide") < html.index("Regulation and")
+    assert "Recommended</strong>" in html
+    assert "Start with this." in html
+
+    # Filtered by type, only promotions of that type are shown.
+    sections_only = client.get("/search/", {"q": "procurement", "type": "section"})
+    assert sections_only.context["search"].promotions == []
+    resources_only = client.get("/search/", {"q": "procurement", "type": "resource"})
+    assert len(resources_only.context["search"].promotions) == 1
+    # Later pages do not repeat them.
+    assert (
+        client.get("/search/", {"q": "procurement", "page": "2"}).context["search"].promotions == []
+    )
+
+
+def test_searches_are_logged_for_editors(client, corpus):
+    client.get("/search/", {"q": "Procurement"})
+    client.get("/search/", {"q": "procurement "})
+    client.get("/search/", {"q": "procurement", "page": "2"})  # paging is not a new search
+    assert Query.objects.get(query_string="procurement").hits == 2
+
+
+HOSTILE = [
+    "",
+    " ",
+    "x" * 10_000,
+    "!!!???...,,,;;;",
+    '"',
+    '"unbalanced quote',
+    "(unbalanced",
+    "balanced) (parentheses",
+    "AND OR NOT",
+    "procurement AND",
+    "NOT procurement",
+    "*",
+    "procure*",
+    "'; DROP TABLE wagtailcore_page; --",
+    "1' OR '1'='1",
+    "<script>alert('x')</script>",
+    '"><img src=x onerror=alert(1)>',
+    "\x00",
+    "procurement\x00",
+    "🙂🙃 procurement 🚀",
+    "\u200f\u202eprocurement\u202c",
+    "\u0627\u0644\u0630\u0643\u0627\u0621 \u0627\u0644\u0627\u0635\u0637\u0646\u0627\u0639\u064a",
+    "-",
+    "-procurement",
+    "~",
+    "procurement~2",
+    ":",
+    "title:procurement",
+    "\\",
+    "\\\\\\",
+    "%",
+    "_",
+    "NEAR(procurement scaling)",
+    "{}[]^$|",
+    "İ" * 300,
+]
+
+
+def test_hostile_queries_never_error_and_are_escaped(client, corpus, caplog):
+    for query in HOSTILE:
+        response = client.get("/search/", {"q": query})
+        assert response.status_code == 200, repr(query)
+        html = response.content.decode()
+        assert "<script>alert" not in html, repr(query)
+        assert "<img src=x" not in html, repr(query)
+        assert "\x00" not in html, repr(query)
+        assert not response.context["search"].failed, repr(query)
+    # Nothing failed quietly either (the search and the query log catch and log errors).
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]
+    assert Query.objects.filter(query_string="i\u0307" * 100).exists()
+    # Search syntax is plain text: these still find what their words say.
+    plain_words = ["procurement AND", "-procurement", "procurement*", '"procurement']
+    for query in [*plain_words, "procurement\x00", "(procurement)", "procurement:"]:
+        assert client.get("/search/", {"q": query}).context["search"].total == 4, query
+
+
+def test_long_queries_are_cut_with_a_message(client, corpus):
+    response = client.get("/search/", {"q": "procurement " + "x" * 10_000})
+    assert response.status_code == 200
+    assert "shortened to its first 200 characters" in response.content.decode()
+    assert len(response.context["search"].query.text) == 200
+
+
+def test_query_count_does_not_grow_with_results(client, site_tree, django_assert_max_num_queries):
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/search/", {"q": "budget"}).status_code == 200
+        return len(queries)
+
+    for number in range(2):
+        factories.UpdatePageFactory(parent=site_tree["updates"], title=f"Budget {number}")
+    client.get("/search/", {"q": "budget"})
+    few = count()
+    for number in range(2, 12):
+        factories.UpdatePageFactory(parent=site_tree["updates"], title=f"Budget {number}")
+    factories.StandardPageFactory(parent=site_tree["home"], title="Budget page")
+    many = count()
+    assert many <= few + 1  # one more page type among the results: one more query
+    with django_assert_max_num_queries(30):
+        client.get("/search/", {"q": "budget"})
+
+
+def test_clean_query_keeps_only_words():
+    cleaned = clean_query('  "AI"  (strategy) AND\x00 data\u202e  ai ')
+    assert cleaned.terms == ("ai", "strategy", "data")
+    assert clean_query("the and").terms == ("the", "and")  # nothing but common words
+    assert "\x00" not in cleaned.text and "\u202e" not in cleaned.text
+    assert not clean_query("!!! *** ---")
+    assert clean_query("x" * 500).truncated
+
+
+def test_highlight_escapes_every_piece():
+    assert highlight("<b>AI</b> & aims", ("ai",)) == (
+        "&lt;b&gt;<mark>AI</mark>&lt;/b&gt; &amp; <mark>aims</mark>"
+    )
+    assert highlight("Fish &amp; chips", ("amp",)) == "Fish &amp;<mark>amp</mark>; chips"
+    assert highlight("no match", ()) == "no match"
+    text = "word " * 100 + "needle " + "word " * 100
+    extract = snippet(text, ("needle",))
+    assert "<mark>needle</mark>" in extract
+    assert extract.startswith("… ") and extract.endswith(" …")
+    assert len(extract) < 320
