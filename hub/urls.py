@@ -17,6 +17,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include(accounts_urls)),
     path("accounts/", include("allauth.urls")),
+    path("notifications/", include("consultation.notifications.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("search/", knowledge_views.search, name="search"),
     path("api/v2/", api_router.urls),

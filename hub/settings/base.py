@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "hub.accounts",
     "hub.pages",
     "consultation",
+    "consultation.notifications",
     "knowledge",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -275,3 +276,14 @@ CONSULTATION_MAX_LINKS = int(env("CONSULTATION_MAX_LINKS", "3"))
 CONSULTATION_RATE_LIMITS = env("CONSULTATION_RATE_LIMITS", "5/m/user,40/h/user,30/m/ip")
 # Proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).
 CONSULTATION_TRUSTED_PROXY_COUNT = int(env("CONSULTATION_TRUSTED_PROXY_COUNT", "0"))
+
+# Notifications (consultation.notifications; defaults in its conf.py). Emails go through
+# the task backend above: run `manage.py db_worker` next to the web server when it is the
+# database backend. Links in emails use SITE_URL (WAGTAILADMIN_BASE_URL).
+# NOTIFICATIONS_SUBJECT_PREFIX = "[AI strategy hub] "
+# NOTIFICATIONS_BATCH_SIZE = 100            # recipients per query and SMTP batch
+# NOTIFICATIONS_MAX_ATTEMPTS = 5            # tries per email; retries after 1, 4, 16, 64 min
+# NOTIFICATIONS_UNSUBSCRIBE_LINK_DAYS = 365
+# NOTIFICATIONS_CONFIRMATION_DAYS = 7       # unconfirmed subscriptions are deleted after this
+# NOTIFICATIONS_SUBSCRIBE_RATE_LIMIT = (5, 600)  # requests per network address per seconds
+# NOTIFICATIONS_CONFIRMATION_RESEND_SECONDS = 600

@@ -1,0 +1,118 @@
+"""Read side of notifications: people's choices, and who receives which email. Recipient
+lists come a batch at a time, in id order after a cursor, in one query per batch."""
+
+from django.contrib.auth import get_user_model
+
+from consultation.notifications.models import Kind, Preferences, Subscriber
+
+
+def preferences_for(user):
+    """The person's choices; the defaults (everything on) when they never changed them."""
+    return Preferences.objects.filter(user=user).first() or Preferences(user=user)
+
+
+def wants(user, kind):
+    """Whether `user` (with notification_preferences loaded or not) takes `kind` emails."""
+    try:
+        preferences = user.notification_preferences
+    except Preferences.DoesNotExist:
+        return True
+    return preferences.wants(kind)
+
+
+def user_for_unsubscribe(user_id):
+    return get_user_model().objects.filter(pk=user_id).first()
+
+
+def subscriber_get(subscriber_id):
+    return Subscriber.objects.filter(pk=subscriber_id).first()
+
+
+def reply_with_recipient(reply_id):
+    """The reply, with its parent's author and their choices loaded, or None."""
+    from consultation.models import Comment
+
+    return (
+        Comment.objects.select_related(
+            "author__profile",
+            "consultation",
+            "section",
+            "topic",
+            "parent__author__profile",
+            "parent__author__notification_preferences",
+        )
+        .filter(pk=reply_id, parent__isnull=False)
+        .first()
+    )
+
+
+def decision_with_recipient(decision_id):
+    """The moderator's decision with the contribution and its author's choices, or None."""
+    from consultation.models import AuditEntry
+
+    return (
+        AuditEntry.objects.select_related(
+            "comment__consultation",
+            "comment__section",
+            "comment__topic",
+            "comment__author__profile",
+            "comment__author__notification_preferences",
+        )
+        .filter(pk=decision_id, comment__isnull=False)
+        .first()
+    )
+
+
+def reply_recipient(reply):
+    """Who hears about `reply`: the parent's author, unless they wrote the reply, their
+    account is closed, they switched these emails off, or they may not read the reply
+    (a contribution waiting for moderation, or a consultation whose comments are private)."""
+    from consultation import rules
+    from consultation.models import Status
+
+    recipient = reply.parent.author
+    if (
+        recipient is None
+        or recipient.pk == reply.author_id
+        or not recipient.is_active
+        or not wants(recipient, Kind.REPLIES)
+        or reply.status != Status.PUBLISHED
+        or not rules.can_read_text(recipient, reply)
+    ):
+        return None
+    return recipient
+
+
+def decision_recipient(decision):
+    """Who hears about a moderator's decision: the author of the contribution, unless it
+    is the moderator themselves, the account is closed or they switched these emails off."""
+    recipient = decision.comment.author
+    if (
+        recipient is None
+        or recipient.pk == decision.actor_id
+        or not recipient.is_active
+        or not decision.is_decision
+        or not wants(recipient, Kind.MODERATION)
+    ):
+        return None
+    return recipient
+
+
+def section_version_recipients(section, *, after, limit):
+    """The next `limit` people who commented on `section` and take new-version emails."""
+    from consultation.selectors import commenters_on_section
+
+    return list(
+        commenters_on_section(section)
+        .filter(pk__gt=after, is_active=True)
+        .exclude(notification_preferences__new_versions=False)
+        .order_by("pk")[:limit]
+    )
+
+
+def confirmed_subscribers(*, after, limit):
+    return list(
+        Subscriber.objects.filter(confirmed_at__isnull=False, pk__gt=after)
+        .order_by("pk")
+        .only("pk", "email")[:limit]
+    )

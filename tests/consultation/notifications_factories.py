@@ -1,0 +1,48 @@
+"""Factories and helpers for the notifications tests: subscribers, a mail server that is
+down, and reading what the emails say."""
+
+import re
+import smtplib
+
+import factory
+from django.core.mail.backends.base import BaseEmailBackend
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+
+from consultation.notifications.models import Subscriber
+
+
+class SubscriberFactory(DjangoModelFactory):
+    class Meta:
+        model = Subscriber
+
+    email = factory.Sequence(lambda n: f"reader{n}@example.org")
+    confirmed_at = factory.LazyFunction(timezone.now)
+
+
+class FailingEmailBackend(BaseEmailBackend):
+    """A mail server that cannot be reached (set as EMAIL_BACKEND)."""
+
+    def send_messages(self, email_messages):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+def parts(message):
+    """(plain text, html) of a multipart email."""
+    html = [content for content, mimetype in message.alternatives if mimetype == "text/html"]
+    return message.body, html[0] if html else ""
+
+
+def unsubscribe_path(message):
+    """The path of the List-Unsubscribe address of `message`."""
+    header = message.extra_headers["List-Unsubscribe"]
+    match = re.fullmatch(r"<https?://[^/]+(/notifications/unsubscribe/[^>]+)>", header)
+    assert match, header
+    return match.group(1)
+
+
+def link_path(text, prefix):
+    """The first link in `text` whose path starts with `prefix`."""
+    match = re.search(rf"https?://[^/\s]+({re.escape(prefix)}[^\s\"<>]*)", text)
+    assert match, text
+    return match.group(1)
