@@ -1,5 +1,7 @@
-"""The profile form a stakeholder fills in after sign-up and edits later."""
+"""The profile form a stakeholder fills in after sign-up and edits later, and allauth's
+two-factor code forms with plainer wording."""
 
+from allauth.mfa.base import forms as allauth_mfa_forms
 from django import forms
 
 from hub.accounts.models import Profile, Region, Sector
@@ -52,3 +54,26 @@ class ProfileForm(forms.ModelForm):
 
     def clean_organisation(self):
         return sanitise_plain(self.cleaned_data["organisation"])
+
+
+CODE_HINT = (
+    "The 6-digit code from your authenticator app, or one of your recovery codes if you "
+    "cannot use the app."
+)
+
+
+class _PlainCodeField:
+    """Says what the code is, and that a recovery code works here too."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = "Security code"
+        self.fields["code"].help_text = CODE_HINT
+
+
+class AuthenticateForm(_PlainCodeField, allauth_mfa_forms.AuthenticateForm):
+    """allauth's code step at sign-in."""
+
+
+class ReauthenticateForm(_PlainCodeField, allauth_mfa_forms.ReauthenticateForm):
+    """allauth's code step before changing two-factor settings."""

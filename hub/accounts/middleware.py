@@ -5,13 +5,12 @@ Views in those areas also use `hub.accounts.decorators.staff_view`; this middlew
 net under them, and it covers the Wagtail admin, whose views we do not decorate. Wagtail's
 own sign-in page is sent to allauth's, so nobody reaches the admin on a password alone."""
 
-from urllib.parse import urlencode
-
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from hub.accounts.mfa_gate import redirect_to_mfa_setup, safe_next_url
+from hub.accounts.mfa_gate import redirect_to_mfa_setup
+from hub.accounts.redirects import safe_next_url, url_with_next
 from hub.accounts.rules import has_mfa, requires_mfa
 
 # Wagtail views inside a staff area that must stay reachable without a second factor.
@@ -42,8 +41,5 @@ class StaffMFAMiddleware:
 
 
 def _to_allauth_sign_in(request):
-    target = reverse("account_login")
     next_url = safe_next_url(request, request.GET.get("next", ""))
-    if next_url:
-        target = f"{target}?{urlencode({'next': next_url})}"
-    return redirect(target)
+    return redirect(url_with_next(reverse("account_login"), next_url))

@@ -1,8 +1,6 @@
 """Profile pages (complete after sign-up, edit later) and the two allauth MFA pages that
 bring someone back to the staff page they were going to after setting up a second factor."""
 
-from urllib.parse import urlencode
-
 from allauth.mfa.recovery_codes.views import ViewRecoveryCodesView
 from allauth.mfa.totp.views import ActivateTOTPView
 from django.contrib import messages
@@ -12,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from hub.accounts import selectors, services
 from hub.accounts.forms import ProfileForm
-from hub.accounts.mfa_gate import safe_next_url
+from hub.accounts.redirects import safe_next_url, url_with_next
 
 
 def _next_from(request):
@@ -75,11 +73,9 @@ class ActivateTOTPKeepingNextView(ActivateTOTPView):
     def get_success_url(self):
         url = super().get_success_url()
         next_url = _next_from(self.request)
-        if not next_url:
-            return url
         if self.did_generate_recovery_codes:
-            return f"{url}?{urlencode({'next': next_url})}"
-        return next_url
+            return url_with_next(url, next_url)
+        return next_url or url
 
 
 class ViewRecoveryCodesKeepingNextView(ViewRecoveryCodesView):

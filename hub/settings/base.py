@@ -218,6 +218,8 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[AI strategy hub] "
 ACCOUNT_ADAPTER = "hub.accounts.adapter.AccountAdapter"
+# Tell people by email when their password, addresses or two-factor settings change.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
@@ -230,6 +232,10 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "AI strategy hub"
+MFA_FORMS = {
+    "authenticate": "hub.accounts.forms.AuthenticateForm",
+    "reauthenticate": "hub.accounts.forms.ReauthenticateForm",
+}
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"

@@ -342,3 +342,17 @@ def test_password_reset_requests_are_rate_limited_per_address(client):
     ]
     assert statuses == [302] * 5 + [429]
     assert len(mail.outbox) == 5
+
+
+@pytest.mark.django_db
+def test_changing_the_password_sends_a_security_notice(client):
+    user = factories.ProfileFactory().user
+    sign_in(client, user.email)
+    response = client.post(
+        "/accounts/password/change/",
+        {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 302
+    assert mail.outbox[-1].to == [user.email]
+    assert "password" in mail.outbox[-1].subject.lower()
+    assert "_auth_user_id" in client.session  # still signed in on this device

@@ -215,6 +215,7 @@ def test_code_step_at_sign_in(client, member):
     assert sign_in(client, member).url == "/accounts/2fa/authenticate/"
     html = assert_site_page(client.get("/accounts/2fa/authenticate/"))
     assert 'autocomplete="one-time-code"' in html
+    assert "or one of your recovery codes" in html
     html = assert_site_page(client.post("/accounts/2fa/authenticate/", {"code": "nope"}))
     assert "There is a problem" in html
 
@@ -223,3 +224,13 @@ def test_code_step_at_sign_in(client, member):
 def test_signed_in_visitor_on_the_reset_page(signed_in):
     html = assert_site_page(signed_in.get("/accounts/password/reset/"))
     assert "nhsuk-inset-text" in html
+
+
+@pytest.mark.django_db
+def test_inactive_account_page(client, member):
+    member.is_active = False
+    member.save()
+    response = sign_in(client, member)
+    assert response.url == "/accounts/inactive/"
+    assert_site_page(client.get(response.url))
+    assert "_auth_user_id" not in client.session
