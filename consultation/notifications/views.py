@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from consultation.notifications import selectors, services, tokens
 from consultation.notifications.forms import PreferencesForm, SubscribeForm
 from consultation.notifications.models import ACCOUNT_KINDS, Kind
+from consultation.services.limits import client_ip
 
 KIND_NAMES = {
     Kind.REPLIES: "emails about replies to your comments",
@@ -74,9 +75,6 @@ def subscribe(request):
         if form.is_valid():
             if form.is_spam:
                 return redirect("notifications:subscribe_sent")
-            # The consultation app knows how to find the client's address behind proxies.
-            from consultation.services.limits import client_ip
-
             try:
                 services.subscription_request(
                     email=form.cleaned_data["email"], ip=client_ip(request)

@@ -1,0 +1,184 @@
+"""Delivery: a mail server that is down never breaks a request; with the database backend
+a request only queues the email, `manage.py db_worker` sends it, and a failed send is
+retried later (resuming a mailing where it stopped) until the attempts run out."""
+
+import logging
+import smtplib
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from consultation.models import Comment
+from consultation.notifications import services
+from tests.consultation.factories import comment_on
+from tests.consultation.notifications_factories import SubscriberFactory
+
+pytestmark = pytest.mark.django_db
+
+FAILING = "tests.consultation.notifications_factories.FailingEmailBackend"
+FLAKY = "tests.consultation.test_notifications_delivery.FlakyBackend"
+LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+class FlakyBackend(LocmemBackend):
+    """Delivers `budget` messages, then fails like a server that went away."""
+
+    budget = 0
+
+    def send_messages(self, messages):
+        if FlakyBackend.budget < len(messages):
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        FlakyBackend.budget -= len(messages)
+        return super().send_messages(messages)
+
+
+@pytest.fixture(autouse=True)
+def _quiet_worker_logging():
+    # db_worker sets its loggers' levels; put them back for the rest of the session.
+    names = ("django_tasks", "django_tasks_db")
+    levels = {name: logging.getLogger(name).level for name in names}
+    yield
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
+
+
+def run_worker():
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+
+def make_retries_due():
+    DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+
+
+@pytest.fixture
+def comment(section, consultation, stakeholder):
+    return comment_on(section, consultation=consultation, author=stakeholder)
+
+
+def reply(client, user, parent, text="A reply.", key="k"):
+    client.force_login(user)
+    return client.post(reverse("consultation:reply", args=[parent.pk]), {"body": text, "key": key})
+
+
+def test_a_mail_server_that_is_down_does_not_break_the_request(
+    client, settings, comment, other_stakeholder, caplog, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = FAILING
+    with (
+        caplog.at_level(logging.ERROR, logger="consultation.notifications.tasks"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = reply(client, other_stakeholder, comment)
+    assert response.status_code == 302
+    assert Comment.objects.filter(parent=comment).exists()
+    failures = [r for r in caplog.records if r.name == "consultation.notifications.tasks"]
+    assert failures and failures[0].levelno == logging.ERROR
+    assert "Could not send" in failures[0].getMessage()
+    assert "Connection unexpectedly closed" in failures[0].getMessage()
+
+
+def test_subscribing_still_works_when_the_mail_server_is_down(
+    client, settings, home, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = FAILING
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/notifications/subscribe/", {"email": "reader@example.org"})
+    assert response.status_code == 302
+
+
+def test_with_the_database_backend_the_request_only_queues_the_email(
+    client, settings, comment, stakeholder, other_stakeholder, django_capture_on_commit_callbacks
+):
+    settings.TASKS = DATABASE_TASKS
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reply(client, other_stakeholder, comment).status_code == 302
+    [queued] = DBTaskResult.objects.all()
+    assert queued.status == "READY"
+    assert queued.task_path == "consultation.notifications.tasks.send_reply_notification"
+    assert mail.outbox == []
+
+    run_worker()
+    assert [m.to for m in mail.outbox] == [[stakeholder.email]]
+    queued.refresh_from_db()
+    assert queued.status == "SUCCESSFUL"
+
+
+def test_the_database_backend_retries_after_a_failure(
+    client,
+    settings,
+    comment,
+    stakeholder,
+    other_stakeholder,
+    caplog,
+    django_capture_on_commit_callbacks,
+):
+    settings.TASKS = DATABASE_TASKS
+    settings.EMAIL_BACKEND = FAILING
+    with django_capture_on_commit_callbacks(execute=True):
+        reply(client, other_stakeholder, comment)
+    with caplog.at_level(logging.WARNING, logger="consultation.notifications.tasks"):
+        run_worker()
+    assert "attempt 1 of 5" in caplog.text
+    retry = DBTaskResult.objects.get(status="READY")
+    assert retry.args_kwargs["kwargs"]["attempt"] == 2
+    assert retry.run_after > timezone.now() + timedelta(seconds=50)
+
+    # Not due yet: the worker leaves it.
+    settings.EMAIL_BACKEND = LOCMEM
+    run_worker()
+    assert mail.outbox == []
+
+    make_retries_due()
+    run_worker()
+    assert [m.to for m in mail.outbox] == [[stakeholder.email]]
+    assert not DBTaskResult.objects.filter(status="READY").exists()
+
+
+def test_after_the_last_attempt_the_task_fails_and_says_so(
+    client, settings, comment, other_stakeholder, caplog, django_capture_on_commit_callbacks
+):
+    settings.TASKS = DATABASE_TASKS
+    settings.EMAIL_BACKEND = FAILING
+    settings.NOTIFICATIONS_MAX_ATTEMPTS = 2
+    with django_capture_on_commit_callbacks(execute=True):
+        reply(client, other_stakeholder, comment)
+    with caplog.at_level(logging.WARNING, logger="consultation.notifications.tasks"):
+        run_worker()
+        make_retries_due()
+        run_worker()
+    statuses = sorted(DBTaskResult.objects.values_list("status", flat=True))
+    assert statuses == ["FAILED", "SUCCESSFUL"]  # the first attempt scheduled the retry
+    assert "Could not send" in caplog.text and "after 2 attempt(s)" in caplog.text
+    failed = DBTaskResult.objects.get(status="FAILED")
+    assert failed.exception_class_path.endswith("DeliveryFailed")
+
+
+def test_a_mailing_resumes_after_the_last_recipient_sent(
+    settings, home, django_capture_on_commit_callbacks
+):
+    from tests import factories
+
+    settings.TASKS = DATABASE_TASKS
+    settings.NOTIFICATIONS_BATCH_SIZE = 2
+    subscribers = SubscriberFactory.create_batch(5)
+    updates = factories.UpdateIndexPageFactory(parent=home, slug="updates")
+    update = factories.UpdatePageFactory(parent=updates)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify_progress_update(update)
+
+    settings.EMAIL_BACKEND = FLAKY
+    FlakyBackend.budget = 3  # the server goes away in the middle of the second batch
+    run_worker()
+    assert len(mail.outbox) == 3
+
+    settings.EMAIL_BACKEND = LOCMEM
+    make_retries_due()
+    run_worker()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(s.email for s in subscribers)
