@@ -49,8 +49,17 @@ def _quiet_worker_logging():
         logging.getLogger(name).setLevel(level)
 
 
-def run_worker():
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+@pytest.fixture
+def run_worker(monkeypatch):
+    """`manage.py db_worker --batch`: run every task that is due, then stop."""
+    from django_tasks_db.management.commands import db_worker
+
+    # The worker recycles database connections between tasks; inside a test's transaction
+    # that would close it (Django's test client disconnects the same handler for requests).
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    return lambda: call_command(
+        "db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0
+    )
 
 
 def make_retries_due():
@@ -94,7 +103,13 @@ def test_subscribing_still_works_when_the_mail_server_is_down(
 
 
 def test_with_the_database_backend_the_request_only_queues_the_email(
-    client, settings, comment, stakeholder, other_stakeholder, django_capture_on_commit_callbacks
+    run_worker,
+    client,
+    settings,
+    comment,
+    stakeholder,
+    other_stakeholder,
+    django_capture_on_commit_callbacks,
 ):
     settings.TASKS = DATABASE_TASKS
     with django_capture_on_commit_callbacks(execute=True):
@@ -111,6 +126,7 @@ def test_with_the_database_backend_the_request_only_queues_the_email(
 
 
 def test_the_database_backend_retries_after_a_failure(
+    run_worker,
     client,
     settings,
     comment,
@@ -142,7 +158,13 @@ def test_the_database_backend_retries_after_a_failure(
 
 
 def test_after_the_last_attempt_the_task_fails_and_says_so(
-    client, settings, comment, other_stakeholder, caplog, django_capture_on_commit_callbacks
+    run_worker,
+    client,
+    settings,
+    comment,
+    other_stakeholder,
+    caplog,
+    django_capture_on_commit_callbacks,
 ):
     settings.TASKS = DATABASE_TASKS
     settings.EMAIL_BACKEND = FAILING
@@ -161,7 +183,7 @@ def test_after_the_last_attempt_the_task_fails_and_says_so(
 
 
 def test_a_mailing_resumes_after_the_last_recipient_sent(
-    settings, home, django_capture_on_commit_callbacks
+    run_worker, settings, home, django_capture_on_commit_callbacks
 ):
     from tests import factories
 
