@@ -356,3 +356,21 @@ def test_changing_the_password_sends_a_security_notice(client):
     assert mail.outbox[-1].to == [user.email]
     assert "password" in mail.outbox[-1].subject.lower()
     assert "_auth_user_id" in client.session  # still signed in on this device
+
+
+def test_django_admin_is_not_exposed():
+    """django.contrib.admin is installed (Wagtail and allauth register models with it) but
+    no URL leads to it: /admin/ is Wagtail's, which sits behind the MFA gate."""
+    from django.urls import get_resolver
+
+    def callbacks(patterns):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                yield from callbacks(pattern.url_patterns)
+            else:
+                yield pattern.callback
+
+    modules = {
+        getattr(view, "__module__", "") or "" for view in callbacks(get_resolver().url_patterns)
+    }
+    assert not [module for module in modules if module.startswith("django.contrib.admin")]
