@@ -10,6 +10,12 @@ Fields are listed per page model in `api_fields`; no field names a user.
 is plain text and never reaches the engine's parser.
 """
 
+import logging
+
+from django.db import transaction
+from django.http import Http404
+from rest_framework.exceptions import APIException
+from rest_framework.response import Response
 from wagtail.api.v2.filters import SearchFilter
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.utils import BadRequestError
@@ -18,6 +24,8 @@ from wagtail.search.backends import get_search_backend
 
 from knowledge.models import ResourcePage
 from knowledge.search import backend_query, clean_query
+
+logger = logging.getLogger(__name__)
 
 
 class CleanedSearchFilter(SearchFilter):
@@ -43,6 +51,18 @@ def _with_cleaned_search(filter_backends):
 
 class HubPagesAPIViewSet(PagesAPIViewSet):
     filter_backends = _with_cleaned_search(PagesAPIViewSet.filter_backends)
+
+    def listing_view(self, request):
+        if "search" not in request.GET:
+            return super().listing_view(request)
+        try:
+            with transaction.atomic():
+                return super().listing_view(request)
+        except (APIException, BadRequestError, Http404):
+            raise
+        except Exception:  # the engine may be down: say so, never a server error
+            logger.exception("API search failed")
+            return Response({"message": "search is unavailable at the moment"}, status=503)
 
 
 class ResourcesAPIViewSet(HubPagesAPIViewSet):

@@ -5,8 +5,10 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Case, F, IntegerField, Prefetch, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Prefetch, When
+from django.db.models.functions import Length, Substr
 from taggit.models import Tag
+from wagtail.models import PageViewRestriction
 
 from knowledge.embeds import video_embed_html
 from knowledge.forms import RELEVANCE, SORT_CHOICES, LibraryFilterForm
@@ -17,8 +19,17 @@ PAGE_SIZE = 10
 NEWEST_FIRST = (F("publication_date").desc(nulls_last=True), "-first_published_at", "pk")
 
 
+def public(pages):
+    """`pages` without those under a view restriction, checked inside the same query
+    (Wagtail's `.public()` first runs a query of its own to list the restrictions)."""
+    restricted = PageViewRestriction.objects.annotate(
+        prefix=Substr(OuterRef("path"), 1, Length("page__path"))
+    ).filter(page__path=F("prefix"))
+    return pages.exclude(Exists(restricted))
+
+
 def live_resources():
-    return ResourcePage.objects.live().public()
+    return public(ResourcePage.objects.live())
 
 
 def evidence_for_section(*, section):
@@ -33,8 +44,7 @@ def sections_citing(*, resource):
     from hub.pages.models import SectionPage
 
     return list(
-        SectionPage.objects.live()
-        .public()
+        public(SectionPage.objects.live())
         .filter(evidence_links__resource_id=resource.pk)
         .order_by("path")
     )
@@ -90,7 +100,9 @@ def library_listing(*, library, params):
     ordering = {"title": ("title", "pk")}.get(sort, NEWEST_FIRST)
     search_failed = False
     if query:
-        ids, search_failed = matching_ids(query, in_library)
+        # Search backends filter on indexed fields only: Wagtail's own .public() here.
+        searchable = ResourcePage.objects.live().public().descendant_of(library)
+        ids, search_failed = matching_ids(query, searchable)
         resources = resources.filter(pk__in=ids)
         if sort == RELEVANCE[0] and ids:
             rank = Case(

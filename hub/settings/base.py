@@ -293,3 +293,14 @@ CONSULTATION_TRUSTED_PROXY_COUNT = int(env("CONSULTATION_TRUSTED_PROXY_COUNT", "
 # NOTIFICATIONS_CONFIRMATION_DAYS = 7       # unconfirmed subscriptions are deleted after this
 # NOTIFICATIONS_SUBSCRIBE_RATE_LIMIT = (5, 600)  # requests per network address per seconds
 # NOTIFICATIONS_CONFIRMATION_RESEND_SECONDS = 600
+
+# --- Knowledge library, site search and the public API (knowledge/, hub/api.py) -----------
+# Wagtail's Elasticsearch backend names each index INDEX_PREFIX + the root model's table
+# (all pages share "<prefix>_wagtail_wagtailcore_page"); it has no "INDEX" option.
+if ELASTICSEARCH_URL:
+    WAGTAILSEARCH_BACKENDS["default"]["INDEX_PREFIX"] = (
+        WAGTAILSEARCH_BACKENDS["default"].pop("INDEX") + "_"
+    )
+# Days of search-term counts kept for editors choosing promoted results; run
+# `manage.py searchpromotions_garbage_collect` daily to drop older counts and unused terms.
+WAGTAILSEARCH_HITS_MAX_AGE = int(env("WAGTAILSEARCH_HITS_MAX_AGE", "30"))

@@ -7,6 +7,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from wagtail.embeds.embeds import get_embed_hash
 from wagtail.embeds.models import Embed
+from wagtail.models import PageViewRestriction
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from knowledge.embeds import accessible_embed_html
@@ -39,18 +40,25 @@ def test_evidence_links_both_ways(client, library, site_tree):
     )
     ResourcePageFactory(parent=library, title="Unpublished", live=False, sections=[section])
     ResourcePageFactory(parent=library, title="Unrelated", sections=[other])
+    hidden = ResourcePageFactory(parent=library, title="Private one", sections=[section])
+    PageViewRestriction.objects.create(page=hidden, restriction_type="login")
+    private_section = factories.SectionPageFactory(
+        parent=strategy, slug="private", title="Private section"
+    )
+    PageViewRestriction.objects.create(page=private_section, restriction_type="login")
+    ResourceSection.objects.create(resource=cited, section=private_section, sort_order=9)
 
     html = client.get(section.url).content.decode()
     assert "Evidence for this section" in html
     assert f'href="{cited.url}"' in html
     assert "Evaluation &lt;report&gt; &amp; findings" in html  # escaped
-    assert "Unpublished" not in html and "Unrelated" not in html
+    assert "Unpublished" not in html and "Unrelated" not in html and "Private one" not in html
 
     html = client.get(cited.url).content.decode()
     assert "Strategy sections it supports" in html
     assert f'<a href="{section.url}">Ambition one</a>' in html
     assert f'<a href="{other.url}">Other section</a>' in html
-    assert "Draft section" not in html
+    assert "Draft section" not in html and "Private section" not in html
 
     lonely = ResourcePageFactory(parent=library, title="Lonely")
     assert "No section of the draft strategy cites this resource yet" in (
