@@ -45,6 +45,11 @@ def test_preferences_need_signing_in(client):
     assert not Preferences.objects.exists()
 
 
+def test_the_profile_page_links_to_the_choices(stakeholder_client):
+    html = stakeholder_client.get(reverse("profile_edit")).content.decode()
+    assert f'<a href="{PREFERENCES}">Choose which emails we send you</a>' in html
+
+
 def test_everything_is_on_until_changed(stakeholder_client):
     html = stakeholder_client.get(PREFERENCES).content.decode()
     for kind in ("replies", "moderation", "new_versions"):
