@@ -2,9 +2,6 @@
 new version of a section, and a progress update. The handlers are thin: they check that
 the page really went live and hand it to a service once the publish has committed."""
 
-from functools import partial
-
-from django.db import transaction
 from wagtail.signals import page_published
 
 from consultation.notifications import services
@@ -17,14 +14,12 @@ def _went_live(instance, revision):
 
 def on_section_published(sender, instance, revision=None, **kwargs):
     if _went_live(instance, revision):
-        transaction.on_commit(
-            partial(services.section_published, instance, revision.pk), robust=True
-        )
+        services.after_commit(services.section_published, instance, revision.pk)
 
 
 def on_update_published(sender, instance, revision=None, **kwargs):
     if _went_live(instance, revision):
-        transaction.on_commit(partial(services.update_published, instance), robust=True)
+        services.after_commit(services.update_published, instance)
 
 
 def connect():

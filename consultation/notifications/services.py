@@ -10,7 +10,6 @@ and they never raise into their caller: a failure to enqueue is logged (robust o
 import hashlib
 import logging
 import time
-from functools import partial
 
 from django.core.cache import cache
 from django.db import transaction
@@ -22,8 +21,20 @@ from consultation.notifications.models import ACCOUNT_KINDS, Kind, Mailing, Pref
 logger = logging.getLogger(__name__)
 
 
+def after_commit(function, *args, **kwargs):
+    """Call `function(*args, **kwargs)` once the current transaction commits (at once
+    outside one); an exception is logged, never raised into the code that committed."""
+
+    def call():
+        function(*args, **kwargs)
+
+    # Django names the callback in its log line when it fails.
+    call.__qualname__ = f"after_commit({getattr(function, '__qualname__', function)!s})"
+    transaction.on_commit(call, robust=True)
+
+
 def _enqueue_after_commit(task_obj, **kwargs):
-    transaction.on_commit(partial(task_obj.enqueue, **kwargs), robust=True)
+    after_commit(task_obj.enqueue, **kwargs)
 
 
 def _schedule_mailing(key, task_obj, **kwargs):

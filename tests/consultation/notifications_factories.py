@@ -1,12 +1,14 @@
-"""Factories and helpers for the notifications tests: subscribers, a mail server that is
-down, and reading what the emails say."""
+"""Factories and helpers for the notifications tests: subscribers, a mail server and a
+task queue that are down, and reading what the emails say."""
 
 import re
 import smtplib
 
 import factory
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import OperationalError
 from django.utils import timezone
+from django_tasks.backends.base import BaseTaskBackend
 from factory.django import DjangoModelFactory
 
 from consultation.notifications.models import Subscriber
@@ -25,6 +27,13 @@ class FailingEmailBackend(BaseEmailBackend):
 
     def send_messages(self, email_messages):
         raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+class UnreachableQueueBackend(BaseTaskBackend):
+    """A task queue that cannot take work (its database is down): set in TASKS."""
+
+    def enqueue(self, task, args, kwargs):
+        raise OperationalError("could not connect to the task queue")
 
 
 def parts(message):

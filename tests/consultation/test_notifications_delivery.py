@@ -93,6 +93,23 @@ def test_a_mail_server_that_is_down_does_not_break_the_request(
     assert "Connection unexpectedly closed" in failures[0].getMessage()
 
 
+def test_a_task_queue_that_is_down_does_not_break_the_request(
+    client, settings, comment, other_stakeholder, caplog, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {
+        "default": {"BACKEND": "tests.consultation.notifications_factories.UnreachableQueueBackend"}
+    }
+    with (
+        caplog.at_level(logging.ERROR, logger="django.db.backends.base"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = reply(client, other_stakeholder, comment)
+    assert response.status_code == 302
+    assert Comment.objects.filter(parent=comment).exists()
+    assert "could not connect to the task queue" in caplog.text
+    assert "after_commit(" in caplog.text
+
+
 def test_subscribing_still_works_when_the_mail_server_is_down(
     client, settings, home, django_capture_on_commit_callbacks
 ):
