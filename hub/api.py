@@ -24,6 +24,7 @@ from wagtail.search.backends import get_search_backend
 
 from knowledge.models import ResourcePage
 from knowledge.search import backend_query, clean_query
+from knowledge.selectors import live_section_links
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,10 @@ def _with_cleaned_search(filter_backends):
 class HubPagesAPIViewSet(PagesAPIViewSet):
     filter_backends = _with_cleaned_search(PagesAPIViewSet.filter_backends)
 
+    def get_queryset(self):
+        # `fields=*` reads each page's locale: join it rather than ask once per page.
+        return super().get_queryset().select_related("locale")
+
     def listing_view(self, request):
         if "search" not in request.GET:
             return super().listing_view(request)
@@ -69,6 +74,11 @@ class ResourcesAPIViewSet(HubPagesAPIViewSet):
     """The library's resources. Filter by any listed field, e.g. `?resource_type=video`."""
 
     model = ResourcePage
+
+    def get_queryset(self):
+        # Topics and sections are read for every item listed: fetch them for all at once.
+        return super().get_queryset().prefetch_related("tags", live_section_links())
+
     listing_default_fields = [
         *PagesAPIViewSet.listing_default_fields,
         "resource_type",

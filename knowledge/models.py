@@ -247,12 +247,16 @@ class ResourcePage(Page):
 
     @property
     def sections(self):
+        """Live, public sections it supports (prefetched by listings, else one query)."""
         from knowledge import selectors
 
-        return [
-            {"id": section.id, "title": section.title}
-            for section in selectors.sections_citing(resource=self)
-        ]
+        links = getattr(self, "live_section_links", None)
+        found = (
+            [link.section for link in links]
+            if links is not None
+            else selectors.sections_citing(resource=self)
+        )
+        return [{"id": section.id, "title": section.title} for section in found]
 
 
 class ResourceSection(Orderable):

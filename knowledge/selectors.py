@@ -19,13 +19,24 @@ PAGE_SIZE = 10
 NEWEST_FIRST = (F("publication_date").desc(nulls_last=True), "-first_published_at", "pk")
 
 
-def public(pages):
-    """`pages` without those under a view restriction, checked inside the same query
-    (Wagtail's `.public()` first runs a query of its own to list the restrictions)."""
+def public(queryset, path="path"):
+    """`queryset` without pages under a view restriction, checked inside the same query
+    (Wagtail's `.public()` first runs a query of its own to list the restrictions).
+    `path` names the page path to check, e.g. "section__path" for a related page."""
     restricted = PageViewRestriction.objects.annotate(
-        prefix=Substr(OuterRef("path"), 1, Length("page__path"))
+        prefix=Substr(OuterRef(path), 1, Length("page__path"))
     ).filter(page__path=F("prefix"))
-    return pages.exclude(Exists(restricted))
+    return queryset.exclude(Exists(restricted))
+
+
+def live_section_links():
+    """Prefetch of a resource's links to live, public sections, as `live_section_links`."""
+    links = ResourceSection.objects.filter(section__live=True).select_related("section")
+    return Prefetch(
+        "section_links",
+        queryset=public(links, path="section__path").order_by("section__path"),
+        to_attr="live_section_links",
+    )
 
 
 def live_resources():
@@ -114,16 +125,7 @@ def library_listing(*, library, params):
     elif sort == RELEVANCE[0]:
         sort = "newest"
 
-    resources = resources.order_by(*ordering).prefetch_related(
-        "tags",
-        Prefetch(
-            "section_links",
-            queryset=ResourceSection.objects.filter(section__live=True)
-            .select_related("section")
-            .order_by("sort_order"),
-            to_attr="live_section_links",
-        ),
-    )
+    resources = resources.order_by(*ordering).prefetch_related("tags", live_section_links())
     paginator = Paginator(resources, PAGE_SIZE)
     page = paginator.get_page(params.get("page"))
 

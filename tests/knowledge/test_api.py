@@ -5,6 +5,8 @@ import datetime
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
 from knowledge.models import ResourceType
@@ -123,3 +125,23 @@ def test_api_search_takes_any_text(client, api_content, query):
 def test_api_search_finds_words(client, api_content):
     found = _json(client.get("/api/v2/pages/", {"search": '"evaluation" (AI'}))
     assert [item["title"] for item in found["items"]] == ["Evaluation of the AI Lab"]
+
+
+def test_resource_listing_query_count_does_not_grow(
+    client, site_tree, library, django_assert_max_num_queries
+):
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/api/v2/resources/", {"fields": "topics,sections,summary"})
+            assert response.status_code == 200
+        return len(queries)
+
+    for number in range(2):
+        ResourcePageFactory(parent=library, topics=[f"T{number}"], sections=[site_tree["section"]])
+    client.get("/api/v2/resources/")
+    few = count()
+    for number in range(2, 12):
+        ResourcePageFactory(parent=library, topics=[f"T{number}"], sections=[site_tree["section"]])
+    assert count() == few
+    with django_assert_max_num_queries(12):
+        client.get("/api/v2/resources/", {"fields": "*", "search": "resource"})
