@@ -167,6 +167,10 @@ def participation_barrier(user, consultation, *, next_url="", now=None):
             "Sign in or create an account",
             reverse("account_login") + suffix,
         )
+    if _can_participate(user):
+        if is_blocked(user):
+            return _blocked(user)
+        return None
     if not user.is_active:
         return Barrier("inactive", "Your account is not active.")
     if not has_verified_email(user):
@@ -183,10 +187,12 @@ def participation_barrier(user, consultation, *, next_url="", now=None):
             "Complete your profile",
             reverse("profile_complete") + suffix,
         )
-    if is_blocked(user):
-        return Barrier(
-            "blocked",
-            "A moderator has blocked your account from taking part. "
-            f"The reason given: {user.consultation_block.reason}",
-        )
     return None
+
+
+def _blocked(user):
+    return Barrier(
+        "blocked",
+        "A moderator has blocked your account from taking part. "
+        f"The reason given: {user.consultation_block.reason}",
+    )

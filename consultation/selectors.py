@@ -572,7 +572,7 @@ def participant_summary(user):
     block = BlockedUser.objects.filter(user=user).first()
     return {
         "author": author_summary(user, {user.pk} if block else set()),
-        "block": block,
+        "participant_block": block,
         "comments": list(comments),
         "counts": counts,
         "log": list(AuditEntry.objects.filter(subject=user).select_related("actor__profile")[:50]),

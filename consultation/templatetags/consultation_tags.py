@@ -18,7 +18,7 @@ def _days_phrase(delta):
         minutes = max(1, math.ceil(seconds / 60))
         return f"in {minutes} minute{'s' if minutes != 1 else ''}"
     if seconds < 86400:
-        hours = math.ceil(seconds / 3600)
+        hours = math.floor(seconds / 3600)
         return f"in {hours} hour{'s' if hours != 1 else ''}"
     days = math.floor(seconds / 86400)
     return "tomorrow" if days == 1 else f"in {days} days"

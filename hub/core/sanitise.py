@@ -16,6 +16,7 @@ from bleach.linkifier import DEFAULT_CALLBACKS, Linker
 from bleach.sanitizer import Cleaner
 
 _SAFE_PROTOCOLS = frozenset({"http", "https", "mailto"})
+_BLOCK_TAGS = ("<p", "<br", "<ul", "<ol", "<li", "<blockquote")
 _LOOKS_LIKE_URL = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*://)?(?:[\w-]+\.)+[a-z]{2,}\S*$", re.I).match
 
 # Characters that can disguise text: bidirectional overrides, zero-width joiners used to
@@ -114,7 +115,8 @@ def sanitise(text, profile=LIGHT):
         strip=True,
         strip_comments=True,
     )
-    has_markup = "<p" in text.lower() or "<br" in text.lower()
+    # Text already laid out in blocks is cleaned as it is; bare text gets paragraphs.
+    has_markup = any(tag in text.lower() for tag in _BLOCK_TAGS)
     html = cleaner.clean(text if has_markup else _paragraphs(text))
     if profile.linkify:
         linker = Linker(

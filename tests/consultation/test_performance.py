@@ -1,0 +1,171 @@
+"""Query counts that do not grow with the number of comments, a double click stored once,
+and (on PostgreSQL) many people posting at the same moment losing nothing."""
+
+import re
+import threading
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from consultation import anchoring
+from consultation.models import Comment, Kind, Reaction, Status
+from tests import factories
+from tests.consultation.conftest import paragraph_ids
+
+pytestmark = pytest.mark.django_db
+
+# The whole page: navigation, breadcrumbs and evidence take about twenty of these; the
+# comments about a dozen (consultation, counts, threads, replies, reactions, the reader's
+# rights). What matters most is that the number is the same for 1 and 1,000 comments.
+SECTION_PAGE_MAX_QUERIES = 45
+
+
+def status_of(n):
+    if n % 9 != 8:
+        return Status.PUBLISHED
+    return Status.WITHDRAWN if n % 2 else Status.HIDDEN
+
+
+def bulk_comments(section, consultation, *, count, authors):
+    """`count` comments spread over the paragraphs and the whole section, a third of them
+    replies, a few withdrawn or hidden, with reactions: like a busy consultation."""
+    marks = anchoring.fingerprints(section)
+    places = [*paragraph_ids(section), ""]
+    now = timezone.now()
+    roots_wanted = max(1, count * 2 // 3)
+
+    def make(n, **extra):
+        place = places[n % len(places)]
+        return Comment(
+            consultation=consultation,
+            kind=Kind.COMMENT,
+            section=section,
+            paragraph_id=place,
+            revision_id=section.live_revision_id,
+            text_fingerprint=marks[place],
+            author=authors[n % len(authors)],
+            body=f"<p>Comment number {n} with <strong>some</strong> words.</p>",
+            status=status_of(n),
+            created_at=now,
+            **extra,
+        )
+
+    roots = Comment.objects.bulk_create(make(n) for n in range(roots_wanted))
+    replies = []
+    for n in range(count - roots_wanted):
+        parent = roots[n % len(roots)]
+        reply = make(n)
+        reply.paragraph_id, reply.text_fingerprint = parent.paragraph_id, parent.text_fingerprint
+        reply.parent, reply.root, reply.depth = parent, parent, 1
+        replies.append(reply)
+    Comment.objects.bulk_create(replies)
+    Reaction.objects.bulk_create(
+        Reaction(comment=root, user=authors[(n + 1) % len(authors)], value="agree")
+        for n, root in enumerate(roots[:200])
+    )
+
+
+@pytest.fixture
+def authors(db):
+    return [factories.ProfileFactory().user for _ in range(12)]
+
+
+def count_queries(client, url):
+    client.get(url)  # warm per-process caches (site root, content types)
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_section_page_queries_do_not_grow_with_comments(
+    client, section, consultation, authors, stakeholder, signed_in, django_assert_max_num_queries
+):
+    if signed_in:
+        client.force_login(stakeholder)
+    bulk_comments(section, consultation, count=1, authors=authors)
+    with_one = count_queries(client, section.url)
+    bulk_comments(section, consultation, count=999, authors=authors)
+    assert Comment.objects.count() == 1000
+    with_many = count_queries(client, section.url)
+    assert with_many == with_one
+    with django_assert_max_num_queries(SECTION_PAGE_MAX_QUERIES):
+        html = client.get(section.url).content.decode()
+    counts = [int(count) for count in re.findall(r'data-hub-count="(\d+)"', html)]
+    whole_section = Comment.objects.filter(paragraph_id="").count()
+    assert sum(counts) + whole_section == 1000
+
+
+def test_list_thread_and_queue_pages_do_not_grow_with_comments(
+    client, section, consultation, authors, moderator
+):
+    client.force_login(moderator)
+    pid = paragraph_ids(section)[0]
+    bulk_comments(section, consultation, count=30, authors=authors)
+    root = Comment.objects.filter(parent__isnull=True, paragraph_id=pid).first()
+    urls = [
+        f"/consultation/{consultation.slug}/sections/{section.pk}/comments/{pid}/",
+        f"/consultation/{consultation.slug}/sections/{section.pk}/comments/{pid}/?order=agreed",
+        f"/consultation/comments/{root.pk}/",
+        "/consultation/moderation/?queue=hidden",
+        consultation.get_absolute_url(),
+    ]
+    few = [count_queries(client, url) for url in urls]
+    bulk_comments(section, consultation, count=500, authors=authors)
+    many = [count_queries(client, url) for url in urls]
+    assert many == few
+
+
+def test_double_click_is_stored_once(client, section, consultation, stakeholder):
+    client.force_login(stakeholder)
+    url = f"/consultation/{consultation.slug}/sections/{section.pk}/comment/"
+    data = {"body": "Double click", "key": "one-form"}
+    responses = [client.post(url, data, HTTP_X_HUB_FRAGMENT="1") for _ in range(3)]
+    assert [r.status_code for r in responses] == [201, 201, 201]
+    assert Comment.objects.count() == 1
+    # Each answer shows the same stored comment.
+    pk = Comment.objects.get().pk
+    assert all(f'id="comment-{pk}"' in r.content.decode() for r in responses)
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs real concurrent writes")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_posting_loses_nothing(site_tree):
+    from django.test import Client
+
+    from tests.consultation.factories import ConsultationFactory
+
+    section = site_tree["section"]
+    consultation = ConsultationFactory(slug="busy")
+    consultation.sections.add(section)
+    people = [factories.ProfileFactory().user for _ in range(12)]
+    url = f"/consultation/{consultation.slug}/sections/{section.pk}/comment/"
+    barrier = threading.Barrier(len(people))
+    errors = []
+
+    def post(person, number):
+        client = Client()
+        client.force_login(person)
+        barrier.wait()
+        try:
+            for attempt in range(3):
+                data = {"body": f"Person {number} says {attempt}", "key": f"{number}-{attempt}"}
+                response = client.post(url, data, REMOTE_ADDR=f"10.0.0.{number}")
+                if response.status_code != 302:
+                    errors.append((number, response.status_code))
+                # The same form sent again (a double click racing the first) adds nothing.
+                client.post(url, data, REMOTE_ADDR=f"10.0.0.{number}")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post, args=(p, n)) for n, p in enumerate(people)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert Comment.objects.filter(consultation=consultation).count() == len(people) * 3
