@@ -300,3 +300,21 @@ def test_sending_an_update_asks_a_fixed_number_of_queries_per_batch(
     assert len({message.to[0] for message in mail.outbox}) == count
     mailing.refresh_from_db()
     assert (mailing.sent, mailing.completed_at is not None) == (count, True)
+
+
+def test_a_title_with_line_breaks_cannot_add_mail_headers(
+    updates, django_capture_on_commit_callbacks
+):
+    SubscriberFactory()
+    update = factories.UpdatePageFactory(
+        parent=updates, title="Phase two\r\nBcc: everyone@example.org\nX-Spam: yes", live=False
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(update)
+    [message] = mail.outbox
+    assert message.subject == (
+        "[AI strategy hub] Progress update: Phase two Bcc: everyone@example.org X-Spam: yes"
+    )
+    built = message.message()  # Long subjects are folded, which is not a new header.
+    assert built["Bcc"] is None and built["X-Spam"] is None
+    assert message.recipients() == [message.to[0]]
