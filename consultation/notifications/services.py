@@ -8,7 +8,6 @@ and they never raise into their caller: a failure to enqueue is logged (robust o
 """
 
 import hashlib
-import logging
 import time
 
 from django.core.cache import cache
@@ -17,8 +16,6 @@ from django.utils import timezone
 
 from consultation.notifications import conf, tasks
 from consultation.notifications.models import ACCOUNT_KINDS, Kind, Mailing, Preferences, Subscriber
-
-logger = logging.getLogger(__name__)
 
 
 def after_commit(function, *args, **kwargs):
