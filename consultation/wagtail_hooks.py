@@ -1,8 +1,12 @@
 """Editors manage consultations in the Wagtail admin (a snippet): the window, the sections
-covered, moderation mode, public or private comments, and the discussion topics."""
+covered, moderation mode, public or private comments, and the discussion topics. The
+admin menu also links moderators to the moderation queue (a page of the site itself)."""
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
@@ -48,3 +52,16 @@ class ConsultationViewSet(SnippetViewSet):
 
 
 register_snippet(ConsultationViewSet)
+
+
+class ModerationMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("consultation.moderate_comment")
+
+
+@hooks.register("register_admin_menu_item")
+def moderation_menu_item():
+    """Moderators and the working group reach their queue from the admin too."""
+    return ModerationMenuItem(
+        "Moderation queue", reverse("consultation:moderation"), icon_name="warning", order=260
+    )

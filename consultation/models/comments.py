@@ -7,6 +7,8 @@ blank for the whole section), the page revision that was live and a fingerprint 
 paragraph's text then, so the page can say "made on version N" once the text changes.
 """
 
+from functools import cache
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -28,6 +30,15 @@ class Status(models.TextChoices):
 
 # Shown to everyone as a placeholder (without text, except published) to keep threads whole.
 PUBLIC_STATUSES = (Status.PUBLISHED, Status.HIDDEN, Status.WITHDRAWN)
+
+
+@cache
+def _url_pattern(name):
+    """A comment URL with a slot for the id: pages list many comments, and reversing
+    each of their links one by one is a noticeable part of rendering them."""
+    return reverse(f"consultation:{name}", kwargs={"comment_id": 4242424242}).replace(
+        "4242424242", "{}"
+    )
 
 
 class Comment(models.Model):
@@ -132,7 +143,31 @@ class Comment(models.Model):
         return f"{self.get_kind_display()} {self.pk}"
 
     def get_absolute_url(self):
-        return reverse("consultation:comment", kwargs={"comment_id": self.pk})
+        return _url_pattern("comment").format(self.pk)
+
+    @property
+    def reply_url(self):
+        return _url_pattern("reply").format(self.pk)
+
+    @property
+    def edit_url(self):
+        return _url_pattern("edit").format(self.pk)
+
+    @property
+    def withdraw_url(self):
+        return _url_pattern("withdraw").format(self.pk)
+
+    @property
+    def react_url(self):
+        return _url_pattern("react").format(self.pk)
+
+    @property
+    def flag_url(self):
+        return _url_pattern("flag").format(self.pk)
+
+    @property
+    def moderation_url(self):
+        return _url_pattern("moderation_item").format(self.pk)
 
     @property
     def anchor(self):

@@ -7,7 +7,7 @@ from django import template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from hub.core.sanitise import sanitise_light
+from hub.core.sanitise import light_for_display
 
 register = template.Library()
 
@@ -38,8 +38,8 @@ def deadline_phrase(consultation, now=None):
 
 @register.filter
 def user_html(value):
-    """Stored user text, sanitised again on the way out (defence in depth), as HTML."""
-    return mark_safe(sanitise_light(value or ""))  # noqa: S308 - sanitised just now
+    """Stored user text as HTML: checked again on the way out (defence in depth)."""
+    return mark_safe(light_for_display(value))  # noqa: S308 - checked or sanitised just now
 
 
 @register.filter

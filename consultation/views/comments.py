@@ -199,6 +199,10 @@ def comment_edit(request, comment_id):
     comment = _visible_comment(request, comment_id)
     if not rules.is_author(request.user, comment):
         return refusal(request, "You can edit only what you wrote.")
+    if comment.status not in rules.EDITABLE_STATUSES:
+        return refusal(
+            request, f"This is {comment.get_status_display().lower()}: it cannot be edited."
+        )
     if not rules.can_edit(request.user, comment):
         minutes = int(conf.edit_window().total_seconds() // 60)
         return refusal(

@@ -2,6 +2,8 @@
 queue, one item with its history and flags, a participant's record (block, unblock), and
 the audit log. Moderators see names, sectors and organisations, never email addresses."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import Http404
@@ -34,6 +36,9 @@ def queue(request):
         "consultation/moderation/queue.html",
         {
             "queue": name,
+            "query_prefix": urlencode(
+                {"queue": name, **({"consultation": consultation_id} if consultation_id else {})}
+            ),
             "queue_label": selectors.QUEUES[name],
             "queues": selectors.QUEUES,
             "counts": selectors.queue_counts(consultation_id),

@@ -1,0 +1,67 @@
+"""Commenting in a real browser: inline and without a page jump with JavaScript, through
+plain form pages and anchors without it."""
+
+import pytest
+
+from consultation.models import Comment, Reaction
+from tests.consultation.conftest import paragraph_ids
+from tests.consultation.factories import comment_on
+from tests.factories import ProfileFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def signed_in(context_page, client, live_server, user):
+    client.force_login(user)
+    context_page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    return context_page
+
+
+def test_comment_reply_and_react_inline(client, live_server, page, section, consultation):
+    pid = paragraph_ids(section)[0]
+    other = comment_on(section, consultation=consultation, paragraph_id=pid, body="<p>Earlier</p>")
+    signed_in(page, client, live_server, ProfileFactory(display_name="Jay Browser").user)
+    url = live_server.url + section.url
+    page.goto(url)
+
+    page.click(f"a[data-hub-comment='{pid}']")
+    textarea = page.locator(f"[data-hub-paragraph='{pid}'] textarea")
+    textarea.wait_for()
+    assert page.evaluate("document.activeElement.tagName") == "TEXTAREA"
+    textarea.fill("Typed **inline**")
+    page.click(f"[data-hub-paragraph='{pid}'] [data-hub-form] button[type=submit]")
+    page.wait_for_selector("strong:text('inline')")
+    assert page.url == url  # no page jump, no reload
+    assert page.locator(f"[data-hub-paragraph='{pid}'] [data-hub-count]").inner_text() == (
+        "2 comments"
+    )
+    assert Comment.objects.filter(body="<p>Typed <strong>inline</strong></p>").count() == 1
+
+    page.click(f"#comment-{other.pk} a[data-hub-reply]")
+    reply_box = page.locator(f"#comment-{other.pk} textarea")
+    reply_box.wait_for()
+    reply_box.fill("A reply")
+    page.click(f"#comment-{other.pk} [data-hub-form] button[type=submit]")
+    page.wait_for_selector("text=A reply")
+    assert Comment.objects.get(body="<p>A reply</p>").parent_id == other.pk
+
+    page.click(f"#reactions-{other.pk} button[value=agree]")
+    page.wait_for_selector(f"#reactions-{other.pk} button[value=agree][aria-pressed=true]")
+    assert Reaction.objects.get(comment=other).value == "agree"
+    assert page.url == url
+    assert page.js_errors == []
+
+
+def test_comment_without_javascript(client, live_server, no_js_page, section, consultation):
+    pid = paragraph_ids(section)[1]
+    signed_in(no_js_page, client, live_server, ProfileFactory().user)
+    no_js_page.goto(live_server.url + section.url)
+    no_js_page.click(f"a[data-hub-comment='{pid}']")
+    assert "/comment/?paragraph=" in no_js_page.url
+    no_js_page.fill("textarea[name=body]", "Without script")
+    no_js_page.click("button:text('Post comment')")
+    assert no_js_page.url.endswith(f"{section.url}?paragraph={pid}#p-{pid}")
+    assert no_js_page.locator(f"#p-{pid} >> text=Without script").is_visible()
+    assert no_js_page.locator("text=Your comment has been posted.").is_visible()
