@@ -101,7 +101,7 @@ def add_comments(section, consultation, people, texts, count):
             **extra,
         )
 
-    root_count = count * 2 // 3
+    root_count = max(1, count * 2 // 3)
     roots = Comment.objects.bulk_create(comment(n) for n in range(root_count))
     Comment.objects.bulk_create(
         comment(
@@ -177,11 +177,13 @@ def main():
         anonymous, signed_in = Client(), Client()
         signed_in.force_login(people[0])
 
-        before = {name: measure(c, section.url, args.renders) for name, c in
-                  (("anonymous", anonymous), ("signed in", signed_in))}  # fmt: skip
-        add_comments(section, consultation, people, polis_texts(args.comments), args.comments)
-        after = {name: measure(c, section.url, args.renders) for name, c in
-                 (("anonymous", anonymous), ("signed in", signed_in))}  # fmt: skip
+        clients = (("anonymous", anonymous), ("signed in", signed_in))
+        texts = polis_texts(args.comments)
+        before = {name: measure(c, section.url, args.renders) for name, c in clients}
+        add_comments(section, consultation, people, texts, 1)
+        one = {name: measure(c, section.url, 1)[1] for name, c in clients}
+        add_comments(section, consultation, people, texts, args.comments - 1)
+        after = {name: measure(c, section.url, args.renders) for name, c in clients}
         if args.profile:
             import cProfile
             import pstats
@@ -195,7 +197,8 @@ def main():
         (t0, q0, b0), (t1, q1, b1) = before[name], after[name]
         print(
             f"  {name:<10} {t0 * 1000:7.1f} ms -> {t1 * 1000:7.1f} ms   ratio {t1 / t0:4.2f}   "
-            f"queries {q0} -> {q1}   page {b0 // 1024} KB -> {b1 // 1024} KB"
+            f"queries {q0} / {one[name]} / {q1} (none / one / {args.comments})   "
+            f"page {b0 // 1024} KB -> {b1 // 1024} KB"
         )
 
 

@@ -42,6 +42,7 @@ class ContributionForm(forms.Form):
         super().__init__(*args, **kwargs)
         if label:
             self.fields["body"].label = label
+        self.fields["body"].help_text = f"{FORMAT_HINT} Up to {conf.max_characters():,} characters."
         self.fields["body"].error_messages["required"] = f"Enter your {self.noun}."
 
     @property

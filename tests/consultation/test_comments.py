@@ -278,3 +278,15 @@ def test_paragraph_list_sorts_by_agreement(client, section, consultation, other_
     oldest = client.get(url, {"order": "nonsense"}).content.decode()
     assert oldest.index("Quiet") < oldest.index("Liked")
     assert quiet.pk < liked.pk
+
+
+def test_commenters_on_section_for_new_version_emails(section, consultation, stakeholder, user):
+    from consultation.selectors import commenters_on_section
+
+    comment_on(section, consultation=consultation, author=stakeholder)
+    comment_on(section, consultation=consultation, author=stakeholder)
+    comment_on(section, consultation=consultation, author=user, status=Status.WITHDRAWN)
+    rejected = comment_on(section, consultation=consultation, status=Status.REJECTED)
+    people = list(commenters_on_section(section))
+    assert people == [stakeholder]
+    assert rejected.author not in people
