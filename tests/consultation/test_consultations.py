@@ -135,3 +135,60 @@ def test_consultation_page_lists_sections_with_counts(client, section, consultat
     assert section.title in html and "(1 comment)" in html
     assert "closes in" in html and topic.title in html
     assert client.get("/consultation/no-such-thing/").status_code == 404
+
+
+def test_consultation_with_comments_cannot_be_deleted(client, section, consultation, editor):
+    from tests.consultation.factories import comment_on
+
+    comment_on(section, consultation=consultation)
+    client.force_login(editor)
+    url = f"{ADMIN_URL}delete/{consultation.pk}/"
+    response = client.post(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"{ADMIN_URL}edit/{consultation.pk}/"
+    assert Consultation.objects.filter(pk=consultation.pk).exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "cannot be deleted" in page
+
+    empty = ConsultationFactory()
+    assert client.post(f"{ADMIN_URL}delete/{empty.pk}/").status_code == 302
+    assert not Consultation.objects.filter(pk=empty.pk).exists()
+
+
+def test_topic_with_posts_cannot_be_removed_in_the_admin(client, section, consultation, editor):
+    from tests.consultation.factories import TopicFactory, post_in
+
+    topic = TopicFactory(consultation=consultation, title="Busy topic")
+    post_in(topic)
+    client.force_login(editor)
+    data = admin_form(
+        section,
+        title=consultation.title,
+        slug=consultation.slug,
+        **{
+            "topics-INITIAL_FORMS": "1",
+            "topics-0-id": str(topic.pk),
+            "topics-0-title": topic.title,
+            "topics-0-DELETE": "on",
+        },
+    )
+    response = client.post(f"{ADMIN_URL}edit/{consultation.pk}/", data)
+    assert response.status_code == 200
+    assert "has discussion posts, so it cannot be removed" in response.content.decode()
+    assert topic.__class__.objects.filter(pk=topic.pk).exists()
+
+
+def test_section_with_comments_cannot_be_deleted(client, section, consultation):
+    from hub.pages.models import SectionPage
+    from tests.consultation.conftest import with_mfa
+    from tests.consultation.factories import comment_on
+    from tests.factories import ProfileFactory
+
+    comment_on(section, consultation=consultation)
+    admin = ProfileFactory(user__is_superuser=True, user__is_staff=True).user
+    client.force_login(with_mfa(admin))
+    for page in (section, section.get_parent()):
+        response = client.post(f"/admin/pages/{page.pk}/delete/")
+        assert response.status_code == 302
+        assert response["Location"] == f"/admin/pages/{page.pk}/edit/"
+    assert SectionPage.objects.filter(pk=section.pk).exists()
