@@ -18,11 +18,12 @@ from consultation.services import reactions as reaction_services
 from consultation.threads import MAX_SHOWN_DEPTH, Thread
 from consultation.views.responses import (
     count_write,
+    form_response,
     participation_refusal,
+    post_contribution,
     rate_limit_refusal,
     refusal,
     safe_next,
-    spam_refusal,
     wants_fragment,
 )
 
@@ -59,35 +60,29 @@ def comment_create(request, slug, section_id):
     label = f"Your comment on paragraph {number}" if number else "Your comment on this section"
     form = ContributionForm(request.POST or None, label=label)
     if request.method == "POST":
-        if form.is_spam:
-            return spam_refusal(request)
-        limited = rate_limit_refusal(request)
-        if limited:
-            return limited
-        if form.is_valid():
-            try:
-                comment, created = comment_services.comment_create(
-                    author=request.user,
-                    consultation=consultation,
-                    section=section,
-                    paragraph_id=paragraph_id,
-                    body=form.cleaned_data["body"],
-                    idempotency_key=form.cleaned_data["key"],
-                )
-            except comment_services.NotAllowed as exc:
-                return refusal(request, str(exc))
-            except comment_services.InvalidTarget as exc:
-                return refusal(request, str(exc), status=400)
-            if created:
-                count_write(request)
-            if wants_fragment(request):
-                shown = selectors.comment_shown(comment=comment, user=request.user)
-                return render(
-                    request,
-                    "consultation/includes/thread.html",
-                    {"thread": Thread(root=shown), "fresh": True},
-                    status=201,
-                )
+        ended, comment = post_contribution(
+            request,
+            form,
+            lambda data: comment_services.comment_create(
+                author=request.user,
+                consultation=consultation,
+                section=section,
+                paragraph_id=paragraph_id,
+                body=data["body"],
+                idempotency_key=data["key"],
+            ),
+        )
+        if ended:
+            return ended
+        if comment and wants_fragment(request):
+            shown = selectors.comment_shown(comment=comment, user=request.user)
+            return render(
+                request,
+                "consultation/includes/thread.html",
+                {"thread": Thread(root=shown), "fresh": True},
+                status=201,
+            )
+        if comment:
             _posted_message(request, comment, "comment")
             anchor = f"p-{paragraph_id}" if paragraph_id else "section-comments"
             return redirect(f"{section.url}?paragraph={paragraph_id or 'section'}#{anchor}")
@@ -100,14 +95,11 @@ def comment_create(request, slug, section_id):
         "paragraph_text": anchoring.paragraph_text(section, paragraph_id) if paragraph_id else "",
         "action_url": request.path,
         "cancel_url": section.url + (f"#p-{paragraph_id}" if paragraph_id else ""),
+        "submit_label": "Post comment",
     }
-    status = 422 if form.errors and wants_fragment(request) else 200
-    template = (
-        "consultation/includes/comment_form.html"
-        if wants_fragment(request)
-        else "consultation/comment_form.html"
+    return form_response(
+        request, page_template="consultation/comment_form.html", context=context, form=form
     )
-    return render(request, template, context, status=status)
 
 
 def _visible_comment(request, comment_id):
@@ -148,49 +140,41 @@ def comment_reply(request, comment_id):
         return refusal(request, "You can reply only to published contributions.")
     form = ReplyForm(request.POST or None)
     if request.method == "POST":
-        if form.is_spam:
-            return spam_refusal(request)
-        limited = rate_limit_refusal(request)
-        if limited:
-            return limited
-        if form.is_valid():
-            try:
-                reply, created = comment_services.reply_create(
-                    author=request.user,
-                    parent=parent,
-                    body=form.cleaned_data["body"],
-                    idempotency_key=form.cleaned_data["key"],
-                )
-            except comment_services.NotAllowed as exc:
-                return refusal(request, str(exc))
-            if created:
-                count_write(request)
-            if wants_fragment(request):
-                shown = selectors.comment_shown(comment=reply, user=request.user)
-                shown.depth = min(reply.depth, MAX_SHOWN_DEPTH)
-                return render(
-                    request,
-                    "consultation/includes/comment.html",
-                    {"item": shown, "fresh": True},
-                    status=201,
-                )
+        ended, reply = post_contribution(
+            request,
+            form,
+            lambda data: comment_services.reply_create(
+                author=request.user,
+                parent=parent,
+                body=data["body"],
+                idempotency_key=data["key"],
+            ),
+        )
+        if ended:
+            return ended
+        if reply and wants_fragment(request):
+            shown = selectors.comment_shown(comment=reply, user=request.user)
+            shown.depth = min(reply.depth, MAX_SHOWN_DEPTH)
+            return render(
+                request,
+                "consultation/includes/comment.html",
+                {"item": shown, "fresh": True},
+                status=201,
+            )
+        if reply:
             _posted_message(request, reply, "reply")
             return redirect(_after_reply_url(reply))
-    parent_shown = selectors.comment_shown(comment=parent, user=request.user)
     context = {
         "form": form,
-        "parent": parent_shown,
+        "parent": selectors.comment_shown(comment=parent, user=request.user),
         "consultation": parent.consultation,
         "action_url": request.path,
         "cancel_url": parent.get_absolute_url(),
+        "submit_label": "Post reply",
     }
-    status = 422 if form.errors and wants_fragment(request) else 200
-    template = (
-        "consultation/includes/reply_form.html"
-        if wants_fragment(request)
-        else "consultation/reply_form.html"
+    return form_response(
+        request, page_template="consultation/reply_form.html", context=context, form=form
     )
-    return render(request, template, context, status=status)
 
 
 @login_required

@@ -10,13 +10,7 @@ from consultation import rules, selectors
 from consultation.forms import ThreadForm
 from consultation.models import Consultation, Topic
 from consultation.services import comments as comment_services
-from consultation.views.responses import (
-    count_write,
-    participation_refusal,
-    rate_limit_refusal,
-    refusal,
-    spam_refusal,
-)
+from consultation.views.responses import participation_refusal, post_contribution
 
 
 def _consultation_with_discussion(request, slug):
@@ -68,24 +62,20 @@ def thread_create(request, slug, topic_id):
         return refused
     form = ThreadForm(request.POST or None)
     if request.method == "POST":
-        if form.is_spam:
-            return spam_refusal(request)
-        limited = rate_limit_refusal(request)
-        if limited:
-            return limited
-        if form.is_valid():
-            try:
-                post, created = comment_services.thread_create(
-                    author=request.user,
-                    topic=topic,
-                    title=form.cleaned_data["title"],
-                    body=form.cleaned_data["body"],
-                    idempotency_key=form.cleaned_data["key"],
-                )
-            except comment_services.NotAllowed as exc:
-                return refusal(request, str(exc))
-            if created:
-                count_write(request)
+        ended, post = post_contribution(
+            request,
+            form,
+            lambda data: comment_services.thread_create(
+                author=request.user,
+                topic=topic,
+                title=data["title"],
+                body=data["body"],
+                idempotency_key=data["key"],
+            ),
+        )
+        if ended:
+            return ended
+        if post:
             if post.status == "pending":
                 messages.success(
                     request,

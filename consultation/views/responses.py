@@ -7,6 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from consultation import rules
 from consultation.services import limits
+from consultation.services.comments import InvalidTarget, NotAllowed
 
 HEADINGS = {
     400: "Your contribution was not accepted",
@@ -86,3 +87,36 @@ def safe_next(request, default):
     ):
         return target
     return default
+
+
+def post_contribution(request, form, write):
+    """The steps every form that writes a contribution shares: the honeypot, the rate
+    limits, validation, then `write(cleaned_data)` (a service returning (comment, created)).
+
+    Returns (response, comment): a response when the request ends here (refused, or None
+    with no comment when the form has errors to show), else the comment written."""
+    if form.is_spam:
+        return spam_refusal(request), None
+    limited = rate_limit_refusal(request)
+    if limited:
+        return limited, None
+    if not form.is_valid():
+        return None, None
+    try:
+        comment, created = write(form.cleaned_data)
+    except NotAllowed as exc:
+        return refusal(request, str(exc)), None
+    except InvalidTarget as exc:
+        return refusal(request, str(exc), status=400), None
+    if created:
+        count_write(request)
+    return None, comment
+
+
+def form_response(request, *, page_template, context, form):
+    """The form again: its own page, or (for the page script) the fragment, 422 if it has
+    errors so the script knows to show them."""
+    if wants_fragment(request):
+        status = 422 if form.errors else 200
+        return render(request, "consultation/includes/comment_form.html", context, status=status)
+    return render(request, page_template, context)
