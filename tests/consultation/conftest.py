@@ -7,7 +7,6 @@ from django.contrib.auth.models import Group
 
 from hub.accounts.rules import EDITORS, MODERATORS, WORKING_GROUP
 from tests import factories
-from tests.browser.conftest import browser, no_js_page, page  # noqa: F401 - for test_browser
 from tests.consultation.factories import ConsultationFactory, TopicFactory
 
 

@@ -1,14 +1,27 @@
 """Commenting in a real browser: inline and without a page jump with JavaScript, through
-plain form pages and anchors without it."""
+plain form pages and anchors without it. (Owned by the consultation app; it lives here to
+share the one Chromium these fixtures start.)"""
 
 import pytest
 
 from consultation.models import Comment, Reaction
 from tests.consultation.conftest import paragraph_ids
-from tests.consultation.factories import comment_on
+from tests.consultation.factories import ConsultationFactory, comment_on
 from tests.factories import ProfileFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def section(site_tree):
+    return site_tree["section"]
+
+
+@pytest.fixture
+def consultation(section):
+    consultation = ConsultationFactory(slug="draft")
+    consultation.sections.add(section)
+    return consultation
 
 
 def signed_in(context_page, client, live_server, user):
