@@ -150,7 +150,7 @@ class FlagForm(forms.Form):
 
 class DecisionForm(forms.Form):
     action = forms.ChoiceField(
-        label="Decision",
+        label="What do you decide?",
         widget=forms.RadioSelect,
         error_messages={"required": "Choose a decision."},
     )

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Max, Q, Window
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -504,7 +504,7 @@ def moderation_queue(*, queue, consultation_id=None, page_number=1):
     if consultation_id:
         qs = qs.filter(consultation_id=consultation_id)
     if queue == "flagged":
-        qs = qs.filter(status=Status.PUBLISHED, flags__resolved_at__isnull=True).distinct()
+        qs = qs.filter(_open_flags(), status=Status.PUBLISHED)
     elif queue == "hidden":
         qs = qs.filter(status__in=(Status.HIDDEN, Status.REJECTED)).order_by("-created_at", "-pk")
     else:
@@ -532,13 +532,13 @@ def queue_counts(consultation_id=None):
     counts = qs.aggregate(
         waiting=Count("pk", filter=Q(status=Status.PENDING)),
         hidden=Count("pk", filter=Q(status__in=(Status.HIDDEN, Status.REJECTED))),
-        flagged=Count(
-            "pk",
-            filter=Q(status=Status.PUBLISHED, flags__resolved_at__isnull=True),
-            distinct=True,
-        ),
+        flagged=Count("pk", filter=Q(_open_flags(), status=Status.PUBLISHED)),
     )
     return counts
+
+
+def _open_flags():
+    return Exists(Flag.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True))
 
 
 def moderation_item(comment_id):

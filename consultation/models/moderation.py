@@ -59,7 +59,7 @@ class AuditAction(models.TextChoices):
     APPROVE = "approve", "Approved"
     HIDE = "hide", "Hidden"
     REJECT = "reject", "Rejected"
-    FLAG = "flag", "Flagged"
+    FLAG = "flag", "Reported by a participant"
     EDIT = "edit", "Edited by author"
     WITHDRAW = "withdraw", "Withdrawn by author"
     PURGE = "purge", "Withdrawn text removed (retention)"

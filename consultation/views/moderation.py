@@ -22,12 +22,14 @@ from hub.accounts.rules import is_moderator
 
 @staff_view(is_moderator)
 def queue(request):
-    name = request.GET.get("queue", "waiting")
-    if name not in selectors.QUEUES:
-        name = "waiting"
     consultation_id = request.GET.get("consultation") or None
     if consultation_id and not str(consultation_id).isdigit():
         consultation_id = None
+    counts = selectors.queue_counts(consultation_id)
+    name = request.GET.get("queue", "")
+    if name not in selectors.QUEUES:
+        # Open on what needs attention: waiting items first, then reports.
+        name = "flagged" if not counts["waiting"] and counts["flagged"] else "waiting"
     page, items = selectors.moderation_queue(
         queue=name, consultation_id=consultation_id, page_number=request.GET.get("page")
     )
@@ -41,7 +43,7 @@ def queue(request):
             ),
             "queue_label": selectors.QUEUES[name],
             "queues": selectors.QUEUES,
-            "counts": selectors.queue_counts(consultation_id),
+            "counts": counts,
             "consultations": Consultation.objects.order_by("-opens_at"),
             "consultation_id": int(consultation_id) if consultation_id else None,
             "page_obj": page,

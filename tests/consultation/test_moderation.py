@@ -82,6 +82,7 @@ def test_flags_reach_the_queue_and_a_decision_resolves_them(
     client, section, consultation, stakeholder, other_stakeholder, user, moderator
 ):
     comment = comment_on(section, consultation=consultation, author=stakeholder, body="<p>Buy!</p>")
+    comment_on(section, consultation=consultation, body="<p>Nobody reported this</p>")
     client.force_login(other_stakeholder)
     form = client.get(f"/consultation/comments/{comment.pk}/report/")
     assert form.status_code == 200 and "Why are you reporting this?" in form.content.decode()
@@ -104,6 +105,7 @@ def test_flags_reach_the_queue_and_a_decision_resolves_them(
     queue = client.get("/consultation/moderation/?queue=flagged").content.decode()
     assert "Reported by participants (1)" in queue
     assert "Spam or advertising" in queue and "Ad" in queue
+    assert "Nobody reported this" not in queue
     client.post(
         f"/consultation/moderation/items/{comment.pk}/", {"action": "hide", "reason": "Advertising"}
     )
