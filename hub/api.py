@@ -50,12 +50,24 @@ def _with_cleaned_search(filter_backends):
     return [CleanedSearchFilter if f is SearchFilter else f for f in filter_backends]
 
 
+def with_listed_relations(queryset):
+    """`queryset` fetching what its pages' API fields read, so a listing's query count does
+    not grow with its items. Resources read their documents, topics and sections."""
+    # `fields=*` reads each page's locale: join it rather than ask once per page.
+    queryset = queryset.select_related("locale")
+    if issubclass(queryset.model, ResourcePage):
+        queryset = queryset.select_related("document", "transcript_document").prefetch_related(
+            "tags", live_section_links()
+        )
+    return queryset
+
+
 class HubPagesAPIViewSet(PagesAPIViewSet):
     filter_backends = _with_cleaned_search(PagesAPIViewSet.filter_backends)
 
     def get_queryset(self):
-        # `fields=*` reads each page's locale: join it rather than ask once per page.
-        return super().get_queryset().select_related("locale")
+        # The queryset is of the model `?type=` names (or of this endpoint's model).
+        return with_listed_relations(super().get_queryset())
 
     def listing_view(self, request):
         if "search" not in request.GET:
@@ -74,10 +86,6 @@ class ResourcesAPIViewSet(HubPagesAPIViewSet):
     """The library's resources. Filter by any listed field, e.g. `?resource_type=video`."""
 
     model = ResourcePage
-
-    def get_queryset(self):
-        # Topics and sections are read for every item listed: fetch them for all at once.
-        return super().get_queryset().prefetch_related("tags", live_section_links())
 
     listing_default_fields = [
         *PagesAPIViewSet.listing_default_fields,

@@ -19,7 +19,8 @@ LIBRARY = {
     "lists the sections of the draft it supports.",
 }
 
-# slug: fields, topics, slugs of the sections it supports
+# slug: fields, topics, slugs of the sections it supports. The slug is what `load` finds a
+# resource by, never its title, so a retitled resource is not loaded a second time.
 RESOURCES = [
     (
         "national-ai-strategy",
@@ -37,7 +38,7 @@ RESOURCES = [
     (
         "ai-council-roadmap",
         {
-            "title": "AI Roadmap",
+            "title": "AI Council Roadmap",
             "resource_type": "report",
             "publisher": "UK AI Council",
             "summary": "The UK AI Council's roadmap, which identifies health and care as a "
@@ -120,7 +121,7 @@ def load(stdout):
         return
     library = LibraryPage.objects.child_of(home).filter(slug=LIBRARY["slug"]).first()
     if library is None:
-        library = LibraryPage(show_in_menus=True, **LIBRARY)
+        library = LibraryPage(**LIBRARY)  # in the menu: LibraryPage's default
         home.add_child(instance=library)
         library.save_revision().publish()
 

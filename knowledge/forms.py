@@ -1,6 +1,7 @@
 """The library's filter form. It is a GET form: every value comes from the address bar, so
-anything can arrive; a value that is not one of the choices is ignored and reported. The
-search words (`q`) are cleaned by `knowledge.search.clean_query` like the site search's."""
+anything can arrive; a value that is not one of the choices is ignored and reported, and a
+field that takes several values keeps the ones it knows. The search words (`q`) are cleaned
+by `knowledge.search.clean_query` like the site search's."""
 
 from django import forms
 
@@ -23,8 +24,14 @@ class LibraryFilterForm(forms.Form):
         self.fields["sort"].choices = [*SORT_CHOICES, RELEVANCE]
 
     def usable_values(self):
-        """The valid values, and the labels of the fields whose values were ignored."""
+        """The valid values, and the labels of the fields with a value that was ignored.
+        A field of several values (the types) keeps the ones it knows."""
         self.is_valid()
         values = {name: self.cleaned_data.get(name) for name in self.fields}
+        for name in self.errors:
+            field = self.fields[name]
+            if isinstance(field, forms.MultipleChoiceField):
+                sent = field.to_python(self[name].data)
+                values[name] = [value for value in sent if field.valid_value(value)]
         ignored = [self.fields[name].label for name in self.errors]
         return values, ignored

@@ -49,6 +49,9 @@ class LibraryPage(Page):
     parent_page_types = ["pages.HomePage"]
     subpage_types = ["knowledge.ResourcePage"]
     max_count = 1
+    # A new library starts in the navigation ("Show in menus" ticked in the admin). This is
+    # Wagtail's per-model default: the field itself belongs to Page, so no migration.
+    show_in_menus_default = True
 
     class Meta:
         verbose_name = "knowledge library"

@@ -191,8 +191,9 @@ def site_search(*, query, kind=None, page_number=None, backend=None, log=True):
     """Search the site for what the visitor typed (`query`, raw) and return a SearchOutcome.
 
     `kind` is one of KINDS' slugs or None for everything; an unknown kind means everything,
-    with a message. Promoted results come first on the first page and are not repeated
-    below. The query is logged for Wagtail's promoted results (first page only).
+    with a message. Promoted results come first on the first page and are left out of the
+    results on every page. The query is logged for Wagtail's promoted results (first page
+    only). `page_number` is what the visitor sent: see `normalised_page_number`.
     """
     cleaned = clean_query(query)
     outcome = SearchOutcome(query=cleaned, kind=KINDS_BY_SLUG.get(kind or ""))
@@ -208,19 +209,23 @@ def site_search(*, query, kind=None, page_number=None, backend=None, log=True):
         return outcome
 
     kind_slug = outcome.kind.slug if outcome.kind else None
-    first_page = str(page_number or "1") == "1"
+    number = normalised_page_number(page_number)
+    first_page = number == 1
     backend = backend or get_search_backend()
     try:
         with transaction.atomic():
-            promotions = promotions_for(cleaned, kind=kind_slug) if first_page else []
+            # Promoted pages are left out of the results on every page, not only the first
+            # where they are shown, so the pages of results neither repeat nor skip one.
+            promotions = promotions_for(cleaned, kind=kind_slug)
             promoted_ids = [promotion.page_id for promotion in promotions if promotion.page_id]
             results = build_search(cleaned, kind=kind_slug, exclude=promoted_ids, backend=backend)
             paginator = Paginator(results, RESULTS_PER_PAGE)
-            outcome.page = paginator.get_page(page_number)
+            outcome.page = paginator.get_page(number)
             outcome.total = paginator.count
             found = list(outcome.page.object_list)
             outcome.hits = _hits(found, cleaned.terms)
-            outcome.promotions = [_promotion_hit(p, cleaned.terms) for p in promotions]
+            if first_page:
+                outcome.promotions = [_promotion_hit(p, cleaned.terms) for p in promotions]
     except Exception:  # the engine may be down or reject a query: never a server error
         logger.exception("Site search failed for a query of %d characters", len(cleaned.text))
         outcome.failed = True
@@ -229,6 +234,17 @@ def site_search(*, query, kind=None, page_number=None, backend=None, log=True):
     if log and first_page:
         log_query(cleaned)
     return outcome
+
+
+def normalised_page_number(raw):
+    """The page asked for, as a number from 1: what is not a whole number ("junk", "",
+    None) asks for the first page, and so does "01". The paginator shows the last page for
+    a number past the end."""
+    try:
+        number = int(str(raw).strip())
+    except (TypeError, ValueError):
+        return 1
+    return max(number, 1)
 
 
 def build_search(cleaned, *, kind=None, exclude=(), backend=None):
@@ -260,24 +276,24 @@ def backend_query(cleaned):
 
 
 def promotions_for(cleaned, *, kind=None):
-    """Editors' promoted results for this query, live pages (or external links) only."""
-    promotions = (
+    """Editors' promoted results for this query: pages that ordinary results could show
+    (live, public, of the kind asked for) and, when every kind is asked for, external links.
+    A promotion never shows a page the visitor could not find by searching."""
+    promotions = list(
         SearchPromotion.objects.filter(query__query_string=_logged_text(cleaned))
         .select_related("page")
         .order_by("sort_order", "pk")
     )
-    wanted = []
-    for promotion in promotions:
-        if promotion.page_id is None:
-            if kind is None and promotion.external_link_url:
-                wanted.append(promotion)
-            continue
-        if not promotion.page.live:
-            continue
-        if kind is not None and kind_of(promotion.page).slug != kind:
-            continue
-        wanted.append(promotion)
-    return wanted
+    page_ids = [promotion.page_id for promotion in promotions if promotion.page_id]
+    shown = set()
+    if page_ids:
+        shown = set(searchable_pages(kind).filter(pk__in=page_ids).values_list("pk", flat=True))
+    return [
+        promotion
+        for promotion in promotions
+        if promotion.page_id in shown
+        or (promotion.page_id is None and kind is None and promotion.external_link_url)
+    ]
 
 
 def log_query(cleaned):

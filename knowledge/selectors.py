@@ -90,7 +90,8 @@ def library_listing(*, library, params):
     values, ignored = form.usable_values()
     query = clean_query(params.get("q", ""))
     messages = [
-        f"The “{label}” filter had a value we do not know, so it was ignored." for label in ignored
+        f"The “{label}” filter had a value we do not know, so that value was ignored."
+        for label in ignored
     ]
     if query.truncated:
         messages.append(

@@ -6,6 +6,12 @@ import wagtail_factories
 from knowledge.models import LibraryPage, ResourcePage, ResourceSection, ResourceType
 
 
+class DocumentFactory(wagtail_factories.DocumentFactory):
+    """A Wagtail document (the file is kept in the test settings' in-memory storage)."""
+
+    title = factory.Sequence(lambda n: f"Document {n}")
+
+
 class LibraryPageFactory(wagtail_factories.PageFactory):
     class Meta:
         model = LibraryPage
@@ -13,7 +19,7 @@ class LibraryPageFactory(wagtail_factories.PageFactory):
     title = "Knowledge library"
     slug = "library"
     intro = "Papers, reports, videos, datasets and links behind the strategy."
-    show_in_menus = True
+    # No show_in_menus here: the library's own default puts it in the navigation.
 
 
 class ResourcePageFactory(wagtail_factories.PageFactory):

@@ -39,6 +39,8 @@ def test_demo_library_loads_idempotently_with_evidence_links(client):
     assert evaluation.publication_date == datetime.date(2025, 4, 29)
     assert evaluation.publisher == "University of Edinburgh"
     assert "March 2024" in evaluation.summary
+    # Titled as the seed articles name it ("the AI Council Roadmap").
+    assert resources["ai-council-roadmap"].title == "AI Council Roadmap"
     database = resources["national-covid-19-chest-imaging-database"]
     assert database.resource_type == "dataset" and database.publisher == "NHSX"
     assert {r.resource_type for r in resources.values()} == {"report", "dataset", "video"}
@@ -73,3 +75,21 @@ def test_demo_library_skips_links_to_missing_sections():
         "introduction",
         "regulation",
     }
+
+
+def test_demo_library_loads_over_a_database_with_the_old_title():
+    """A database loaded before the roadmap was retitled: resources are found by slug, so
+    loading again adds no second roadmap and changes nothing."""
+    _load()
+    roadmap = ResourcePage.objects.get(slug="ai-council-roadmap")
+    roadmap.title = "AI Roadmap"
+    roadmap.save_revision().publish()
+    counts = (Page.objects.count(), Revision.objects.count(), ResourceSection.objects.count())
+
+    assert "Library: 0 resources created." in _load()
+    assert (Page.objects.count(), Revision.objects.count(), ResourceSection.objects.count()) == (
+        counts
+    )
+    assert list(ResourcePage.objects.filter(publisher="UK AI Council").values_list("title")) == [
+        ("AI Roadmap",)
+    ]

@@ -2,20 +2,81 @@
 query counts, and that it is reachable from the navigation."""
 
 import datetime
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
+from wagtail.test.utils.form_data import nested_form_data
 
-from knowledge.models import DatePrecision, ResourceType
+from knowledge.models import DatePrecision, LibraryPage, ResourceType
 from tests.knowledge.factories import ResourcePageFactory
+from tests.knowledge.hostile import HOSTILE_QUERIES
 
 pytestmark = pytest.mark.django_db
 
 
 def _titles(response):
     return [resource.title for resource in response.context["resources"]]
+
+
+@dataclass(frozen=True)
+class Control:
+    name: str
+    id: str
+
+
+class FilterForm(HTMLParser):
+    """The parts of the library's filter form a visitor without JavaScript relies on."""
+
+    def __init__(self, action):
+        super().__init__()
+        self.action, self.inside, self.method = action, False, None
+        self.controls, self.labels, self.legends, self.submit_buttons = [], {}, [], []
+        self._text_for = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("action") == self.action:
+            self.inside, self.method = True, attrs.get("method")
+        if not self.inside:
+            return
+        if tag in ("input", "select", "textarea") and attrs.get("type") not in ("hidden", "submit"):
+            self.controls.append(Control(attrs.get("name"), attrs.get("id")))
+        elif tag == "label":
+            self._text_for = ("label", attrs.get("for"))
+            self.labels[attrs.get("for")] = ""
+        elif tag == "legend":
+            self._text_for = ("legend", None)
+            self.legends.append("")
+        elif tag == "button" and attrs.get("type") == "submit":
+            self._text_for = ("button", None)
+            self.submit_buttons.append("")
+
+    def handle_endtag(self, tag):
+        if tag in ("label", "legend", "button"):
+            self._text_for = None
+        elif tag == "form":
+            self.inside = False
+
+    def handle_data(self, data):
+        if not self._text_for:
+            return
+        kind, target = self._text_for
+        if kind == "label":
+            self.labels[target] = (self.labels[target] + data).strip()
+        else:
+            found = self.legends if kind == "legend" else self.submit_buttons
+            found[-1] = (found[-1] + data).strip()
+
+
+def _filter_form(html, action):
+    form = FilterForm(action)
+    form.feed(html)
+    return form
 
 
 @pytest.fixture
@@ -86,10 +147,19 @@ def test_library_is_in_the_navigation_and_lists_live_public_resources(client, sh
     assert '<time datetime="2021">2021</time>' in html
     assert '<time datetime="2021-06">June 2021</time>' in html
     assert '<time datetime="2025-04-29">29 April 2025</time>' in html
-    # The form works without JavaScript: a GET form with labelled controls.
-    assert 'method="get"' in html
-    for control in ('for="library-q"', 'for="library-topic"', 'for="library-year"'):
-        assert control in html
+    # The form works without JavaScript: a GET form back to the library, every control
+    # labelled, the checkboxes and radios grouped under a legend, and a submit button.
+    form = _filter_form(html, library.url)
+    assert form.method == "get"
+    assert form.legends == ["Type", "Sort by"]
+    assert {control.name for control in form.controls} == {"q", "type", "topic", "year", "sort"}
+    assert len([c for c in form.controls if c.name == "type"]) == len(ResourceType.choices)
+    unlabelled = [c for c in form.controls if not c.id or not form.labels.get(c.id)]
+    assert not unlabelled, unlabelled
+    assert form.labels["library-q"] == "Search the library"
+    assert form.labels["type-report"] == "Report"
+    assert form.labels["sort-title"] == "Title (A to Z)"
+    assert form.submit_buttons == ["Apply filters"]
     assert "Clear filters" not in html  # nothing to clear yet
 
 
@@ -196,6 +266,38 @@ def test_unknown_values_are_reported(client, library):
     assert "shortened to their first 200 characters" in response.content.decode()
 
 
+def test_an_unknown_type_leaves_the_known_types_filtering(client, shelf, library):
+    response = client.get(library.url, {"type": ["report", "nonsense"]})
+    assert set(_titles(response)) == {"National AI Strategy", "Evaluation of the AI Lab"}
+    assert response.context["result_count"] == 2
+    html = response.content.decode()
+    assert "The “Type” filter had a value we do not know, so that value was ignored." in html
+    assert 'value="report" checked' in html and "nonsense" not in html
+    assert "type=report" in response.context["query_prefix"]
+    assert "nonsense" not in response.context["query_prefix"]
+
+    only_unknown = client.get(library.url, {"type": ["<script>", "nonsense"]})
+    assert only_unknown.context["result_count"] == 4  # nothing known: no type filter
+    assert "The “Type” filter had a value we do not know" in only_unknown.content.decode()
+
+
+def test_hostile_search_words_never_break_the_library(client, shelf, library, caplog):
+    for query in HOSTILE_QUERIES:
+        response = client.get(library.url, {"q": query})
+        assert response.status_code == 200, repr(query)
+        html = response.content.decode()
+        assert "<script>alert" not in html, repr(query)
+        assert "<img src=x" not in html, repr(query)
+        assert "\x00" not in html, repr(query)
+        assert not response.context["search_failed"], repr(query)
+        if response.context["query"].text and not response.context["query"]:
+            assert "Enter words or numbers to search the library." in html, repr(query)
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]
+    # Search syntax is plain text: these still find what their words say.
+    for query in ('"scaling', "scaling AND", "-scaling", "(scaling)", "scaling\x00"):
+        assert _titles(client.get(library.url, {"q": query})) == ["Evaluation of the AI Lab"]
+
+
 def _make_shelf(library, sections, count, start):
     for number in range(start, start + count):
         ResourcePageFactory(
@@ -226,3 +328,29 @@ def test_query_count_does_not_grow_with_resources(
     with django_assert_max_num_queries(25):
         response = client.get(library.url, {"type": "report", "topic": "shared"})
     assert response.context["result_count"] == 12
+
+
+def test_a_library_an_editor_adds_is_in_the_navigation(editor_client, site_tree):
+    url = f"/admin/pages/add/knowledge/librarypage/{site_tree['home'].pk}/"
+    form = editor_client.get(url)
+    assert form.status_code == 200
+    (checkbox,) = re.findall(r"<input[^>]*name=\"show_in_menus\"[^>]*>", form.content.decode())
+    assert " checked" in checkbox  # ticked from the start
+
+    response = editor_client.post(
+        url,
+        nested_form_data(
+            {
+                "title": "Evidence library",
+                "slug": "evidence",
+                "intro": "What the strategy rests on.",
+                "show_in_menus": "on",  # what the browser sends for the ticked box
+                "action-publish": "action-publish",
+            }
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    library = LibraryPage.objects.get()
+    assert library.live and library.show_in_menus
+    editor_client.logout()  # what every visitor sees
+    assert f'href="{library.url}"' in editor_client.get("/").content.decode()

@@ -4,7 +4,6 @@ embeds with a title and no autoplay, and the sitemap."""
 import datetime
 
 import pytest
-from allauth.mfa.models import Authenticator
 from wagtail.embeds.embeds import get_embed_hash
 from wagtail.embeds.models import Embed
 from wagtail.models import PageViewRestriction
@@ -170,14 +169,6 @@ def test_valid_resources_pass_the_rules():
         },
     ):
         assert resource_problems(ResourcePage(title="A", summary="s", **fields)) == {}, fields
-
-
-@pytest.fixture
-def editor_client(client):
-    editor = factories.UserFactory(is_staff=True, is_superuser=True)
-    Authenticator.objects.create(user=editor, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    client.force_login(editor)
-    return client
 
 
 def _admin_form(section, **fields):

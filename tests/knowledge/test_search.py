@@ -6,10 +6,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+from wagtail.models import PageViewRestriction
 
 from knowledge.search import clean_query, highlight, snippet
 from tests import factories
 from tests.knowledge.factories import ResourcePageFactory
+from tests.knowledge.hostile import HOSTILE_QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -143,6 +145,86 @@ def test_promoted_results_come_first_labelled_and_are_not_repeated(client, corpu
     )
 
 
+def test_promotions_never_show_pages_under_a_view_restriction(client, corpus, site_tree):
+    private = factories.StandardPageFactory(
+        parent=site_tree["home"], slug="members", title="Members' procurement notes"
+    )
+    PageViewRestriction.objects.create(page=private, restriction_type="login")
+    below_private = factories.StandardPageFactory(
+        parent=private, slug="inner", title="Inner procurement notes"
+    )
+    query = Query.get("procurement")
+    SearchPromotion.objects.create(query=query, page=private, sort_order=0)
+    SearchPromotion.objects.create(query=query, page=below_private, sort_order=1)
+    SearchPromotion.objects.create(query=query, page=corpus["resource"], sort_order=2)
+
+    for params in ({"q": "procurement"}, {"q": "procurement", "type": "page"}):
+        response = client.get("/search/", params)
+        html = response.content.decode()
+        assert "procurement notes" not in html, params
+        assert private.url not in html and below_private.url not in html, params
+    everything = client.get("/search/", {"q": "procurement"}).context["search"]
+    assert [hit.url for hit in everything.promotions] == [corpus["resource"].url]
+
+
+def test_view_restricted_pages_are_never_search_results(client, corpus, site_tree, user):
+    private = factories.StandardPageFactory(
+        parent=site_tree["home"], slug="members", title="Members' procurement notes"
+    )
+    PageViewRestriction.objects.create(page=private, restriction_type="login")
+    factories.StandardPageFactory(parent=private, slug="inner", title="Inner procurement notes")
+    restricted_resource = ResourcePageFactory(
+        parent=corpus["resource"].get_parent(), title="Restricted procurement review"
+    )
+    PageViewRestriction.objects.create(
+        page=restricted_resource, restriction_type="password", password="secret"
+    )
+
+    for signed_in in (False, True):
+        if signed_in:
+            client.force_login(user)
+        for kind in ("", "page", "resource"):
+            response = client.get("/search/", {"q": "procurement", "type": kind})
+            html = response.content.decode()
+            assert "procurement notes" not in html, (signed_in, kind)
+            assert "Restricted procurement review" not in html, (signed_in, kind)
+        assert client.get("/search/", {"q": "procurement"}).context["search"].total == 4
+
+
+@pytest.mark.parametrize("page", ["junk", "01", "", "0", "-3", " 1 "])
+def test_a_page_number_that_means_the_first_page_is_the_first_page(client, corpus, page):
+    SearchPromotion.objects.create(
+        query=Query.get("procurement"), page=corpus["resource"], description="Start here."
+    )
+    response = client.get("/search/", {"q": "procurement", "page": page})
+    assert response.status_code == 200
+    search = response.context["search"]
+    assert [hit.url for hit in search.promotions] == [corpus["resource"].url]
+    assert search.page.number == 1
+    assert "Start here." in response.content.decode()
+    assert Query.objects.get(query_string="procurement").hits == 1
+
+
+def test_promoted_pages_are_left_out_of_every_page_of_results(client, site_tree):
+    updates = [
+        factories.UpdatePageFactory(
+            parent=site_tree["updates"], title=f"Quarterly report {number}", summary="Quarterly."
+        )
+        for number in range(12)
+    ]
+    promoted = updates[5]
+    SearchPromotion.objects.create(query=Query.get("quarterly"), page=promoted)
+
+    first = client.get("/search/", {"q": "quarterly"}).context["search"]
+    second = client.get("/search/", {"q": "quarterly", "page": "2"}).context["search"]
+    assert first.total == second.total == 11
+    listed = [hit.url for hit in first.hits] + [hit.url for hit in second.hits]
+    assert len(listed) == len(set(listed)) == 11
+    assert promoted.url not in listed
+    assert [hit.url for hit in first.promotions] == [promoted.url]
+    assert second.promotions == []
+
+
 def test_searches_are_logged_for_editors(client, corpus):
     client.get("/search/", {"q": "Procurement"})
     client.get("/search/", {"q": "procurement "})
@@ -150,47 +232,8 @@ def test_searches_are_logged_for_editors(client, corpus):
     assert Query.objects.get(query_string="procurement").hits == 2
 
 
-HOSTILE = [
-    "",
-    " ",
-    "x" * 10_000,
-    "!!!???...,,,;;;",
-    '"',
-    '"unbalanced quote',
-    "(unbalanced",
-    "balanced) (parentheses",
-    "AND OR NOT",
-    "procurement AND",
-    "NOT procurement",
-    "*",
-    "procure*",
-    "'; DROP TABLE wagtailcore_page; --",
-    "1' OR '1'='1",
-    "<script>alert('x')</script>",
-    '"><img src=x onerror=alert(1)>',
-    "\x00",
-    "procurement\x00",
-    "🙂🙃 procurement 🚀",
-    "\u200f\u202eprocurement\u202c",
-    "\u0627\u0644\u0630\u0643\u0627\u0621 \u0627\u0644\u0627\u0635\u0637\u0646\u0627\u0639\u064a",
-    "-",
-    "-procurement",
-    "~",
-    "procurement~2",
-    ":",
-    "title:procurement",
-    "\\",
-    "\\\\\\",
-    "%",
-    "_",
-    "NEAR(procurement scaling)",
-    "{}[]^$|",
-    "İ" * 300,
-]
-
-
 def test_hostile_queries_never_error_and_are_escaped(client, corpus, caplog):
-    for query in HOSTILE:
+    for query in HOSTILE_QUERIES:
         response = client.get("/search/", {"q": query})
         assert response.status_code == 200, repr(query)
         html = response.content.decode()

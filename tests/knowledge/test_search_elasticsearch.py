@@ -11,8 +11,10 @@ import sys
 import uuid
 from pathlib import Path
 
+import elastic_transport
 import pytest
 from wagtail.search.backends import get_search_backend
+from wagtail.search.index import get_indexed_models
 
 from knowledge.models import ResourcePage
 from knowledge.search import backend_query, build_search, clean_query
@@ -27,7 +29,7 @@ ES_BACKEND = "wagtail.search.backends.elasticsearch8"
 @pytest.fixture
 def offline_backend():
     # Port 9 (discard) on the loopback: a client that is never asked to connect.
-    return get_search_backend(ES_BACKEND, URLS=["http://127.0.0.1:9"], INDEX="hub_test")
+    return get_search_backend(ES_BACKEND, URLS=["http://127.0.0.1:9"], INDEX_PREFIX="hub_test_")
 
 
 def _filters(body):
@@ -125,28 +127,70 @@ live = pytest.mark.skipif(
     not os.environ.get("ELASTICSEARCH_URL"), reason="ELASTICSEARCH_URL is not set"
 )
 
+# What the live fixture calls on the backend and on its indexes; checked without a server
+# below, so a rename in Wagtail or django-modelsearch fails a test that always runs.
+BACKEND_METHODS = ("reset_indexes", "refresh_indexes", "all_indexes", "get_index_for_model")
+INDEX_METHODS = ("add_model", "delete")
+
+
+def create_indexes(backend):
+    """Empty indexes with the mappings of every indexed model, as `update_index` makes."""
+    backend.reset_indexes()
+    for model in get_indexed_models():
+        backend.get_index_for_model(model).add_model(model)
+
+
+def delete_indexes(backend, prefix):
+    """Delete the backend's indexes, refusing any whose name lacks the throwaway prefix."""
+    for index in backend.all_indexes():
+        assert index.name.startswith(prefix), index.name
+        index.delete()
+
 
 @pytest.fixture
 def live_backend(settings):
-    index = f"hub_test_{uuid.uuid4().hex[:8]}"
+    prefix = f"hub_test_{uuid.uuid4().hex[:8]}_"
     settings.WAGTAILSEARCH_BACKENDS = {
         "default": {
             "BACKEND": ES_BACKEND,
             "URLS": [os.environ["ELASTICSEARCH_URL"]],
-            "INDEX": index,
+            "INDEX_PREFIX": prefix,
             "TIMEOUT": 10,
         }
     }
     backend = get_search_backend()
-    backend.reset_index()
+    create_indexes(backend)
     yield backend
-    for model_index in {backend.get_index_for_model(ResourcePage)}:
-        model_index.delete()
+    delete_indexes(backend, prefix)
+
+
+def test_the_live_fixture_uses_what_the_backend_has(offline_backend):
+    backend_class = type(offline_backend)
+    assert backend_class.__module__ == "modelsearch.backends.elasticsearch8"
+    for name in BACKEND_METHODS:
+        assert callable(getattr(backend_class, name, None)), name
+    for name in INDEX_METHODS:
+        assert callable(getattr(backend_class.index_class, name, None)), name
+    # The prefix setting is the one the backend reads: every index name starts with it.
+    prefixed = get_search_backend(ES_BACKEND, URLS=["http://127.0.0.1:9"], INDEX_PREFIX="p_")
+    names = [index.name for index in prefixed.all_indexes()]
+    assert names and all(name.startswith("p_") for name in names), names
+    assert prefixed.get_index_for_model(ResourcePage).name == "p_wagtailcore_page"
+    # Without a server, each step gets as far as asking it (not an AttributeError).
+    with pytest.raises(elastic_transport.ConnectionError):
+        create_indexes(prefixed)
+    with pytest.raises(elastic_transport.ConnectionError):
+        prefixed.refresh_indexes()
+    with pytest.raises(elastic_transport.ConnectionError):
+        delete_indexes(prefixed, "p_")
+    # Teardown never touches an index outside the throwaway prefix.
+    with pytest.raises(AssertionError, match="p_wagtailcore_page"):
+        delete_indexes(prefixed, "other_")
 
 
 @live
 @pytest.mark.elasticsearch
-def test_live_search_finds_and_filters(client, site_tree, library, live_backend):
+def test_live_search_finds_and_filters(client, live_backend, site_tree, library):
     section = site_tree["section"]
     section.title = "Regulation and procurement"
     section.save_revision().publish()
@@ -154,7 +198,7 @@ def test_live_search_finds_and_filters(client, site_tree, library, live_backend)
         parent=library, title="Evaluation", summary="Uncertain procurement pathways."
     )
     factories.UpdatePageFactory(parent=site_tree["updates"], title="Procurement news")
-    live_backend.refresh_index()
+    live_backend.refresh_indexes()
 
     response = client.get("/search/", {"q": '"procurement" AND <b>'})
     assert response.status_code == 200

@@ -1,0 +1,42 @@
+"""What a visitor might type into a search box to break it: empty and huge input, search
+syntax of every engine, SQL, HTML and script, control and invisible characters, other
+scripts and characters that grow when lower-cased. Every search box (the site search, the
+library's, the API's `?search=`) is tested with all of them."""
+
+HOSTILE_QUERIES = [
+    "",
+    " ",
+    "x" * 10_000,
+    "!!!???...,,,;;;",
+    '"',
+    '"unbalanced quote',
+    "(unbalanced",
+    "balanced) (parentheses",
+    "AND OR NOT",
+    "procurement AND",
+    "NOT procurement",
+    "*",
+    "procure*",
+    "'; DROP TABLE wagtailcore_page; --",
+    "1' OR '1'='1",
+    "<script>alert('x')</script>",
+    '"><img src=x onerror=alert(1)>',
+    "\x00",
+    "procurement\x00",
+    "🙂🙃 procurement 🚀",
+    "\u200f\u202eprocurement\u202c",
+    "\u0627\u0644\u0630\u0643\u0627\u0621 \u0627\u0644\u0627\u0635\u0637\u0646\u0627\u0639\u064a",
+    "-",
+    "-procurement",
+    "~",
+    "procurement~2",
+    ":",
+    "title:procurement",
+    "\\",
+    "\\\\\\",
+    "%",
+    "_",
+    "NEAR(procurement scaling)",
+    "{}[]^$|",
+    "İ" * 300,
+]
