@@ -4,12 +4,16 @@
 VENV      := .venv
 PY        := $(VENV)/bin/python
 PYSTAMP   := $(VENV)/.installed
+PIP_VERSION := 26.3
+LOCK      := requirements.lock
 NPMSTAMP  := node_modules/.installed
 HOST      ?= 127.0.0.1
 PORT      ?= 8000
 APT_PACKAGES := postgresql-15 chromium
+# Test processes (pytest-xdist): one per core; each gets its own test database.
+TEST_WORKERS ?= auto
 
-.PHONY: run test setup system-packages lint check pytest pytest-postgres demo serve bench clean
+.PHONY: run test setup system-packages lint check pytest pytest-postgres bench lock clean
 
 run: setup
 	$(PY) manage.py migrate --noinput
@@ -36,10 +40,20 @@ system-packages:
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
 
-$(PYSTAMP): pyproject.toml | $(VENV)/bin/python
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test]"
+# The direct dependencies are pinned in pyproject.toml, every indirect one in $(LOCK).
+$(PYSTAMP): pyproject.toml $(LOCK) | $(VENV)/bin/python
+	$(PY) -m pip install --quiet pip==$(PIP_VERSION)
+	$(PY) -m pip install --quiet -e ".[test]" -c $(LOCK)
 	@touch $@
+
+# Rewrite $(LOCK) from what is installed, after a change to pyproject.toml has been
+# installed and tested (editable and local-path lines are this machine's, so left out).
+lock: | $(VENV)/bin/python
+	$(PY) -m pip install --quiet pip==$(PIP_VERSION)
+	$(PY) -m pip install --quiet -e ".[test]"
+	{ sed -n '/^#/p' $(LOCK); $(PY) -m pip freeze --exclude-editable | grep -v -e ' @ ' -e '^-e '; } > $(LOCK).new
+	mv $(LOCK).new $(LOCK)
+	@touch $(PYSTAMP)
 
 $(NPMSTAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -54,10 +68,10 @@ check: setup
 	DJANGO_ENV=test $(PY) manage.py makemigrations --check --dry-run
 
 pytest: setup
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS)
 
 pytest-postgres: setup
-	$(PY) tests/with_postgres.py $(VENV)/bin/pytest
+	$(PY) tests/with_postgres.py $(VENV)/bin/pytest -n $(TEST_WORKERS)
 
 bench: setup
 	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done

@@ -1,5 +1,6 @@
-"""The MFA gate: staff and members of the staff groups need a second factor before any
-staff area (the Wagtail admin, moderation, the working group's synthesis).
+"""The MFA gate: whoever `rules.requires_mfa` names (staff, superusers, the staff groups,
+anyone allowed into the Wagtail admin) needs a second factor before any staff area (the
+Wagtail admin, moderation, the working group's synthesis).
 
 Views in those areas also use `hub.accounts.decorators.staff_view`; this middleware is the
 net under them, and it covers the Wagtail admin, whose views we do not decorate. Wagtail's

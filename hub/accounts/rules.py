@@ -56,10 +56,17 @@ def can_participate(user):
 
 
 def requires_mfa(user):
-    """Staff and members of the staff groups need a second factor for staff views."""
+    """Anyone who can reach a staff view needs a second factor first: staff, superusers,
+    members of the staff groups, and anyone any group lets into the Wagtail admin (so a new
+    group made in the admin cannot open a way in on a password alone)."""
     if not user.is_authenticated:
         return False
-    return user.is_staff or _in_groups(user, *settings.MFA_REQUIRED_GROUPS)
+    return (
+        user.is_staff
+        or user.is_superuser
+        or _in_groups(user, *settings.MFA_REQUIRED_GROUPS)
+        or user.has_perm("wagtailadmin.access_admin")
+    )
 
 
 def has_mfa(user):

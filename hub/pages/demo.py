@@ -4,18 +4,27 @@ group and the supporting pages.
 Facts come from the public articles the product started from (the NHS AI Lab's plans for a
 national strategy for AI in health and adult social care, and the 2025 independent
 evaluation of the AI Lab). The draft's wording is the hub's own; it quotes nobody. The
-working group members are fictional. Running `load` again changes nothing.
+working group members are fictional, with generic roles and example organisations.
+
+Dates: what the articles date keeps its date (the evaluation was published on 29 April
+2025); what happens on this hub is dated relative to today, after that. Every page is
+published at the time the story gives it, and its revision, log entry, version and
+"last published" all say so.
+
+Running `load` again changes nothing; it finds pages by slug and members by name, so it
+also runs over a database an earlier version of the demo made.
 """
 
 import datetime
 
 from django.utils import timezone
-from wagtail.models import Page, PageLogEntry, Site
+from wagtail.models import Page, PageLogEntry, Revision, Site
 
 from hub.pages.models import (
     GetInvolvedPage,
     HomePage,
     Phase,
+    PublishedVersion,
     SectionPage,
     StandardPage,
     StrategyPage,
@@ -312,12 +321,38 @@ PHASES = [
     ),
 ]
 
-# (slug, title, days before today or a fixed date, summary, paragraphs)
+# When things happen on this hub, in days before today: the hub opens with the plans, the
+# working group forms, the draft is published and the consultation opens (consultation/demo.py
+# opens it then too), and some sections get a second version after the first comments.
+HUB_OPENED_DAYS_AGO = 90
+WORKING_GROUP_FORMED_DAYS_AGO = 75
+DRAFT_PUBLISHED_DAYS_AGO = 21
+SECOND_VERSIONS_DAYS_AGO = 5
+
+# (slug, title, a fixed date from the articles or days before today, summary, paragraphs),
+# oldest first.
 UPDATES = [
+    (
+        "independent-evaluation-published",
+        "Independent evaluation of the NHS AI Lab published",
+        datetime.date(2025, 4, 29),
+        "An independent evaluation of the NHS AI Lab by the University of Edinburgh calls for "
+        "national support so that AI initiatives can be scaled and sustained.",
+        [
+            "NHS England commissioned researchers from the University of Edinburgh in March "
+            "2024 to evaluate the NHS AI Lab, launched in 2019 with £250 million of investment.",
+            "The evaluation found that the AI Lab made considerable progress, that scaling AI "
+            "technologies has proved difficult partly because of uncertainty about procurement "
+            "pathways, and that long-term vision and stable leadership are critical enablers.",
+            "It recommends a coordinated approach: developing capabilities, building "
+            "knowledge-sharing communities, establishing infrastructure, supporting "
+            "implementation, and developing regulation and market management strategies.",
+        ],
+    ),
     (
         "plans-for-a-national-strategy",
         "Plans for a national strategy set out",
-        90,
+        HUB_OPENED_DAYS_AGO,
         "The vision, approach and areas of focus for a national strategy for AI in health and "
         "social care have been set out.",
         [
@@ -332,7 +367,7 @@ UPDATES = [
     (
         "working-group-formed",
         "A working group will guide the strategy",
-        75,
+        WORKING_GROUP_FORMED_DAYS_AGO,
         "People involved in developing and deploying AI in health, and potential users of the "
         "technologies, have formed a working group.",
         [
@@ -353,51 +388,33 @@ UPDATES = [
         ],
     ),
     (
-        "independent-evaluation-published",
-        "Independent evaluation of the NHS AI Lab published",
-        datetime.date(2025, 4, 29),
-        "An independent evaluation of the NHS AI Lab by the University of Edinburgh calls for "
-        "national support so that AI initiatives can be scaled and sustained.",
-        [
-            "NHS England commissioned researchers from the University of Edinburgh in March "
-            "2024 to evaluate the NHS AI Lab, launched in 2019 with £250 million of investment.",
-            "The evaluation found that the AI Lab made considerable progress, that scaling AI "
-            "technologies has proved difficult partly because of uncertainty about procurement "
-            "pathways, and that long-term vision and stable leadership are critical enablers.",
-            "It recommends a coordinated approach: developing capabilities, building "
-            "knowledge-sharing communities, establishing infrastructure, supporting "
-            "implementation, and developing regulation and market management strategies.",
-        ],
-    ),
-    (
         "consultation-open",
         "The draft strategy is open for comment",
-        2,
+        DRAFT_PUBLISHED_DAYS_AGO,
         "Read the draft section by section and comment on any paragraph.",
         [
-            "The first draft of the strategy is published on this hub. You can comment on any "
-            "paragraph, reply to others and follow how the draft changes from version to "
-            "version.",
+            "The first draft of the strategy is published on this hub, section by section, and "
+            "the consultation on it is open. You can comment on any paragraph, reply to others "
+            "and follow how the draft changes from version to version.",
         ],
     ),
 ]
 
+# (name, role, organisation): invented people with generic roles, none of them anyone's
+# real post. The name is the key `load` finds a member by.
 MEMBERS = [
-    (
-        "Dr Ada Placeholder",
-        "Chair; general practitioner and clinical lead for digital education",
-        "Example Health Education Board",
-    ),
-    ("Ben Sample", "Deputy head of strategy", "Example Digital Health Unit"),
-    ("Cara Example", "Patient and public voice partner", ""),
-    ("Dev Fictional", "Adult social care provider representative", "Example Care Partnership"),
-    ("Eli Invented", "Researcher in the evaluation of digital health", "University of Example"),
-    ("Fran Madeup", "Director of commissioning", "Example County Council"),
+    ("Dr Ada Placeholder", "Clinical adviser", "Example NHS Trust"),
+    ("Ben Sample", "Policy adviser", "Example Health Department"),
+    ("Cara Example", "Public contributor", "Example Patients' Forum"),
+    ("Dev Fictional", "Social care adviser", "Example Care Partnership"),
+    ("Eli Invented", "Research adviser", "University of Example"),
+    ("Fran Madeup", "Commissioning adviser", "Example County Council"),
 ]
 
 
 def load(stdout):
-    home = _home_page()
+    hub_opened = _days_ago(HUB_OPENED_DAYS_AGO)
+    home = _home_page(published_at=hub_opened)
     strategy = _child(
         home,
         StrategyPage,
@@ -409,6 +426,7 @@ def load(stdout):
             "status_note": "Draft for consultation",
             "show_in_menus": True,
         },
+        published_at=_days_ago(DRAFT_PUBLISHED_DAYS_AGO),
     )
     created_sections = 0
     for slug, title, kind, summary, blocks, version_two in SECTIONS:
@@ -416,10 +434,10 @@ def load(stdout):
             continue
         section = SectionPage(title=title, slug=slug, kind=kind, summary=summary, body=blocks)
         strategy.add_child(instance=section)
-        _publish(section, days_ago=30)
+        _publish(section, at=_days_ago(DRAFT_PUBLISHED_DAYS_AGO))
         if version_two:
             section.body = _apply_changes(section.body.raw_data, version_two)
-            _publish(section, days_ago=5)
+            _publish(section, at=_days_ago(SECOND_VERSIONS_DAYS_AGO))
         created_sections += 1
 
     timeline = _child(
@@ -431,6 +449,7 @@ def load(stdout):
             "intro": "<p>The strategy is developed in phases, in the open.</p>",
             "show_in_menus": True,
         },
+        published_at=hub_opened,
     )
     if not timeline.phases.exists():
         for order, (kind, title, summary, current) in enumerate(PHASES):
@@ -452,6 +471,7 @@ def load(stdout):
             "intro": "What has happened, as the strategy is written.",
             "show_in_menus": True,
         },
+        published_at=hub_opened,
     )
     today = timezone.localdate()
     for slug, title, when, summary, paragraphs in UPDATES:
@@ -466,6 +486,7 @@ def load(stdout):
                 "summary": summary,
                 "body": [_p(text) for text in paragraphs],
             },
+            published_at=_morning_of(date),
         )
 
     _child(
@@ -480,9 +501,10 @@ def load(stdout):
             "fictional examples for this demo site.</strong></p>",
             "show_in_menus": True,
         },
+        published_at=_days_ago(WORKING_GROUP_FORMED_DAYS_AGO),
     )
     for order, (name, role, organisation) in enumerate(MEMBERS):
-        WorkingGroupMember.objects.get_or_create(
+        WorkingGroupMember.objects.update_or_create(
             name=name,
             defaults={
                 "role": role,
@@ -514,6 +536,7 @@ def load(stdout):
             ],
             "show_in_menus": True,
         },
+        published_at=hub_opened,
     )
     _child(
         home,
@@ -531,6 +554,7 @@ def load(stdout):
             ],
             "show_in_footer": True,
         },
+        published_at=hub_opened,
     )
     _child(
         home,
@@ -548,11 +572,12 @@ def load(stdout):
             ],
             "show_in_footer": True,
         },
+        published_at=hub_opened,
     )
     stdout.write(f"Strategy: {created_sections} sections created.")
 
 
-def _home_page():
+def _home_page(*, published_at):
     home = HomePage.objects.first()
     if home is None:
         root = Page.get_first_root_node()
@@ -566,7 +591,7 @@ def _home_page():
             "subscribe to updates.</p>",
         )
         root.add_child(instance=home)
-        home.save_revision().publish()
+        _publish(home, at=published_at)
         Site.objects.update_or_create(
             is_default_site=True,
             defaults={
@@ -581,23 +606,39 @@ def _home_page():
     return home
 
 
-def _child(parent, model, slug, fields):
-    """The live child of `parent` with this slug, created and published if missing."""
+def _child(parent, model, slug, fields, *, published_at):
+    """The child of `parent` with this slug, created and published if missing."""
     existing = model.objects.child_of(parent).filter(slug=slug).first()
     if existing:
         return existing
     page = model(slug=slug, **fields)
     parent.add_child(instance=page)
-    page.save_revision().publish()
+    _publish(page, at=published_at)
     return page
 
 
-def _publish(page, *, days_ago):
+def _days_ago(days):
+    return timezone.now() - datetime.timedelta(days=days)
+
+
+def _morning_of(date):
+    return timezone.make_aware(datetime.datetime.combine(date, datetime.time(9)))
+
+
+def _publish(page, *, at):
+    """Publish `page` as it stands, dated `at` wherever the date is kept, so that its "last
+    published", its versions, its revisions and its history tell the same story."""
+    first = page.first_published_at is None
     revision = page.save_revision()
     revision.publish()
-    when = timezone.now() - datetime.timedelta(days=days_ago)
-    # Date the demo history so the version list reads like a real one.
-    PageLogEntry.objects.filter(revision=revision, action="wagtail.publish").update(timestamp=when)
+    Revision.objects.filter(pk=revision.pk).update(created_at=at)
+    PageLogEntry.objects.filter(revision=revision).update(timestamp=at)
+    PublishedVersion.objects.filter(revision=revision).update(published_at=at)
+    dates = {"last_published_at": at, "latest_revision_created_at": at}
+    if first:
+        dates["first_published_at"] = at
+        PageLogEntry.objects.filter(page=page, action="wagtail.create").update(timestamp=at)
+    Page.objects.filter(pk=page.pk).update(**dates)
     page.refresh_from_db()
 
 

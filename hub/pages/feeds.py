@@ -1,6 +1,13 @@
-"""RSS and Atom feeds of progress updates (Django's syndication framework)."""
+"""RSS and Atom feeds of progress updates (Django's syndication framework).
 
+An update's publication date is its own `date` (what editors set, what the pages show), not
+when the page happened to be published; it was last updated when it was last published."""
+
+import datetime
+
+from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from hub.pages.models import UpdateIndexPage, UpdatePage
@@ -22,6 +29,10 @@ class UpdatesRssFeed(Feed):
     def description(self):
         return self.index_page.intro or "Progress on the strategy as it is written."
 
+    def author_name(self):
+        # Atom needs an author for the feed when its entries have none (RFC 4287, 4.1.1).
+        return settings.WAGTAIL_SITE_NAME
+
     def items(self):
         return self.index_page.updates()[:50]
 
@@ -35,10 +46,11 @@ class UpdatesRssFeed(Feed):
         return item.url
 
     def item_pubdate(self, item: UpdatePage):
-        return item.first_published_at
+        return timezone.make_aware(datetime.datetime.combine(item.date, datetime.time()))
 
     def item_updateddate(self, item: UpdatePage):
-        return item.last_published_at
+        # Atom requires every entry's <updated>; a page made live without a publish has none.
+        return item.last_published_at or self.item_pubdate(item)
 
 
 class UpdatesAtomFeed(UpdatesRssFeed):

@@ -63,11 +63,21 @@ def footer_items(request):
     return [MenuItem(page.title, page.get_url(request), current=False) for page in pages]
 
 
-def breadcrumbs(page):
-    """Ancestors below the site root, for the breadcrumb trail."""
-    if not isinstance(page, Page) or page.depth <= 2:
+def breadcrumbs(page, request, *, include_page=False):
+    """The breadcrumb trail to `page`: the home page, then each ancestor below it, oldest
+    first; and `page` itself when a view below it is showing (a section's versions, say).
+    Empty on the home page and on anything that is not a page."""
+    if not isinstance(page, Page):
         return []
-    return list(page.get_ancestors().filter(depth__gt=2).only("title", "url_path", "path", "depth"))
+    trail = list(
+        page.get_ancestors().filter(depth__gte=2).only("title", "url_path", "path", "depth")
+    )
+    if include_page:
+        trail.append(page)
+    return [
+        MenuItem("Home" if crumb.depth == 2 else crumb.title, crumb.get_url(request), False)
+        for crumb in trail
+    ]
 
 
 def updates_index_url(request):

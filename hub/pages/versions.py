@@ -1,7 +1,9 @@
 """Published versions of a section and readable differences between them.
 
-Wagtail records every publish in its page log with the revision that went live; the
-ordinal of that entry among the page's publishes is the version number readers see.
+Every revision of a section that goes live is recorded as a PublishedVersion (see
+`version_record`, called on Wagtail's page_published signal); the ordinal of that record
+among the section's versions is the version number readers see. The record also keeps the
+revision from being purged.
 """
 
 import difflib
@@ -12,7 +14,7 @@ from html import unescape
 from django import forms
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
-from wagtail.models import PageLogEntry, Revision
+from wagtail.models import Revision
 
 
 @dataclass(frozen=True)
@@ -62,23 +64,27 @@ def body_items(page):
 
 def published_versions(page):
     """Every revision that went live, oldest first, numbered from 1."""
-    entries = (
-        PageLogEntry.objects.filter(
-            page_id=page.pk, action="wagtail.publish", revision__isnull=False
-        )
-        .order_by("timestamp", "pk")
-        .values_list("revision_id", "timestamp")
+    from hub.pages.models import PublishedVersion
+
+    rows = PublishedVersion.objects.filter(page_id=page.pk).values_list(
+        "revision_id", "published_at"
     )
-    seen = set()
-    result = []
-    for revision_id, timestamp in entries:
-        if revision_id in seen:
-            continue
-        seen.add(revision_id)
-        result.append(
-            Version(number=len(result) + 1, revision_id=revision_id, published_at=timestamp)
-        )
-    return result
+    return [
+        Version(number=number, revision_id=revision_id, published_at=published_at)
+        for number, (revision_id, published_at) in enumerate(rows, 1)
+    ]
+
+
+def version_record(*, page, revision):
+    """Record that `revision` of the section `page` went live (once per revision)."""
+    from hub.pages.models import PublishedVersion
+
+    version, _ = PublishedVersion.objects.get_or_create(
+        page_id=page.pk,
+        revision=revision,
+        defaults={"published_at": page.last_published_at or revision.created_at},
+    )
+    return version
 
 
 def version_by_number(page, number):

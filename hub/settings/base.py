@@ -246,8 +246,10 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 
-# Groups whose members need a second factor before any staff view, and the URL prefixes of
-# the staff areas (the middleware gates these; views there also use accounts' staff_view).
+# Groups whose members need a second factor before any staff view (so does anyone with
+# Wagtail's access_admin permission, whatever group gives it), and the URL prefixes of the
+# staff areas: the middleware gates these, views there also use accounts' staff_view, and
+# tests/hub/test_mfa.py fails if any staff view in the URL map lies outside them.
 MFA_REQUIRED_GROUPS = ["Editors", "Working group", "Moderators"]
 MFA_STAFF_PATH_PREFIXES = ["/admin/", "/consultation/moderation/", "/synthesis/"]
 
@@ -280,6 +282,9 @@ CONSULTATION_MAX_CHARACTERS = int(env("CONSULTATION_MAX_CHARACTERS", "5000"))
 CONSULTATION_MAX_LINKS = int(env("CONSULTATION_MAX_LINKS", "3"))
 # Writes allowed per person and per network address: count/period(s, m, h, d)/scope.
 CONSULTATION_RATE_LIMITS = env("CONSULTATION_RATE_LIMITS", "5/m/user,40/h/user,30/m/ip")
+CONSULTATION_REACTION_RATE_LIMITS = env(
+    "CONSULTATION_REACTION_RATE_LIMITS", "30/m/user,300/h/user,120/m/ip"
+)
 # Proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).
 CONSULTATION_TRUSTED_PROXY_COUNT = int(env("CONSULTATION_TRUSTED_PROXY_COUNT", "0"))
 

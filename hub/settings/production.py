@@ -37,3 +37,8 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+
+# Production runs behind one reverse proxy that appends the client's address to
+# X-Forwarded-For; the consultation's per-address rate limits read it from there. Set the
+# number of proxies in front of the app (0 if none) if it differs.
+CONSULTATION_TRUSTED_PROXY_COUNT = int(env("CONSULTATION_TRUSTED_PROXY_COUNT", "1"))

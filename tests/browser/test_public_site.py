@@ -41,6 +41,15 @@ def test_navigation_and_versions_work_without_javascript(site, no_js_page):
     no_js_page.get_by_role("link", name="Ambition one").click()
     no_js_page.get_by_role("link", name="All versions and changes").click()
     assert no_js_page.locator("h1").inner_text() == "Published versions"
+    # The breadcrumbs lead back to the section, then the strategy, then home.
+    breadcrumbs = no_js_page.get_by_role("navigation", name="Breadcrumb")
+    assert breadcrumbs.get_by_role("listitem").all_inner_texts() == [
+        "Home",
+        "Draft strategy",
+        "Ambition one",
+    ]
+    breadcrumbs.get_by_role("link", name="Ambition one").first.click()
+    assert no_js_page.locator("h1").inner_text() == "Ambition one"
 
 
 def test_every_page_has_one_h1_and_landmarks(site, page):
@@ -51,6 +60,7 @@ def test_every_page_has_one_h1_and_landmarks(site, page):
         assert page.locator("header[role=banner]").count() == 1
         assert page.locator("main#maincontent").count() == 1
         assert page.locator("footer[role=contentinfo]").count() == 1
+        assert page.get_by_role("search").count() == 1
         unlabelled = page.evaluate(
             """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
                  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))

@@ -16,9 +16,12 @@ from allauth.mfa.totp.internal.auth import (
     generate_totp_secret,
     hotp_value,
 )
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.http import HttpResponse
-from django.urls import include, path
+from django.urls import URLResolver, clear_url_caches, get_resolver, include, path
+from django.urls.resolvers import RegexPattern
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 
 from hub import urls as hub_urls
 from hub.accounts import rules
@@ -36,6 +39,7 @@ def moderation_probe(request):
 # A URL map for the staff_view tests: the site's own, plus one decorated view.
 urlpatterns = [
     path("consultation/moderation/probe/", moderation_probe),
+    path("reports/probe/", moderation_probe),
     path("", include(hub_urls)),
 ]
 
@@ -306,3 +310,124 @@ def test_removing_the_authenticator_closes_the_gate_again(client):
 def test_codes_come_from_allauth():
     secret = generate_totp_secret()
     assert re.fullmatch(r"\d{6}", totp_code(secret))
+
+
+@pytest.mark.django_db
+def test_any_group_that_opens_the_admin_needs_a_second_factor(client):
+    # A group made in the admin, not one of the three the project names.
+    auditors = Group.objects.create(name="Auditors")
+    auditors.permissions.add(
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    )
+    user = person()
+    user.groups.add(auditors)
+    assert not user.is_staff
+    client.force_login(user)
+
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response.url == "/accounts/2fa/totp/activate/?next=%2Fadmin%2F"
+
+    with_totp(user)
+    assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_admin_link_is_shown_to_whoever_may_open_the_admin(client, home):
+    auditors = Group.objects.create(name="Auditors")
+    auditors.permissions.add(
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    )
+    stakeholder, auditor = person(), person()
+    auditor.groups.add(auditors)
+    link = '<a class="nhsuk-header__account-link" href="/admin/">Admin</a>'
+    client.force_login(stakeholder)
+    assert link not in client.get("/").content.decode()
+    client.force_login(auditor)
+    assert link in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_superuser_without_the_staff_flag_needs_a_second_factor(client):
+    user = factories.ProfileFactory(user__is_superuser=True).user
+    assert not user.is_staff
+    client.force_login(user)
+    response = client.get("/admin/pages/")
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/2fa/totp/activate/")
+
+
+# Every view a staff area is made of, found by walking the project's URL map: the Wagtail
+# admin (everything its URL module includes, and any view wrapped in its access_admin check
+# wherever it is mounted) and every view wrapped in our staff_view decorator. Decorated
+# views are recognised by the decorators' own code objects, so no marker can be forgotten.
+_ADMIN_ACCESS_CODE = require_admin_access(lambda request: None).__code__
+_STAFF_VIEW_CODE = staff_view(rules.is_moderator)(lambda request: None).__code__
+
+
+def _decorator_codes(view):
+    codes = set()
+    while view is not None:
+        code = getattr(view, "__code__", None)
+        if code is not None:
+            codes.add(code)
+        view = getattr(view, "__wrapped__", None)
+    return codes
+
+
+def _literal_route(pattern):
+    """The fixed start of a pattern, as the middleware compares it with request.path."""
+    text = str(pattern.pattern)
+    if isinstance(pattern.pattern, RegexPattern):
+        text = text.removeprefix("^")
+        return re.split(r"[\\^$.|?*+()\[\]{}]", text, maxsplit=1)[0]
+    return text.split("<", 1)[0]
+
+
+def _views(patterns, prefix="", in_admin=False):
+    for pattern in patterns:
+        route = prefix + _literal_route(pattern)
+        if isinstance(pattern, URLResolver):
+            module = getattr(pattern.urlconf_module, "__name__", "")
+            inside = in_admin or module == wagtailadmin_urls.__name__
+            yield from _views(pattern.url_patterns, route, inside)
+        else:
+            yield "/" + route, pattern.callback, in_admin
+
+
+def staff_views():
+    found = []
+    for path_start, view, in_admin in _views(get_resolver().url_patterns):
+        codes = _decorator_codes(view)
+        if in_admin or _ADMIN_ACCESS_CODE in codes or _STAFF_VIEW_CODE in codes:
+            found.append((path_start, view))
+    return found
+
+
+def test_every_staff_view_is_behind_the_gate(settings):
+    prefixes = tuple(settings.MFA_STAFF_PATH_PREFIXES)
+    views = staff_views()
+    paths = {path_start for path_start, _ in views}
+    # The walk finds what it should: the admin and the four moderation views.
+    assert "/admin/pages/" in paths
+    assert {"/consultation/moderation/", "/consultation/moderation/log/"} <= paths
+    assert len(views) > 100
+    outside = sorted(
+        f"{path_start} ({view.__module__}.{view.__qualname__})"
+        for path_start, view in views
+        if not path_start.startswith(prefixes)
+    )
+    assert outside == [], "staff views the MFA gate does not cover"
+
+
+def test_the_walk_would_catch_a_staff_view_outside_the_gate(settings):
+    # The same walk over a URL map with a decorated view mounted somewhere new.
+    settings.ROOT_URLCONF = __name__
+    clear_url_caches()
+    try:
+        paths = {path_start for path_start, _ in staff_views()}
+    finally:
+        clear_url_caches()
+    assert "/consultation/moderation/probe/" in paths
+    assert "/reports/probe/" in paths
+    assert not "/reports/probe/".startswith(tuple(settings.MFA_STAFF_PATH_PREFIXES))

@@ -1,11 +1,26 @@
 """Every page of the public site renders for an anonymous visitor, with its navigation."""
 
+import logging
+import re
+
 import pytest
+from django.test import Client
+from django.urls import include, path
 from wagtail.models import Page, get_page_models
 
+from hub import urls as hub_urls
 from tests import factories
+from tests.conftest import publish
 
 pytestmark = pytest.mark.django_db
+
+
+def broken_view(request):
+    raise RuntimeError("Something went wrong inside a view")
+
+
+# The site's URL map with one view that fails, for the 500 page.
+urlpatterns = [path("broken/", broken_view), path("", include(hub_urls))]
 
 
 def test_every_page_model_has_a_factory():
@@ -68,6 +83,20 @@ def test_friendly_404(client, site_tree):
     assert "Page not found" in response.content.decode()
 
 
+def test_friendly_500(settings, site_tree, caplog):
+    settings.ROOT_URLCONF = __name__
+    client = Client(raise_request_exception=False)
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        response = client.get("/broken/")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "<title>Sorry, there is a problem with the service" in html
+    assert "<h1>Sorry, there is a problem with the service</h1>" in html
+    assert 'href="#maincontent"' in html and 'id="maincontent"' in html
+    assert "Something went wrong inside a view" not in html  # no details for visitors
+    assert "RuntimeError" in caplog.text  # but the error is logged
+
+
 def test_robots_and_sitemap(client, site_tree):
     robots = client.get("/robots.txt")
     assert robots.status_code == 200 and robots["Content-Type"].startswith("text/plain")
@@ -113,3 +142,78 @@ def test_section_links_to_its_neighbours(client, site_tree):
     assert "Previous section" not in html
     html = client.get(second.url).content.decode()
     assert "Previous section" in html and f'href="{first.url}"' in html
+
+
+def breadcrumb_trail(html):
+    """(text, href) of each breadcrumb, and the back link's (text, href); None without one."""
+    nav = re.search(
+        r'<nav class="nhsuk-breadcrumb" aria-label="Breadcrumb">(.*?)</nav>', html, re.S
+    )
+    if nav is None:
+        return None
+    crumbs = re.findall(r'<a class="nhsuk-breadcrumb__link" href="([^"]*)">([^<]*)</a>', nav[1])
+    back = re.search(
+        r'<a class="nhsuk-back-link" href="([^"]*)"><span class="nhsuk-u-visually-hidden">'
+        r"Back to </span>([^<]*)</a>",
+        nav[1],
+    )
+    return [(text, href) for href, text in crumbs], (back[2], back[1])
+
+
+def test_pages_directly_below_home_lead_back_home(client, site_tree):
+    assert breadcrumb_trail(client.get("/").content.decode()) is None
+    for name in ["strategy", "updates", "timeline", "working_group", "get_involved", "standard"]:
+        trail = breadcrumb_trail(client.get(site_tree[name].url).content.decode())
+        assert trail == ([("Home", "/")], ("Home", "/")), name
+
+
+def test_breadcrumbs_follow_the_page_tree(client, site_tree):
+    strategy = site_tree["strategy"]
+    html = client.get(site_tree["section"].url).content.decode()
+    assert breadcrumb_trail(html) == (
+        [("Home", "/"), (strategy.title, strategy.url)],
+        (strategy.title, strategy.url),
+    )
+    update = client.get(site_tree["update"].url).content.decode()
+    assert breadcrumb_trail(update)[0][-1] == (site_tree["updates"].title, "/updates/")
+
+
+@pytest.mark.parametrize("view", ["versions/", "versions/1/", "versions/compare/"])
+def test_a_sections_versions_lead_back_to_the_section(client, site_tree, view):
+    strategy, section = site_tree["strategy"], site_tree["section"]
+    html = client.get(section.url + view).content.decode()
+    assert breadcrumb_trail(html) == (
+        [("Home", "/"), (strategy.title, strategy.url), (section.title, section.url)],
+        (section.title, section.url),
+    )
+
+
+def test_one_search_landmark_and_the_design_system_script_once(client, site_tree):
+    for name in ["home", "section", "update"]:
+        html = client.get(site_tree[name].url).content.decode()
+        assert html.count("<search") + html.count('role="search"') == 1, name
+        assert html.count("nhsuk-frontend.min.js") == 1, name
+        assert "initAll()" in html
+
+
+def test_compare_errors_come_first_and_name_the_page_an_error(client, site_tree):
+    section = site_tree["section"]
+    publish(section)
+    url = f"{section.url}versions/compare/"
+    fine = client.get(f"{url}?from_version=1&to_version=2").content.decode()
+    assert "<title>Compare versions of" in fine
+    assert "nhsuk-error-summary" not in fine
+
+    html = client.get(f"{url}?from_version=1&to_version=1").content.decode()
+    assert "<title>Error: Compare versions of" in html
+    main = html.split('id="maincontent"', 1)[1]
+    assert main.index('class="nhsuk-error-summary"') < main.index("<h1")
+    summary = main[main.index('class="nhsuk-error-summary"') : main.index("<h1")]
+    assert '<a href="#id_from_version">Choose two different versions to compare.</a>' in summary
+    assert 'aria-describedby="id_from_version-error"' not in html  # a form-wide error
+
+    html = client.get(f"{url}?from_version=1&to_version=9").content.decode()
+    assert "<title>Error: " in html
+    assert '<a href="#id_to_version">' in html
+    assert 'class="nhsuk-select nhsuk-select--error" id="id_to_version"' in html
+    assert 'aria-describedby="id_to_version-error"' in html

@@ -11,19 +11,25 @@ REPO = Path(__file__).resolve().parents[2]
 REAL_KEY = "k3Jx-9vQ2_pL8mN4sR7tW1yZ5bC0dF6gH2jK8lM3nP9qS4uV7xA1"
 
 
-def run_manage(*args, env_overrides):
+def run_python(*args, env_overrides, unset=()):
+    """Run Python in the repository with the environment a deployment would give it:
+    this process's, without what pytest sets, with `env_overrides` and without `unset`."""
     # The browser tests allow sync ORM calls beside Playwright's loop; a deployment never does.
-    inherited = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env = {key: value for key, value in os.environ.items() if key not in inherited}
+    dropped = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", *unset}
+    env = {key: value for key, value in os.environ.items() if key not in dropped}
     env.update(env_overrides)
     return subprocess.run(
-        [sys.executable, "manage.py", *args],
+        [sys.executable, *args],
         cwd=REPO,
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def run_manage(*args, env_overrides, unset=()):
+    return run_python("manage.py", *args, env_overrides=env_overrides, unset=unset)
 
 
 @pytest.mark.parametrize(
@@ -41,11 +47,45 @@ def test_production_refuses_to_start_without_a_real_secret(secret):
     env = {"DJANGO_ENV": "production", "ALLOWED_HOSTS": "hub.example.org"}
     if secret is not None:
         env["SECRET_KEY"] = secret
-    else:
-        env["SECRET_KEY"] = ""
-    result = run_manage("check", env_overrides=env)
+    result = run_manage("check", env_overrides=env, unset={"SECRET_KEY"})
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_without_a_secret_key_in_the_environment_says_so():
+    result = run_manage("check", env_overrides={"DJANGO_ENV": "production"}, unset={"SECRET_KEY"})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SECRET_KEY must be set in production." in result.stderr
+
+
+@pytest.mark.parametrize("module", ["hub.wsgi", "hub.asgi"])
+def test_the_server_entry_points_default_to_production(module):
+    # `gunicorn hub.wsgi` on a machine where nobody set DJANGO_ENV or SECRET_KEY.
+    result = run_python(
+        "-c", f"import {module}", env_overrides={}, unset={"DJANGO_ENV", "SECRET_KEY", "DEBUG"}
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SECRET_KEY must be set in production." in result.stderr
+
+    code = (
+        f"import {module}; from django.conf import settings as s;"
+        "print(s.DEBUG, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.SECRET_KEY == "
+        f"{REAL_KEY!r})"
+    )
+    result = run_python(
+        "-c", code, env_overrides={"SECRET_KEY": REAL_KEY}, unset={"DJANGO_ENV", "DEBUG"}
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True", "True", "True"]
+
+
+def test_manage_py_keeps_the_development_default():
+    code = "from django.conf import settings as s; print(s.DEBUG, s.SECRET_KEY)"
+    result = run_manage(
+        "shell", "-c", code, env_overrides={}, unset={"DJANGO_ENV", "SECRET_KEY", "DEBUG"}
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "True dev-only-secret-key-not-for-production"
 
 
 def test_production_check_deploy_reports_nothing():

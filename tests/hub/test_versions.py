@@ -1,12 +1,19 @@
 """Published versions of a section, readable diffs, and paragraph ids that survive edits."""
 
+import datetime
+import io
+
 import pytest
 from allauth.mfa.models import Authenticator
-from wagtail.test.utils.form_data import nested_form_data, rich_text
+from django.core.management import call_command
+from django.utils import timezone
+from wagtail.models import Revision
 
 from hub.pages import versions
+from hub.pages.models import PublishedVersion, SectionPage
 from tests import factories
 from tests.conftest import publish
+from tests.hub.admin_forms import post_section_edit
 
 pytestmark = pytest.mark.django_db
 
@@ -42,35 +49,16 @@ def test_paragraph_id_survives_an_edit_in_the_wagtail_admin(client, section):
     Authenticator.objects.create(user=editor, type=Authenticator.Type.TOTP, data={"secret": "x"})
     client.force_login(editor)
     ids = [block.id for block in section.body]
-    body = {
-        "count": "2",
-        "0": {
-            "type": "paragraph",
-            "value": rich_text("<p>First paragraph, edited in the admin.</p>"),
-            "deleted": "",
-            "order": "1",
-            "id": ids[0],
-        },
-        "1": {
-            "type": "paragraph",
-            "value": rich_text("<p>Second paragraph.</p>"),
-            "deleted": "",
-            "order": "0",
-            "id": ids[1],
-        },
-    }
-    data = nested_form_data(
-        {
-            "title": section.title,
-            "slug": section.slug,
-            "kind": section.kind,
-            "summary": section.summary,
-            "body": body,
-            "action-publish": "action-publish",
-        }
+    # The editor edits the first paragraph and moves it below the second.
+    post_section_edit(
+        client,
+        section,
+        [
+            (ids[1], "<p>Second paragraph.</p>"),
+            (ids[0], "<p>First paragraph, edited in the admin.</p>"),
+        ],
+        action="publish",
     )
-    response = client.post(f"/admin/pages/{section.pk}/edit/", data)
-    assert response.status_code == 302, response.content.decode()[:2000]
     section.refresh_from_db()
     assert [block.id for block in section.body] == [ids[1], ids[0]]
     assert "edited in the admin" in section.body[1].value.source
@@ -159,3 +147,70 @@ def test_version_number_for_revision(section):
     assert versions.version_number_for_revision(section, first.revision_id) == 1
     draft = section.save_revision()
     assert versions.version_number_for_revision(section, draft.pk) is None
+
+
+def _three_versions_and_drafts(section):
+    """Versions 2 and 3 on top of the fixture's first, with unpublished drafts between and
+    after them, as editors leave them."""
+    section.save_revision()  # a draft nobody published
+    _edit_body(section, lambda blocks: [*blocks, {"type": "paragraph", "value": "<p>Two.</p>"}])
+    section.save_revision()
+    _edit_body(section, lambda blocks: [*blocks, {"type": "paragraph", "value": "<p>Three.</p>"}])
+    section.save_revision()  # the latest revision is a draft, so version 3 is purgeable too
+    return section
+
+
+def test_published_versions_survive_purge_revisions(client, section):
+    section = _three_versions_and_drafts(section)
+    before = Revision.page_revisions.filter(object_id=str(section.pk)).count()
+    assert before == 6
+
+    out = io.StringIO()
+    call_command("purge_revisions", stdout=out)  # no --days: everything it may delete
+    assert "Successfully deleted 2 revisions" in out.getvalue()
+    assert "Ignored 3 revisions" in out.getvalue()
+    kept = Revision.page_revisions.filter(object_id=str(section.pk)).count()
+    assert kept == 4  # the three versions and the latest draft
+
+    html = client.get(f"{section.url}versions/").content.decode()
+    assert all(f"Version {n}" in html for n in (1, 2, 3))
+    for n in (1, 2, 3):
+        assert client.get(f"{section.url}versions/{n}/").status_code == 200
+    response = client.get(f"{section.url}versions/compare/?from_version=1&to_version=3")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<ins>Two.</ins>" in html and "<ins>Three.</ins>" in html
+
+
+def test_deleting_a_section_takes_its_versions_with_it(client, site_tree, section):
+    section = _three_versions_and_drafts(section)
+    editor = factories.UserFactory(is_staff=True, is_superuser=True)
+    Authenticator.objects.create(user=editor, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    client.force_login(editor)
+    response = client.post(f"/admin/pages/{section.pk}/delete/")
+    assert response.status_code == 302
+    assert not SectionPage.objects.filter(pk=section.pk).exists()
+    assert not PublishedVersion.objects.filter(page_id=section.pk).exists()
+    assert not Revision.page_revisions.filter(object_id=str(section.pk)).exists()
+
+
+def test_a_version_whose_revision_is_gone_is_not_found(client, section):
+    _edit_body(section, lambda blocks: blocks[:1])
+    first = section.published_versions()[0]
+    # Remove the row behind Django's back, as a hand-made cleanup might (the foreign key is
+    # checked when the transaction commits, which a test never does).
+    Revision.objects.filter(pk=first.revision_id)._raw_delete(using="default")
+
+    assert client.get(f"{section.url}versions/").status_code == 200
+    assert client.get(f"{section.url}versions/2/").status_code == 200
+    assert client.get(f"{section.url}versions/1/").status_code == 404
+    compare = f"{section.url}versions/compare/?from_version=1&to_version=2"
+    assert client.get(compare).status_code == 404
+    # Leave the database consistent for the constraint check at the end of the test.
+    PublishedVersion.objects.filter(revision_id=first.revision_id)._raw_delete(using="default")
+
+
+def test_a_publish_scheduled_for_later_is_not_a_version_yet(section):
+    section.go_live_at = timezone.now() + datetime.timedelta(days=1)
+    section.save_revision().publish()
+    assert len(section.published_versions()) == 1

@@ -2,6 +2,7 @@
 
 from .home import HomePage
 from .people import WorkingGroupMember, WorkingGroupPage
+from .section_versions import PublishedVersion
 from .standard import GetInvolvedPage, StandardPage
 from .strategy import SectionPage, StrategyPage
 from .timeline import Phase, TimelinePage
@@ -11,6 +12,7 @@ __all__ = [
     "GetInvolvedPage",
     "HomePage",
     "Phase",
+    "PublishedVersion",
     "SectionPage",
     "StandardPage",
     "StrategyPage",

@@ -11,7 +11,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.models import Page, Revision
 from wagtail.search import index
 
 from hub.core.blocks import SectionBodyBlock
@@ -95,7 +95,10 @@ class SectionPage(RoutablePageMixin, Page):
         return self.render(
             request,
             template="pages/section_versions.html",
-            context_overrides={"versions": list(reversed(self.published_versions()))},
+            context_overrides={
+                "versions": list(reversed(self.published_versions())),
+                "breadcrumbs_include_page": True,
+            },
         )
 
     @path("versions/<int:number>/", name="version")
@@ -103,7 +106,7 @@ class SectionPage(RoutablePageMixin, Page):
         found = versions.version_by_number(self, number)
         if found is None:
             raise Http404("No such version")
-        old_page = found.revision.as_object()
+        old_page = _as_published(found)
         return self.render(
             request,
             template="pages/section_version.html",
@@ -112,15 +115,31 @@ class SectionPage(RoutablePageMixin, Page):
                 "version_page": old_page,
                 "body_items": versions.body_items(old_page),
                 "latest_number": len(self.published_versions()),
+                "breadcrumbs_include_page": True,
             },
         )
 
     @path("versions/compare/", name="compare")
     def compare(self, request):
         all_versions = self.published_versions()
-        comparison = versions.compare_request(all_versions, request.GET)
+        try:
+            comparison = versions.compare_request(all_versions, request.GET)
+        except Revision.DoesNotExist:
+            raise Http404("A version to compare is no longer available") from None
         return self.render(
             request,
             template="pages/section_compare.html",
-            context_overrides={"versions": all_versions, "comparison": comparison},
+            context_overrides={
+                "versions": all_versions,
+                "comparison": comparison,
+                "breadcrumbs_include_page": True,
+            },
         )
+
+
+def _as_published(version):
+    """The section as it stood in `version`; a version whose revision is gone is not found."""
+    try:
+        return version.revision.as_object()
+    except Revision.DoesNotExist:
+        raise Http404("That version is no longer available") from None

@@ -16,20 +16,28 @@ class PhaseKind(models.TextChoices):
     PUBLICATION = "publication", "Publication"
 
 
+def validate_current_phase(current_flags):
+    """The timeline's rule: exactly one of its phases is the current one (a timeline with no
+    phases yet has none). `current_flags` holds each phase's is_current."""
+    flags = list(current_flags)
+    current = sum(1 for flag in flags if flag)
+    if current > 1:
+        raise ValidationError("Only one phase can be the current phase.")
+    if flags and not current:
+        raise ValidationError("Mark one phase as the current phase.")
+
+
 class TimelineForm(WagtailAdminPageForm):
     def clean(self):
         cleaned_data = super().clean()
-        phases = self.formsets["phases"]
-        current = [
-            form
-            for form in phases.forms
-            if form.is_valid()
-            and form.cleaned_data
-            and not form.cleaned_data.get("DELETE")
-            and form.cleaned_data.get("is_current")
+        # The page's clean() runs next (in the model form's _post_clean) and checks the
+        # phases the page has; give it the phases as submitted, not those in the database.
+        # Saving the form leaves the page with these same phases.
+        self.instance.phases = [
+            form.instance
+            for form in self.formsets["phases"].forms
+            if form.is_valid() and form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
-        if len(current) > 1:
-            raise ValidationError("Only one phase can be the current phase.")
         return cleaned_data
 
 
@@ -46,6 +54,12 @@ class TimelinePage(Page):
     parent_page_types = ["pages.HomePage"]
     subpage_types = []
     max_count = 1
+
+    def clean(self):
+        # Wagtail cleans a page before every save and every revision, wherever they come
+        # from, with the phases it is about to save; the admin form shows the error.
+        super().clean()
+        validate_current_phase(phase.is_current for phase in self.phases.all())
 
 
 class Phase(Orderable):
