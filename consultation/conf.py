@@ -5,12 +5,20 @@ from datetime import timedelta
 from django.conf import settings
 
 
+def edit_window_minutes():
+    return getattr(settings, "CONSULTATION_EDIT_WINDOW_MINUTES", 15)
+
+
 def edit_window():
-    return timedelta(minutes=getattr(settings, "CONSULTATION_EDIT_WINDOW_MINUTES", 15))
+    return timedelta(minutes=edit_window_minutes())
+
+
+def withdrawn_retention_days():
+    return getattr(settings, "CONSULTATION_WITHDRAWN_RETENTION_DAYS", 30)
 
 
 def withdrawn_retention():
-    return timedelta(days=getattr(settings, "CONSULTATION_WITHDRAWN_RETENTION_DAYS", 30))
+    return timedelta(days=withdrawn_retention_days())
 
 
 def max_characters():
@@ -25,10 +33,22 @@ def max_links():
     return getattr(settings, "CONSULTATION_MAX_LINKS", 3)
 
 
-def rate_limits():
-    """Parsed CONSULTATION_RATE_LIMITS, e.g. "5/m/user,40/h/user,30/m/ip": a list of
-    (count, seconds, scope) with scope "user" or "ip"."""
-    spec = getattr(settings, "CONSULTATION_RATE_LIMITS", "5/m/user,40/h/user,30/m/ip")
+RATE_LIMIT_DEFAULTS = {
+    # Writing words: enough for anyone typing by hand.
+    "post": ("CONSULTATION_RATE_LIMITS", "5/m/user,40/h/user,30/m/ip"),
+    # Reports to the moderators: the same numbers as contributions, counted on their own.
+    "flag": ("CONSULTATION_RATE_LIMITS", "5/m/user,40/h/user,30/m/ip"),
+    # Agreeing or disagreeing is one click: a reader going down a page clicks many.
+    "react": ("CONSULTATION_REACTION_RATE_LIMITS", "30/m/user,300/h/user,120/m/ip"),
+}
+
+
+def rate_limits(action="post"):
+    """The limits on one kind of write (CONSULTATION_RATE_LIMITS for contributions and
+    reports, CONSULTATION_REACTION_RATE_LIMITS for reactions), e.g. "5/m/user,40/h/user,30/m/ip":
+    a list of (count, seconds, scope) with scope "user" or "ip"."""
+    setting, default = RATE_LIMIT_DEFAULTS[action]
+    spec = getattr(settings, setting, default)
     units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
     limits = []
     for part in spec.split(","):

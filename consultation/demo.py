@@ -526,7 +526,7 @@ def _replies(parent, users, replies, counts, now):
 def _react(comment, users, reactions, counts):
     for person, value in reactions.items():
         if person in users and users[person] != comment.author:
-            reaction_services.reaction_toggle(
+            reaction_services.reaction_set(
                 user=users[person], comment=comment, value=Reaction.Value(value)
             )
             counts["reactions"] += 1

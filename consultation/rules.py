@@ -14,6 +14,7 @@ from consultation.models import BlockedUser, Flag, Status
 from hub.accounts.rules import (
     can_participate,
     has_complete_profile,
+    has_mfa,
     has_verified_email,
     is_moderator,
 )
@@ -43,9 +44,22 @@ def is_author(user, comment):
     return user.is_authenticated and comment.author_id == user.pk
 
 
-def can_moderate(user):
-    """Moderators and the working group moderate (the staff_view decorator adds MFA)."""
+def in_moderation_team(user):
+    """A member of the Moderators or the Working group, with or without a second factor."""
     return is_moderator(user)
+
+
+def can_moderate(user):
+    """Moderators and the working group with a second factor: the condition of the staff
+    gate (hub.accounts.decorators.staff_view). Without one they see and do what any
+    participant does, on the public pages too."""
+    if not in_moderation_team(user):
+        return False
+    cached = getattr(user, "_consultation_has_mfa", None)
+    if cached is None:
+        cached = has_mfa(user)
+        user._consultation_has_mfa = cached
+    return cached
 
 
 def can_contribute(user, consultation, now=None):
@@ -124,7 +138,12 @@ def can_flag(user, comment):
 
 
 def has_flagged(user, comment):
-    return user.is_authenticated and Flag.objects.filter(comment=comment, flagged_by=user).exists()
+    """Whether this person has a report on the comment that no moderator has resolved yet;
+    after a decision they can report it again (it may have been edited since)."""
+    return (
+        user.is_authenticated
+        and Flag.objects.filter(comment=comment, flagged_by=user, resolved_at__isnull=True).exists()
+    )
 
 
 def can_see_history(user, comment):
@@ -132,7 +151,13 @@ def can_see_history(user, comment):
 
 
 def can_view_discussion(user, consultation):
+    """Public consultations have a board; moderators still see the board of one made
+    private since, to look after what was posted there."""
     return consultation.has_discussion or can_moderate(user)
+
+
+def can_start_thread(user, consultation, now=None):
+    return consultation.has_discussion and can_contribute(user, consultation, now)
 
 
 @dataclass(frozen=True)

@@ -490,6 +490,15 @@ def author_summary(user, blocked_ids):
     )
 
 
+def comment_author_summary(comment, blocked_ids):
+    """The author of a comment, with the sector and organisation they wrote it from (kept
+    on the comment, even if the profile changed or the account is gone since)."""
+    summary = author_summary(comment.author, blocked_ids)
+    summary.sector = comment.get_author_sector_display()
+    summary.organisation = comment.author_organisation
+    return summary
+
+
 QUEUES = {
     "waiting": "Waiting for approval",
     "flagged": "Reported by participants",
@@ -521,7 +530,9 @@ def moderation_queue(*, queue, consultation_id=None, page_number=1):
             "user_id", flat=True
         )
     )
-    items = [QueueItem(c, flags.get(c.pk, []), author_summary(c.author, blocked)) for c in comments]
+    items = [
+        QueueItem(c, flags.get(c.pk, []), comment_author_summary(c, blocked)) for c in comments
+    ]
     return page, items
 
 
@@ -550,7 +561,7 @@ def moderation_item(comment_id):
     )
     return {
         "comment": comment,
-        "author": author_summary(comment.author, blocked),
+        "author": comment_author_summary(comment, blocked),
         "flags": list(comment.flags.select_related("flagged_by__profile").order_by("created_at")),
         "history": edit_history(comment),
         "log": list(

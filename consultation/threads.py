@@ -17,7 +17,7 @@ MAX_SHOWN_DEPTH = 2  # replies deeper than this are shown at this indent, "in re
 def visible_q(user, consultation):
     """What this person sees of a consultation's comments: published ones and the
     placeholders of hidden and withdrawn ones (if comments are public), their own in any
-    state, and everything for moderators."""
+    state, and everything for moderators (with a second factor: rules.can_moderate)."""
     if rules.can_moderate(user):
         return Q()
     q = Q(status__in=PUBLIC_STATUSES) if consultation.comments_public else Q(pk__in=[])

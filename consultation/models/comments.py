@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from hub.accounts.models import Region, Sector
+
 
 class Kind(models.TextChoices):
     COMMENT = "comment", "Comment on the draft"
@@ -97,6 +99,12 @@ class Comment(models.Model):
         related_name="consultation_comments",
         null=True,
     )
+    # What the author's profile said when they wrote it, kept with the words: a later
+    # profile edit or a deleted account does not rewrite who said what (synthesis groups
+    # input by these). Filled by the services that write comments.
+    author_sector = models.CharField(max_length=20, choices=Sector.choices, blank=True)
+    author_region = models.CharField(max_length=20, choices=Region.choices, blank=True)
+    author_organisation = models.CharField(max_length=150, blank=True)
     body = models.TextField(help_text="Sanitised HTML (hub.core.sanitise LIGHT profile).")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
     status_reason = models.TextField(

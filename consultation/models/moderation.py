@@ -32,7 +32,13 @@ class Flag(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["comment", "flagged_by"], name="one_flag_per_person")
+            # One open report per person; once a moderator has resolved it, they can
+            # report the same contribution again (after an abusive edit, say).
+            models.UniqueConstraint(
+                fields=["comment", "flagged_by"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="one_open_flag_per_person",
+            )
         ]
 
     def __str__(self):

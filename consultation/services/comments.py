@@ -43,6 +43,18 @@ def _initial_status(*, author, consultation):
     return Status.PUBLISHED
 
 
+def author_facets(author):
+    """The author's sector, region and organisation now, stored with what they write."""
+    profile = getattr(author, "profile", None)
+    if profile is None:
+        return {}
+    return {
+        "author_sector": profile.sector,
+        "author_region": profile.region,
+        "author_organisation": profile.organisation,
+    }
+
+
 def _key(idempotency_key, *parts):
     """The form's key, or (for callers without one) a key derived from the content."""
     if idempotency_key:
@@ -99,6 +111,7 @@ def comment_create(
         revision_id=revision.pk if revision else section.live_revision_id,
         text_fingerprint=marks[paragraph_id],
         author=author,
+        **author_facets(author),
         body=body,
         status=_initial_status(author=author, consultation=consultation),
         created_at=now,
@@ -111,7 +124,7 @@ def thread_create(*, author, topic, title, body, idempotency_key="", now=None):
     """Start a discussion thread: a top-level post with a title."""
     now = now or timezone.now()
     consultation = topic.consultation
-    if not rules.can_contribute(author, consultation, now) or not consultation.has_discussion:
+    if not rules.can_start_thread(author, consultation, now):
         raise NotAllowed("You cannot start a discussion in this consultation.")
     post = Comment(
         consultation=consultation,
@@ -119,6 +132,7 @@ def thread_create(*, author, topic, title, body, idempotency_key="", now=None):
         topic=topic,
         title=title,
         author=author,
+        **author_facets(author),
         body=body,
         status=_initial_status(author=author, consultation=consultation),
         created_at=now,
@@ -150,6 +164,7 @@ def reply_create(*, author, parent, body, idempotency_key="", now=None, notify=T
         root_id=parent.thread_root_id,
         depth=parent.depth + 1,
         author=author,
+        **author_facets(author),
         body=body,
         status=_initial_status(author=author, consultation=parent.consultation),
         created_at=now,
@@ -197,8 +212,11 @@ def comment_edit(*, author, comment, body, title=None, now=None):
 @transaction.atomic
 def comment_withdraw(*, author, comment, now=None):
     """Take one's words back: shown as withdrawn, kept for the audit trail until the
-    retention rule removes them."""
+    retention rule removes them. Returns (comment, withdrawn now); withdrawing what its
+    author already withdrew (a second click, two requests at once) changes nothing."""
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if comment.status == Status.WITHDRAWN and rules.is_author(author, comment):
+        return comment, False
     if not rules.can_withdraw(author, comment):
         raise NotAllowed("This cannot be withdrawn.")
     comment.status = Status.WITHDRAWN
@@ -207,4 +225,4 @@ def comment_withdraw(*, author, comment, now=None):
     AuditEntry.objects.create(
         actor=author, action=AuditAction.WITHDRAW, comment=comment, subject=author
     )
-    return comment
+    return comment, True

@@ -1,8 +1,11 @@
-"""Rate limits on writing, per person and per network address, counted in the cache
-(shared between app servers when CACHE_URL points at Redis). Fixed windows: simple,
-cheap, and strict enough to stop a flood without bothering anyone typing by hand."""
+"""Rate limits on writing, per person and per network address, counted in the cache.
+Fixed windows: simple, cheap, and strict enough to stop a flood without bothering anyone
+typing by hand. The count is shared only as far as the cache is: in production CACHE_URL
+must point at Redis, or each worker process counts on its own."""
 
 import time
+from contextlib import suppress
+from dataclasses import dataclass, field
 
 from django.core.cache import cache
 
@@ -10,14 +13,20 @@ from consultation import conf
 
 
 class RateLimited(Exception):
-    def __init__(self, retry_after):
+    def __init__(self, retry_after, *, action="post"):
         self.retry_after = retry_after
         minutes = max(1, round(retry_after / 60))
         wait = "a minute" if minutes == 1 else f"{minutes} minutes"
-        super().__init__(
-            f"You have posted a lot in a short time. Wait {wait} and try again; "
-            "nothing you wrote has been lost if you keep this page open."
-        )
+        if action == "react":
+            message = f"You have reacted a lot in a short time. Wait {wait} and try again."
+        elif action == "flag":
+            message = f"You have sent many reports in a short time. Wait {wait} and try again."
+        else:
+            message = (
+                f"You have posted a lot in a short time. Wait {wait} and try again; "
+                "nothing you wrote has been lost if you keep this page open."
+            )
+        super().__init__(message)
 
 
 def client_ip(request):
@@ -36,29 +45,58 @@ def client_ip(request):
 
 
 def _keys(*, action, user, ip, now):
-    for count, seconds, scope in conf.rate_limits():
+    for count, seconds, scope in conf.rate_limits(action):
         ident = user.pk if scope == "user" else ip
         if ident in (None, ""):
             continue
         window = int(now // seconds)
         key = f"consultation:rate:{action}:{scope}:{ident}:{seconds}:{window}"
-        yield key, count, seconds - (now % seconds)
+        yield key, count, int(seconds - (now % seconds)) + 1
 
 
-def check(*, action, user, ip):
-    """Raise RateLimited if one more write would exceed a limit."""
-    now = time.time()
-    for key, count, remaining in _keys(action=action, user=user, ip=ip, now=now):
-        if (cache.get(key) or 0) >= count:
-            raise RateLimited(retry_after=int(remaining) + 1)
+def _increment(key, timeout):
+    """Add one to the counter and return its new value, atomically: cache.add creates it
+    only if missing and cache.incr is atomic on locmem and Redis, so every request of a
+    parallel burst gets its own number."""
+    for _attempt in range(3):
+        if cache.add(key, 1, timeout=timeout):
+            return 1
+        try:
+            return cache.incr(key)
+        except ValueError:
+            continue  # the window ended between the two calls: start the next one
+    cache.set(key, 1, timeout=timeout)
+    return 1
 
 
-def hit(*, action, user, ip):
-    """Count one write against every limit."""
-    now = time.time()
-    for key, _count, remaining in _keys(action=action, user=user, ip=ip, now=now):
-        if not cache.add(key, 1, timeout=int(remaining) + 1):
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, timeout=int(remaining) + 1)
+def _decrement(key):
+    with suppress(ValueError):  # the window has ended: nothing to give back
+        cache.decr(key)
+
+
+@dataclass
+class Taken:
+    """One write counted against the limits; given back if nothing was written after all
+    (a form with errors, a double click finding the first comment)."""
+
+    keys: list = field(default_factory=list)
+
+    def give_back(self):
+        for key in self.keys:
+            _decrement(key)
+        self.keys = []
+
+
+def take(*, action, user, ip):
+    """Count one write against every limit before it is made. Raises RateLimited, counting
+    nothing, if that would exceed a limit: at most N writes get through in a window
+    however many arrive at once (a check followed by a separate count would let a burst
+    through together)."""
+    taken = Taken()
+    for key, count, timeout in _keys(action=action, user=user, ip=ip, now=time.time()):
+        if _increment(key, timeout) > count:
+            _decrement(key)
+            taken.give_back()
+            raise RateLimited(retry_after=timeout, action=action)
+        taken.keys.append(key)
+    return taken

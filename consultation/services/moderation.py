@@ -33,8 +33,8 @@ NEW_STATUS = {
 
 
 def flag_create(*, user, comment, reason, note=""):
-    """Report a contribution to the moderators; a second report by the same person is a
-    no-op. Returns (flag, created)."""
+    """Report a contribution to the moderators; a second report by the same person while
+    their first is open is a no-op. Returns (flag, created)."""
     if not rules.can_flag(user, comment):
         raise NotAllowed("You cannot report this.")
     try:
@@ -48,7 +48,7 @@ def flag_create(*, user, comment, reason, note=""):
                 reason=f"{flag.get_reason_display()}. {note}".strip(),
             )
     except IntegrityError:
-        return Flag.objects.get(comment=comment, flagged_by=user), False
+        return Flag.objects.get(comment=comment, flagged_by=user, resolved_at__isnull=True), False
     return flag, True
 
 
@@ -80,7 +80,7 @@ def decision_create(*, moderator, comment, action, reason, now=None):
 def participant_block(*, moderator, user, reason):
     if not rules.can_moderate(moderator):
         raise NotAllowed("Only moderators can block participants.")
-    if user.pk == moderator.pk or rules.can_moderate(user):
+    if user.pk == moderator.pk or rules.in_moderation_team(user):
         raise NotAllowed("Moderators cannot be blocked here.")
     block, created = BlockedUser.objects.get_or_create(
         user=user, defaults={"blocked_by": moderator, "reason": reason}

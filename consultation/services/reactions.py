@@ -1,7 +1,8 @@
-"""Agree / disagree: one reaction per person per contribution. Choosing the same reaction
-again takes it back; choosing the other changes it."""
+"""Agree / disagree: one reaction per person per contribution. The caller says which
+reaction the person wants to hold from now on (agree, disagree, or none to take it back),
+never "the other one": sending the same request twice, or two at once, ends the same way."""
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from consultation import rules
@@ -9,28 +10,24 @@ from consultation.models import Reaction
 from consultation.services.comments import NotAllowed
 
 
-def reaction_toggle(*, user, comment, value, now=None):
-    """Set, change or take back `user`'s reaction; returns the value now held (or None)."""
-    if value not in Reaction.Value.values:
+def reaction_set(*, user, comment, value, now=None):
+    """Make `value` (a Reaction.Value, or None for no reaction) `user`'s reaction to
+    `comment`. Returns (value held now, whether anything changed)."""
+    if value is not None and value not in Reaction.Value.values:
         raise ValueError(f"Unknown reaction {value!r}")
     if not rules.can_react(user, comment, now or timezone.now()):
         raise NotAllowed("You cannot react to this.")
-    for _attempt in range(2):
-        try:
-            with transaction.atomic():
-                existing = (
-                    Reaction.objects.select_for_update().filter(comment=comment, user=user).first()
-                )
-                if existing is None:
-                    Reaction.objects.create(comment=comment, user=user, value=value)
-                    return value
-                if existing.value == value:
-                    existing.delete()
-                    return None
-                existing.value = value
-                existing.save(update_fields=["value", "reacted_at"])
-                return value
-        except IntegrityError:
-            # Two clicks raced to create the row; the second sees the first and toggles it.
-            continue
-    return value
+    if value is None:
+        deleted, _ = Reaction.objects.filter(comment=comment, user=user).delete()
+        return None, bool(deleted)
+    with transaction.atomic():
+        # The row is locked while it changes; when two requests race to create it, the
+        # unique constraint lets one in and get_or_create hands the other that row.
+        reaction, created = Reaction.objects.select_for_update().get_or_create(
+            comment=comment, user=user, defaults={"value": value}
+        )
+        if created or reaction.value == value:
+            return value, created
+        reaction.value = value
+        reaction.save(update_fields=["value", "reacted_at"])
+    return value, True

@@ -7,6 +7,7 @@ from django import template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from consultation import conf
 from hub.core.sanitise import light_for_display
 
 register = template.Library()
@@ -110,3 +111,15 @@ def breadcrumbs(*pairs):
 def author_sector(comment):
     profile = getattr(comment.author, "profile", None) if comment.author else None
     return profile.get_sector_display() if profile else ""
+
+
+@register.simple_tag
+def edit_window_minutes():
+    """How long authors may edit (CONSULTATION_EDIT_WINDOW_MINUTES), for the pages that say so."""
+    return conf.edit_window_minutes()
+
+
+@register.simple_tag
+def withdrawn_retention_days():
+    """How long withdrawn text is kept (CONSULTATION_WITHDRAWN_RETENTION_DAYS)."""
+    return conf.withdrawn_retention_days()

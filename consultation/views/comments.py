@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -17,15 +18,16 @@ from consultation.services import moderation as moderation_services
 from consultation.services import reactions as reaction_services
 from consultation.threads import MAX_SHOWN_DEPTH, Thread
 from consultation.views.responses import (
-    count_write,
     form_response,
     participation_refusal,
     post_contribution,
-    rate_limit_refusal,
     refusal,
     safe_next,
+    take_write,
     wants_fragment,
 )
+
+REACTION_NONE = "none"  # the form's value for "no reaction" (take one's reaction back)
 
 
 def _posted_message(request, comment, noun):
@@ -187,21 +189,31 @@ def comment_edit(request, comment_id):
         return refusal(
             request, f"This is {comment.get_status_display().lower()}: it cannot be edited."
         )
-    if not rules.can_edit(request.user, comment):
-        minutes = int(conf.edit_window().total_seconds() // 60)
+    barrier = rules.participation_barrier(request.user, comment.consultation)
+    if barrier and barrier.code in ("upcoming", "closed"):
         return refusal(
             request,
-            f"Contributions can be edited for {minutes} minutes after they are posted, while "
-            "the consultation is open. You can still withdraw it.",
+            barrier.message,
+            action_text="Withdraw it instead",
+            action_url=comment.withdraw_url,
+        )
+    if not rules.can_edit(request.user, comment):
+        minutes = conf.edit_window_minutes()
+        return refusal(
+            request,
+            f"Contributions can be edited for {minutes} minute{pluralize(minutes)} after they "
+            "are posted, while the consultation is open. You can still withdraw it.",
             action_text="Withdraw it",
             action_url=f"{comment.get_absolute_url()}withdraw/",
         )
     form = EditForm(request.POST or None, comment=comment)
     if request.method == "POST":
-        limited = rate_limit_refusal(request)
+        limited, taken = take_write(request)
         if limited:
             return limited
-        if form.is_valid():
+        if not form.is_valid():
+            taken.give_back()
+        else:
             try:
                 comment = comment_services.comment_edit(
                     author=request.user,
@@ -210,8 +222,8 @@ def comment_edit(request, comment_id):
                     title=form.cleaned_data.get("title"),
                 )
             except comment_services.NotAllowed as exc:
+                taken.give_back()
                 return refusal(request, str(exc))
-            count_write(request)
             if comment.status == Status.PENDING:
                 messages.success(request, "Your changes are saved and wait for a moderator.")
             else:
@@ -230,18 +242,33 @@ def _permalink(comment):
     return f"{comment.get_absolute_url()}#{comment.anchor}"
 
 
+def _already_withdrawn(request, comment):
+    messages.info(request, "You have already withdrawn this: nobody else sees it now.")
+    return redirect(_permalink(comment))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def comment_withdraw(request, comment_id):
     comment = _visible_comment(request, comment_id)
+    if rules.is_author(request.user, comment) and comment.status == Status.WITHDRAWN:
+        return _already_withdrawn(request, comment)
     if not rules.can_withdraw(request.user, comment):
-        return refusal(request, "You can withdraw only what you wrote, once.")
+        return refusal(request, "You can withdraw only what you wrote.")
     if request.method == "POST":
-        comment_services.comment_withdraw(author=request.user, comment=comment)
+        try:
+            comment, withdrawn = comment_services.comment_withdraw(
+                author=request.user, comment=comment
+            )
+        except comment_services.NotAllowed as exc:
+            return refusal(request, str(exc))
+        if not withdrawn:  # the same form sent twice at once: the other request did it
+            return _already_withdrawn(request, comment)
+        days = conf.withdrawn_retention_days()
         messages.success(
             request,
             "Your words are withdrawn: nobody else sees them now. They are kept for "
-            f"{conf.withdrawn_retention().days} days for the moderators' records, then removed.",
+            f"{days} day{pluralize(days)} for the moderators' records, then removed.",
         )
         return redirect(_permalink(comment))
     return render(
@@ -253,17 +280,30 @@ def comment_withdraw(request, comment_id):
 
 @require_POST
 def comment_react(request, comment_id):
+    """Set the reader's reaction: the form says the reaction to hold from now on (agree,
+    disagree or none), so a repeated request changes nothing."""
     comment = _visible_comment(request, comment_id)
     refused = participation_refusal(request, comment.consultation)
     if refused:
         return refused
-    value = request.POST.get("value", "")
-    if value not in Reaction.Value.values:
-        return refusal(request, "Choose agree or disagree.", status=400)
+    wanted = request.POST.get("reaction", "")
+    if wanted not in (*Reaction.Value.values, REACTION_NONE):
+        return refusal(request, "Choose agree, disagree or no reaction.", status=400)
+    limited, taken = take_write(request, action="react")
+    if limited:
+        return limited
+    changed = False
     try:
-        reaction_services.reaction_toggle(user=request.user, comment=comment, value=value)
+        _value, changed = reaction_services.reaction_set(
+            user=request.user,
+            comment=comment,
+            value=None if wanted == REACTION_NONE else wanted,
+        )
     except comment_services.NotAllowed:
         return refusal(request, "You cannot react to this (you cannot react to your own words).")
+    finally:
+        if not changed:
+            taken.give_back()
     if wants_fragment(request):
         shown = selectors.comment_shown(comment=comment, user=request.user)
         return render(request, "consultation/includes/reactions.html", {"item": shown})
@@ -289,17 +329,24 @@ def comment_flag(request, comment_id):
         return refusal(request, "You can report only published contributions by others.")
     form = FlagForm(request.POST or None)
     if request.method == "POST":
-        limited = rate_limit_refusal(request, action="flag")
+        limited, taken = take_write(request, action="flag")
         if limited:
             return limited
-        if form.is_valid():
-            moderation_services.flag_create(
-                user=request.user,
-                comment=comment,
-                reason=form.cleaned_data["reason"],
-                note=form.cleaned_data["note"],
-            )
-            count_write(request, action="flag")
+        if not form.is_valid():
+            taken.give_back()
+        else:
+            try:
+                _flag, created = moderation_services.flag_create(
+                    user=request.user,
+                    comment=comment,
+                    reason=form.cleaned_data["reason"],
+                    note=form.cleaned_data["note"],
+                )
+            except comment_services.NotAllowed as exc:  # hidden or withdrawn meanwhile
+                taken.give_back()
+                return refusal(request, str(exc))
+            if not created:
+                taken.give_back()
             messages.success(request, "Thank you for reporting this. A moderator will look at it.")
             return redirect(safe_next(request, _permalink(comment)))
     shown = selectors.comment_shown(comment=comment, user=request.user)

@@ -10,7 +10,9 @@ from consultation import rules, selectors
 from consultation.forms import ThreadForm
 from consultation.models import Consultation, Topic
 from consultation.services import comments as comment_services
-from consultation.views.responses import participation_refusal, post_contribution
+from consultation.views.responses import participation_refusal, post_contribution, refusal
+
+BOARD_CLOSED = "Comments in this consultation are private, so its board takes no new discussions."
 
 
 def _consultation_with_discussion(request, slug):
@@ -49,6 +51,7 @@ def topic_detail(request, slug, topic_id):
             "barrier": rules.participation_barrier(
                 request.user, consultation, next_url=request.path
             ),
+            "board_closed": BOARD_CLOSED if not consultation.has_discussion else "",
         },
     )
 
@@ -60,6 +63,8 @@ def thread_create(request, slug, topic_id):
     refused = participation_refusal(request, consultation)
     if refused:
         return refused
+    if not consultation.has_discussion:
+        return refusal(request, BOARD_CLOSED)
     form = ThreadForm(request.POST or None)
     if request.method == "POST":
         ended, post = post_contribution(

@@ -57,18 +57,17 @@ def participation_refusal(request, consultation):
     )
 
 
-def rate_limit_refusal(request, *, action="post"):
+def take_write(request, *, action="post"):
+    """Count this request's write against the rate limits before it is made (atomically,
+    see consultation.services.limits). Returns (the 429 response, None) when a limit is
+    reached, else (None, taken): call `taken.give_back()` if nothing is written after all."""
     try:
-        limits.check(action=action, user=request.user, ip=limits.client_ip(request))
+        taken = limits.take(action=action, user=request.user, ip=limits.client_ip(request))
     except limits.RateLimited as exc:
         response = refusal(request, str(exc), status=429)
         response["Retry-After"] = str(exc.retry_after)
-        return response
-    return None
-
-
-def count_write(request, *, action="post"):
-    limits.hit(action=action, user=request.user, ip=limits.client_ip(request))
+        return response, None
+    return None, taken
 
 
 def spam_refusal(request):
@@ -97,19 +96,20 @@ def post_contribution(request, form, write):
     with no comment when the form has errors to show), else the comment written."""
     if form.is_spam:
         return spam_refusal(request), None
-    limited = rate_limit_refusal(request)
+    limited, taken = take_write(request)
     if limited:
         return limited, None
-    if not form.is_valid():
-        return None, None
+    comment, created = None, False
     try:
-        comment, created = write(form.cleaned_data)
+        if form.is_valid():
+            comment, created = write(form.cleaned_data)
     except NotAllowed as exc:
         return refusal(request, str(exc)), None
     except InvalidTarget as exc:
         return refusal(request, str(exc), status=400), None
-    if created:
-        count_write(request)
+    finally:
+        if not created:  # errors to show, a refusal, or a second click finding the first
+            taken.give_back()
     return None, comment
 
 

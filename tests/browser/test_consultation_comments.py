@@ -33,25 +33,28 @@ def signed_in(context_page, client, live_server, user):
 
 
 def test_comment_reply_and_react_inline(client, live_server, page, section, consultation):
-    pid = paragraph_ids(section)[0]
+    pid, empty_pid = paragraph_ids(section)
     other = comment_on(section, consultation=consultation, paragraph_id=pid, body="<p>Earlier</p>")
     signed_in(page, client, live_server, ProfileFactory(display_name="Jay Browser").user)
     url = live_server.url + section.url
     page.goto(url)
 
-    page.click(f"a[data-hub-comment='{pid}']")
-    textarea = page.locator(f"[data-hub-paragraph='{pid}'] textarea")
+    empty_tools = f"[data-hub-paragraph='{empty_pid}']"
+    empty_note = page.locator(f"{empty_tools} .hub-comments-empty")
+    assert empty_note.is_visible() and empty_note.inner_text().startswith("No comments yet")
+    page.click(f"a[data-hub-comment='{empty_pid}']")
+    textarea = page.locator(f"{empty_tools} textarea")
     textarea.wait_for()
     assert page.evaluate("document.activeElement.tagName") == "TEXTAREA"
     textarea.fill("Typed **inline**")
-    page.click(f"[data-hub-paragraph='{pid}'] [data-hub-form] button[type=submit]")
+    page.click(f"{empty_tools} [data-hub-form] button[type=submit]")
     page.wait_for_selector("strong:text('inline')")
     assert page.url == url  # no page jump, no reload
-    assert page.locator(f"[data-hub-paragraph='{pid}'] [data-hub-count]").inner_text() == (
-        "2 comments"
-    )
+    assert page.locator(f"{empty_tools} [data-hub-count]").inner_text() == "1 comment"
+    assert not page.locator(f"{empty_tools} .hub-comments-empty").is_visible()
     assert Comment.objects.filter(body="<p>Typed <strong>inline</strong></p>").count() == 1
 
+    page.click(f"[data-hub-paragraph='{pid}'] summary")  # open the paragraph's comments
     page.click(f"#comment-{other.pk} a[data-hub-reply]")
     reply_box = page.locator(f"#comment-{other.pk} textarea")
     reply_box.wait_for()
@@ -59,10 +62,50 @@ def test_comment_reply_and_react_inline(client, live_server, page, section, cons
     page.click(f"#comment-{other.pk} [data-hub-form] button[type=submit]")
     page.wait_for_selector("text=A reply")
     assert Comment.objects.get(body="<p>A reply</p>").parent_id == other.pk
+    assert page.locator(f"[data-hub-paragraph='{pid}'] [data-hub-count]").inner_text() == (
+        "2 comments"
+    )
+    assert page.url == url
+    assert page.js_errors == []
 
-    page.click(f"#reactions-{other.pk} button[value=agree]")
-    page.wait_for_selector(f"#reactions-{other.pk} button[value=agree][aria-pressed=true]")
+
+def test_reactions_inline(client, live_server, page, section, consultation):
+    other = comment_on(section, consultation=consultation, body="<p>Earlier</p>")
+    signed_in(page, client, live_server, ProfileFactory().user)
+    url = live_server.url + section.url
+    page.goto(url)
+    agree = f"#reactions-{other.pk} button[data-hub-reaction=agree]"
+    page.click(f"[data-hub-paragraph='{other.paragraph_id}'] summary")
+
+    # The request is held back for a moment: meanwhile the buttons cannot be pressed again.
+    held = []
+
+    def hold(route):
+        held.append(route)
+
+    page.route("**/react/", hold)
+    page.click(agree)
+    page.wait_for_function(f"document.querySelector('{agree}').disabled")
+    assert page.locator(f"#reactions-{other.pk} button[data-hub-reaction=disagree]").is_disabled()
+    held[0].continue_()
+    page.unroute("**/react/")
+    page.wait_for_selector(f"{agree}[aria-pressed=true][value=none]:not([disabled])")
+    assert page.locator(agree).inner_text().endswith("1")
     assert Reaction.objects.get(comment=other).value == "agree"
+    assert page.evaluate("document.activeElement.dataset.hubReaction") == "agree"
+
+    # Pressed again, it takes the reaction back; the other button changes it.
+    page.click(agree)
+    page.wait_for_selector(f"{agree}[aria-pressed=false][value=agree]")
+    assert not Reaction.objects.filter(comment=other).exists()
+    page.dblclick(f"#reactions-{other.pk} button[data-hub-reaction=disagree]")
+    page.wait_for_selector(
+        f"#reactions-{other.pk} button[data-hub-reaction=disagree][aria-pressed=true]"
+    )
+    page.wait_for_load_state("networkidle")
+    assert list(Reaction.objects.filter(comment=other).values_list("value", flat=True)) == [
+        "disagree"
+    ]
     assert page.url == url
     assert page.js_errors == []
 

@@ -14,6 +14,7 @@ from tests.consultation.factories import ConsultationFactory, TopicFactory
 def _generous_rate_limits(settings):
     # Tests post a lot; the rate-limit tests set their own limits.
     settings.CONSULTATION_RATE_LIMITS = "10000/m/user,10000/m/ip"
+    settings.CONSULTATION_REACTION_RATE_LIMITS = "10000/m/user,10000/m/ip"
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from factory.django import DjangoModelFactory
 
 from consultation import anchoring
 from consultation.models import Comment, Consultation, Kind, Status, Topic
+from consultation.services.comments import author_facets
 from tests.factories import ProfileFactory
 
 
@@ -49,7 +50,7 @@ def comment_on(
     parent=None,
     created_at=None,
 ):
-    """A comment saved directly (no rules), anchored like a real one."""
+    """A comment saved directly (no rules), anchored and described like a real one."""
     author = author or ProfileFactory().user
     marks = anchoring.fingerprints(section)
     if paragraph_id is None:
@@ -67,6 +68,7 @@ def comment_on(
         root_id=(parent.root_id or parent.pk) if parent else None,
         depth=parent.depth + 1 if parent else 0,
         author=author,
+        **author_facets(author),
         body=body,
         status=status,
         created_at=created_at or timezone.now(),
@@ -92,6 +94,7 @@ def post_in(
         root_id=(parent.root_id or parent.pk) if parent else None,
         depth=parent.depth + 1 if parent else 0,
         author=author,
+        **author_facets(author),
         body=body,
         status=status,
         created_at=timezone.now(),

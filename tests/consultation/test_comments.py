@@ -29,6 +29,31 @@ def test_paragraph_shows_count_and_comment_action(client, section, consultation)
     assert f'href="{form_url(consultation, section, second)}"' in html
     assert "Comment on this paragraph" in html
     assert "Open for comments" in html and "closes in" in html
+    # A paragraph without comments says so, as plain muted text beside the action.
+    assert html.count("No comments yet") == 1
+    assert (
+        '<p class="hub-paragraph-tools__action"><span class="hub-comments-empty '
+        'hub-paragraph-tools__none">No comments yet<span class="nhsuk-u-visually-hidden"> on '
+        f'paragraph 2</span></span><a href="{form_url(consultation, section, second)}"'
+    ) in html
+
+
+def test_paragraphs_without_comments_say_so_also_after_closing(client, section, consultation):
+    import datetime
+
+    from django.utils import timezone
+
+    consultation.opens_at = timezone.now() - datetime.timedelta(days=9)
+    consultation.closes_at = timezone.now() - datetime.timedelta(days=2)
+    consultation.save()
+    html = client.get(section.url).content.decode()
+    assert html.count("No comments yet<span") == len(paragraph_ids(section))
+    assert "Comment on this paragraph" not in html
+    # In a private consultation a reader sees only their own comments: "none yet" would
+    # be wrong about everyone else's.
+    consultation.comments_public = False
+    consultation.save()
+    assert "No comments yet" not in client.get(section.url).content.decode()
 
 
 def test_comment_without_javascript_redirects_back_to_the_paragraph(

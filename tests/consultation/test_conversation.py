@@ -4,6 +4,7 @@ window with the earlier text kept, withdrawal, and permalinks."""
 import datetime
 
 import pytest
+from django.test import override_settings
 from django.utils import timezone
 
 from consultation.models import AuditEntry, Comment, CommentEdit, Reaction, Status
@@ -85,32 +86,78 @@ def test_reply_permalink_redirects_into_its_thread(client, root, other_stakehold
     assert client.get("/consultation/comments/999999/").status_code == 404
 
 
-def test_reactions_toggle_and_change_one_per_person(client, root, other_stakeholder, user):
+def test_reactions_say_the_state_wanted_one_per_person(client, root, other_stakeholder, user):
     url = f"/consultation/comments/{root.pk}/react/"
     client.force_login(other_stakeholder)
-    client.post(url, {"value": "agree"})
+    client.post(url, {"reaction": "agree"})
     assert Reaction.objects.get().value == "agree"
-    client.post(url, {"value": "disagree"})
+    client.post(url, {"reaction": "disagree"})
     assert Reaction.objects.get().value == "disagree"
-    client.post(url, {"value": "disagree"})
+    client.post(url, {"reaction": "none"})
     assert not Reaction.objects.exists()
-    client.post(url, {"value": "agree"})
+    client.post(url, {"reaction": "agree"})
     client.force_login(user)
-    response = client.post(url, {"value": "agree", "next": "https://evil.example/"}, **FRAGMENT)
+    response = client.post(url, {"reaction": "agree", "next": "https://evil.example/"}, **FRAGMENT)
     assert response.status_code == 200
     fragment = response.content.decode()
-    assert 'aria-pressed="true"' in fragment
+    # The chosen button is pressed and takes the reaction back; the other one sets its own.
+    assert 'name="reaction" value="none" data-hub-reaction="agree" aria-pressed="true"' in fragment
+    assert (
+        'name="reaction" value="disagree" data-hub-reaction="disagree" aria-pressed="false"'
+        in fragment
+    )
     assert '<span class="hub-reaction__count">2</span>' in fragment
     assert Reaction.objects.filter(comment=root).count() == 2
     # A redirect after a plain form post stays on this site.
-    plain = client.post(url, {"value": "disagree", "next": "https://evil.example/"})
+    plain = client.post(url, {"reaction": "disagree", "next": "https://evil.example/"})
     assert plain["Location"].startswith("/consultation/comments/")
-    assert client.post(url, {"value": "love"}).status_code == 400
+    assert client.post(url, {"reaction": "love"}).status_code == 400
+    assert client.post(url, {}).status_code == 400
+
+
+def test_the_same_reaction_sent_twice_is_stored_once(client, root, other_stakeholder):
+    url = f"/consultation/comments/{root.pk}/react/"
+    client.force_login(other_stakeholder)
+    for _ in range(2):  # a double click
+        response = client.post(url, {"reaction": "agree"}, **FRAGMENT)
+        assert response.status_code == 200
+        assert 'data-hub-reaction="agree" aria-pressed="true"' in response.content.decode()
+    assert list(Reaction.objects.values_list("user", "value")) == [(other_stakeholder.pk, "agree")]
+    for _ in range(2):
+        assert client.post(url, {"reaction": "none"}).status_code == 302
+    assert not Reaction.objects.exists()
+
+
+def test_reacting_is_rate_limited(client, root, other_stakeholder, settings):
+    settings.CONSULTATION_REACTION_RATE_LIMITS = "2/m/user"
+    url = f"/consultation/comments/{root.pk}/react/"
+    client.force_login(other_stakeholder)
+    assert client.post(url, {"reaction": "agree"}).status_code == 302
+    # Sending the state already held changes nothing and does not count.
+    assert client.post(url, {"reaction": "agree"}).status_code == 302
+    assert client.post(url, {"reaction": "disagree"}).status_code == 302
+    limited = client.post(url, {"reaction": "none"}, **FRAGMENT)
+    assert limited.status_code == 429
+    assert "You have reacted a lot in a short time. Wait a minute" in limited.content.decode()
+    assert int(limited["Retry-After"]) > 0
+    assert Reaction.objects.get().value == "disagree"
+
+
+def test_reactions_and_contributions_have_separate_limits(
+    client, root, other_stakeholder, settings
+):
+    settings.CONSULTATION_RATE_LIMITS = "1/m/user"
+    settings.CONSULTATION_REACTION_RATE_LIMITS = "3/m/user"
+    client.force_login(other_stakeholder)
+    url = f"/consultation/comments/{root.pk}/react/"
+    for wanted in ("agree", "disagree", "none"):
+        assert client.post(url, {"reaction": wanted}).status_code == 302
+    assert client.post(url, {"reaction": "agree"}).status_code == 429
 
 
 def test_authors_cannot_react_to_their_own_words(client, root, stakeholder):
     client.force_login(stakeholder)
-    response = client.post(f"/consultation/comments/{root.pk}/react/", {"value": "agree"})
+    response = client.post(f"/consultation/comments/{root.pk}/react/", {"reaction": "agree"})
     assert response.status_code == 403
     assert not Reaction.objects.exists()
 
@@ -145,6 +192,35 @@ def test_edit_after_the_window_is_refused(client, root, stakeholder):
     assert "15 minutes" in response.content.decode()
     root.refresh_from_db()
     assert root.body == "<p>The root.</p>"
+
+
+@override_settings(CONSULTATION_EDIT_WINDOW_MINUTES=45, CONSULTATION_WITHDRAWN_RETENTION_DAYS=90)
+def test_pages_state_the_configured_edit_window_and_retention(
+    client, root, stakeholder, section, consultation
+):
+    client.force_login(stakeholder)
+    edit = client.get(root.edit_url).content.decode()
+    assert "You can change what you wrote for 45 minutes after posting it." in edit
+    pid = paragraph_ids(section)[0]
+    form_url = f"/consultation/{consultation.slug}/sections/{section.pk}/comment/?paragraph={pid}"
+    for url in (form_url, root.reply_url):
+        assert "You can edit it for 45 minutes and withdraw it" in client.get(url).content.decode()
+        fragment = client.get(url, **FRAGMENT).content.decode()
+        assert "You can edit it for 45 minutes and withdraw it" in fragment
+    withdraw = client.get(root.withdraw_url).content.decode()
+    assert "keep the text for their records for 90 days" in withdraw
+    done = client.post(root.withdraw_url, follow=True).content.decode()
+    assert "They are kept for 90 days for the moderators" in done
+    for html in (edit, withdraw, done):
+        assert "15 minutes" not in html and "30 days" not in html
+
+    with override_settings(CONSULTATION_EDIT_WINDOW_MINUTES=1):
+        late = comment_on(section, consultation=consultation, author=stakeholder)
+        Comment.objects.filter(pk=late.pk).update(
+            created_at=timezone.now() - datetime.timedelta(minutes=2)
+        )
+        refused = client.post(late.edit_url, {"body": "Too late"}).content.decode()
+        assert "Contributions can be edited for 1 minute after they are posted" in refused
 
 
 def test_only_the_author_edits_or_withdraws(client, root, other_stakeholder):
@@ -189,6 +265,21 @@ def test_withdraw_hides_the_words_but_keeps_them_for_the_audit(
     assert "The root." in client.get(f"/consultation/moderation/items/{root.pk}/").content.decode()
 
 
+def test_withdrawing_twice_redirects_with_a_message(client, root, stakeholder):
+    client.force_login(stakeholder)
+    form = client.get(f"/consultation/comments/{root.pk}/withdraw/").content.decode()
+    assert 'type="submit" data-prevent-double-click="true">Withdraw it</button>' in form
+    first = client.post(f"/consultation/comments/{root.pk}/withdraw/")
+    second = client.post(f"/consultation/comments/{root.pk}/withdraw/", follow=True)
+    assert first.status_code == 302
+    assert second.redirect_chain == [(f"/consultation/comments/{root.pk}/#comment-{root.pk}", 302)]
+    assert "You have already withdrawn this" in second.content.decode()
+    # Asking for the form again says the same, instead of offering to withdraw it again.
+    again = client.get(f"/consultation/comments/{root.pk}/withdraw/")
+    assert again.status_code == 302
+    assert AuditEntry.objects.filter(action="withdraw", comment=root).count() == 1
+
+
 def test_withdrawal_is_allowed_after_closing_but_nothing_else(
     client, root, stakeholder, other_stakeholder
 ):
@@ -201,7 +292,7 @@ def test_withdrawal_is_allowed_after_closing_but_nothing_else(
     assert reply.status_code == 403
     assert "closed" in reply.content.decode()
     assert (
-        client.post(f"/consultation/comments/{root.pk}/react/", {"value": "agree"}).status_code
+        client.post(f"/consultation/comments/{root.pk}/react/", {"reaction": "agree"}).status_code
         == 403
     )
     client.force_login(stakeholder)

@@ -34,7 +34,7 @@ def test_start_a_thread_reply_and_react(client, topic, stakeholder, other_stakeh
     post = Comment.objects.get(parent=thread)
     assert reply["Location"] == f"/consultation/comments/{thread.pk}/#comment-{post.pk}"
     assert (post.kind, post.topic, post.root) == (Kind.POST, topic, thread)
-    client.post(f"/consultation/comments/{thread.pk}/react/", {"value": "agree"})
+    client.post(f"/consultation/comments/{thread.pk}/react/", {"reaction": "agree"})
 
     listing = client.get(f"/consultation/{slug}/discussion/{topic.pk}/").content.decode()
     assert "Consent for data use" in listing and "1 reply" in listing

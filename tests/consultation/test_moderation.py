@@ -115,6 +115,35 @@ def test_flags_reach_the_queue_and_a_decision_resolves_them(
     )
 
 
+def test_reporting_again_after_a_moderator_resolved_the_report(
+    client, section, consultation, stakeholder, other_stakeholder, moderator
+):
+    comment = comment_on(section, consultation=consultation, author=stakeholder)
+    url = f"/consultation/comments/{comment.pk}/report/"
+    client.force_login(other_stakeholder)
+    client.post(url, {"reason": "abuse", "note": "Rude"})
+    client.force_login(moderator)
+    client.post(f"/consultation/moderation/items/{comment.pk}/", {"action": "approve"})
+    assert Flag.objects.get().resolved_at is not None
+
+    # The author then edits it into something abusive: the same person can report it again.
+    client.force_login(other_stakeholder)
+    form = client.get(url)
+    assert form.status_code == 200 and "Why are you reporting this?" in form.content.decode()
+    assert client.post(url, {"reason": "abuse", "note": "Worse now"}).status_code == 302
+    assert Flag.objects.filter(flagged_by=other_stakeholder).count() == 2
+    open_flag = Flag.objects.get(resolved_at__isnull=True)
+    assert open_flag.note == "Worse now"
+    # While that report is open, reporting again is still a no-op.
+    again = client.post(url, {"reason": "spam"}, follow=True)
+    assert "You have already reported this." in again.content.decode()
+    assert Flag.objects.count() == 2
+
+    client.force_login(moderator)
+    queue = client.get("/consultation/moderation/?queue=flagged").content.decode()
+    assert "Reported by participants (1)" in queue and "Worse now" in queue
+
+
 def test_audit_log_is_append_only_and_listed(client, section, consultation, moderator, stakeholder):
     comment = comment_on(section, consultation=consultation, author=stakeholder)
     client.force_login(moderator)
@@ -187,7 +216,7 @@ def test_blocked_participant_cannot_write_and_is_told_why(
     assert "blocked" in refused.content.decode() and "Repeated abuse" in refused.content.decode()
     reply = client.post(f"/consultation/comments/{comment.pk}/reply/", {"body": "x", "key": "r"})
     assert reply.status_code == 403
-    react = client.post(f"/consultation/comments/{comment.pk}/react/", {"value": "agree"})
+    react = client.post(f"/consultation/comments/{comment.pk}/react/", {"reaction": "agree"})
     assert react.status_code == 403
     page = client.get(section.url).content.decode()
     assert "Comment on this paragraph" not in page and "Repeated abuse" in page
@@ -268,6 +297,66 @@ def test_trusted_proxy_address_is_used_for_limits(
     assert same.status_code == 429
 
 
+def test_the_write_after_the_limit_is_refused_and_unused_writes_are_given_back(
+    client, section, consultation, stakeholder, settings
+):
+    settings.CONSULTATION_RATE_LIMITS = "3/m/user"
+    client.force_login(stakeholder)
+    url = form_url(consultation, section)
+    assert client.post(url, {"body": "First", "key": "w1"}).status_code == 302
+    # A double click and a form with errors write nothing, so they use up nothing.
+    assert client.post(url, {"body": "First", "key": "w1"}).status_code == 302
+    assert client.post(url, {"body": "", "key": "w2"}).status_code == 200
+    for n in (3, 4):
+        assert client.post(url, {"body": f"Number {n}", "key": f"w{n}"}).status_code == 302
+    refused = client.post(url, {"body": "Number 5", "key": "w5"})
+    assert refused.status_code == 429
+    assert "Wait a minute and try again" in refused.content.decode()
+    assert Comment.objects.count() == 3
+
+
+def test_limits_count_atomically_so_a_burst_cannot_pass_together(stakeholder, settings):
+    import threading
+
+    from django.contrib.auth.models import AnonymousUser
+
+    from consultation.services import limits
+
+    settings.CONSULTATION_RATE_LIMITS = "5/m/user,8/m/ip"
+    taken = [limits.take(action="post", user=stakeholder, ip="10.1.1.1") for _ in range(5)]
+    with pytest.raises(limits.RateLimited):
+        limits.take(action="post", user=stakeholder, ip="10.1.1.1")
+    taken[0].give_back()  # that write did not happen after all
+    limits.take(action="post", user=stakeholder, ip="10.1.1.1")
+    with pytest.raises(limits.RateLimited):
+        limits.take(action="post", user=stakeholder, ip="10.1.1.1")
+    # Refused requests took nothing from the per-address limit (5 of its 8 used).
+    for _ in range(3):
+        limits.take(action="post", user=AnonymousUser(), ip="10.1.1.1")
+    with pytest.raises(limits.RateLimited):
+        limits.take(action="post", user=AnonymousUser(), ip="10.1.1.1")
+
+    # Twenty requests at the same moment against a limit of five: five get through.
+    settings.CONSULTATION_RATE_LIMITS = "5/m/ip"
+    barrier = threading.Barrier(20)
+    passed = []
+
+    def burst():
+        barrier.wait()
+        try:
+            limits.take(action="flag", user=AnonymousUser(), ip="10.2.2.2")
+        except limits.RateLimited:
+            return
+        passed.append(True)
+
+    threads = [threading.Thread(target=burst) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(passed) == 5
+
+
 def test_reply_notifies_the_parent_author_after_commit(
     client,
     section,
@@ -286,3 +375,24 @@ def test_reply_notifies_the_parent_author_after_commit(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/consultation/comments/{root.pk}/reply/", {"body": "Hi", "key": "n"})
     assert [message.to for message in mail.outbox] == [[stakeholder.email]]
+
+
+def test_a_deleted_accounts_words_stay_moderatable_without_a_broken_link(
+    client, section, consultation, stakeholder, moderator
+):
+    comment = comment_on(
+        section,
+        consultation=consultation,
+        author=stakeholder,
+        body="<p>Still here.</p>",
+        status=Status.HIDDEN,
+    )
+    stakeholder.delete()
+    client.force_login(moderator)
+    for url in (
+        f"/consultation/moderation/items/{comment.pk}/",
+        "/consultation/moderation/?queue=hidden",
+    ):
+        page = client.get(url).content.decode()
+        assert "Still here." in page and "A former participant" in page
+        assert "/participants/0/" not in page

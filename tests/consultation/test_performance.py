@@ -1,5 +1,6 @@
 """Query counts that do not grow with the number of comments, a double click stored once,
-and (on PostgreSQL) many people posting at the same moment losing nothing."""
+and (on PostgreSQL) many people posting at the same moment losing nothing, and the same
+reaction or withdrawal sent several times at once ending as if sent once."""
 
 import re
 import threading
@@ -169,3 +170,77 @@ def test_concurrent_posting_loses_nothing(site_tree):
         thread.join()
     assert not errors
     assert Comment.objects.filter(consultation=consultation).count() == len(people) * 3
+
+
+def run_together(count, request):
+    """Call `request(client)` from `count` threads at the same moment, each with its own
+    client and database connection; returns the status codes (500 for an exception)."""
+    from django.test import Client
+
+    barrier = threading.Barrier(count)
+    codes = []
+
+    def one():
+        client = Client(raise_request_exception=False)
+        try:
+            response = request(client, barrier)
+            codes.append(response.status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=one) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return codes
+
+
+@pytest.fixture
+def open_comment(site_tree):
+    from tests.consultation.factories import ConsultationFactory, comment_on
+
+    section = site_tree["section"]
+    consultation = ConsultationFactory(slug="together")
+    consultation.sections.add(section)
+    return comment_on(section, consultation=consultation, body="<p>Agree with me.</p>")
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs real concurrent writes")
+@pytest.mark.django_db(transaction=True)
+def test_the_same_reaction_sent_at_once_is_stored_once(open_comment):
+    reader = factories.ProfileFactory().user
+    url = f"/consultation/comments/{open_comment.pk}/react/"
+
+    def react(wanted):
+        def request(client, barrier):
+            client.force_login(reader)
+            barrier.wait()
+            return client.post(url, {"reaction": wanted})
+
+        return request
+
+    assert run_together(8, react("agree")) == [302] * 8
+    assert list(Reaction.objects.values_list("user", "value")) == [(reader.pk, "agree")]
+    assert run_together(8, react("none")) == [302] * 8
+    assert not Reaction.objects.exists()
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs real concurrent writes")
+@pytest.mark.django_db(transaction=True)
+def test_withdrawing_twice_at_once_is_not_an_error(open_comment):
+    from consultation.models import AuditEntry
+
+    url = f"/consultation/comments/{open_comment.pk}/withdraw/"
+
+    def withdraw(client, barrier):
+        client.force_login(open_comment.author)
+        barrier.wait()
+        return client.post(url)
+
+    assert run_together(6, withdraw) == [302] * 6
+    open_comment.refresh_from_db()
+    assert open_comment.status == Status.WITHDRAWN
+    assert AuditEntry.objects.filter(action="withdraw", comment=open_comment).count() == 1

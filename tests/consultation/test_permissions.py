@@ -1,25 +1,41 @@
-"""Every role against every view of the consultation app, with the status code each should
-get. One test per role walks all the views; each write gets a fresh target so that one
-check never changes the next."""
+"""Every role against every view of the consultation and notifications apps, with the result
+each should get. One test per role walks all the views; each write gets a fresh target so
+that one check never changes the next. A redirect counts by where it goes: to the sign-in
+page ("login"), to setting up a second factor ("mfa"), or onwards after success (302).
+
+The walk covers an open consultation with public comments; test_permissions_phases.py walks
+the same rows for closed, upcoming and private ones, test_permissions_visibility.py checks
+what each role reads of contributions that are not public, and test_permissions_rules.py
+asks each rule directly."""
+
+from urllib.parse import urlsplit
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.contrib.auth.models import Group
+from django.core import signing
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
+from consultation import urls as consultation_urls
 from consultation.models import BlockedUser
+from consultation.notifications import tokens
+from consultation.notifications import urls as notifications_urls
+from consultation.notifications.models import Kind
 from hub.accounts.rules import EDITORS, MODERATORS, WORKING_GROUP
 from tests import factories
 from tests.consultation.conftest import in_group, paragraph_ids, with_mfa
 from tests.consultation.factories import comment_on
-
-pytestmark = pytest.mark.django_db
+from tests.consultation.notifications_factories import SubscriberFactory
 
 # (name, method, url template, POST data). Templates use {slug}, {section}, {paragraph},
-# {topic}, {comment} (a comment by the "author" role) and {person} (a stakeholder).
+# {topic}, {comment} (a comment by the "author" role), {person} (a stakeholder), and for
+# the emails' links {unsubscribe} / {confirm} (valid signed tokens), {unsubscribe_bad} /
+# {confirm_bad} (the same with a changed signature) and {email}.
 SECTION = "/consultation/{slug}/sections/{section}"
 COMMENT = "/consultation/comments/{comment}"
 TOPIC = "/consultation/{slug}/discussion/{topic}"
 MODERATION = "/consultation/moderation"
+UNSUBSCRIBE = "/notifications/unsubscribe/replies"
+CONFIRM = "/notifications/subscribe/confirm"
 WRITE = {"body": "Hi", "key": "{key}"}
 
 VIEWS = [
@@ -39,7 +55,7 @@ VIEWS = [
     ("edit", "post", COMMENT + "/edit/", {"body": "Changed"}),
     ("withdraw form", "get", COMMENT + "/withdraw/", None),
     ("withdraw", "post", COMMENT + "/withdraw/", {}),
-    ("react", "post", COMMENT + "/react/", {"value": "agree"}),
+    ("react", "post", COMMENT + "/react/", {"reaction": "agree"}),
     ("report form", "get", COMMENT + "/report/", None),
     ("report", "post", COMMENT + "/report/", {"reason": "spam"}),
     ("thread form", "get", TOPIC + "/new/", None),
@@ -50,12 +66,34 @@ VIEWS = [
     ("participant", "get", MODERATION + "/participants/{person}/", None),
     ("block", "post", MODERATION + "/participants/{person}/", {"do": "block", "reason": "R"}),
     ("audit log", "get", MODERATION + "/log/", None),
+    ("email choices", "get", "/notifications/preferences/", None),
+    ("save email choices", "post", "/notifications/preferences/", {"replies": "on"}),
+    ("unsubscribe page", "get", UNSUBSCRIBE + "/{unsubscribe}/", None),
+    ("unsubscribe", "post", UNSUBSCRIBE + "/{unsubscribe}/", {}),
+    ("unsubscribe page, tampered", "get", UNSUBSCRIBE + "/{unsubscribe_bad}/", None),
+    ("unsubscribe, tampered", "post", UNSUBSCRIBE + "/{unsubscribe_bad}/", {}),
+    ("subscribe form", "get", "/notifications/subscribe/", None),
+    ("subscribe", "post", "/notifications/subscribe/", {"email": "{email}", "website": ""}),
+    ("subscribe sent", "get", "/notifications/subscribe/check-your-email/", None),
+    ("confirm page", "get", CONFIRM + "/{confirm}/", None),
+    ("confirm", "post", CONFIRM + "/{confirm}/", {}),
+    ("confirm page, tampered", "get", CONFIRM + "/{confirm_bad}/", None),
+    ("confirm, tampered", "post", CONFIRM + "/{confirm_bad}/", {}),
 ]
 
 PUBLIC = {
     "section page": 200, "index": 200, "detail": 200, "paragraph list": 200, "permalink": 200,
     "discussion": 200, "topic": 200,
 }  # fmt: skip
+# The links in emails work for whoever opens them (the signed token is the authority), and
+# a link whose signature was changed shows a "this link does not work" page.
+EMAIL_LINKS = {
+    "unsubscribe page": 200, "unsubscribe": 200,
+    "unsubscribe page, tampered": 400, "unsubscribe, tampered": 400,
+    "subscribe form": 200, "subscribe": 302, "subscribe sent": 200,
+    "confirm page": 200, "confirm": 200, "confirm page, tampered": 400, "confirm, tampered": 400,
+}  # fmt: skip
+SIGNED_IN = {"my contributions": 200, "email choices": 200, "save email choices": 302}
 STAFF = ["queue", "moderation item", "decide", "participant", "block", "audit log"]
 PARTICIPANT_WRITES = {
     "comment form": 200, "comment": 302, "reply form": 200, "reply": 302, "react": 302,
@@ -65,18 +103,21 @@ NOT_AUTHOR = {"edit form": 403, "edit": 403, "withdraw form": 403, "withdraw": 4
 
 ANONYMOUS = {
     **PUBLIC,
-    **{name: 302 for name, *_ in VIEWS if name not in PUBLIC},  # to the sign-in page
+    **EMAIL_LINKS,
+    **{name: "login" for name, *_ in VIEWS if name not in PUBLIC and name not in EMAIL_LINKS},
 }
 CANNOT_PARTICIPATE = {
     **PUBLIC,
-    "my contributions": 200,
+    **EMAIL_LINKS,
+    **SIGNED_IN,
     **dict.fromkeys(PARTICIPANT_WRITES, 403),
     **NOT_AUTHOR,
     **dict.fromkeys(STAFF, 403),
 }
 STAKEHOLDER = {
     **PUBLIC,
-    "my contributions": 200,
+    **EMAIL_LINKS,
+    **SIGNED_IN,
     **PARTICIPANT_WRITES,
     **NOT_AUTHOR,
     **dict.fromkeys(STAFF, 403),
@@ -87,7 +128,7 @@ AUTHOR = {
     "react": 403, "report form": 403, "report": 403,  # not on one's own words
 }  # fmt: skip
 MODERATOR = {**STAKEHOLDER, **dict.fromkeys(STAFF, 200), "decide": 302, "block": 302}
-MODERATOR_WITHOUT_MFA = {**STAKEHOLDER, **dict.fromkeys(STAFF, 302)}  # to MFA set-up
+MODERATOR_WITHOUT_MFA = {**STAKEHOLDER, **dict.fromkeys(STAFF, "mfa")}
 
 EXPECTED = {
     "anonymous": ANONYMOUS,
@@ -102,12 +143,68 @@ EXPECTED = {
     "working group": MODERATOR,
     "editor": STAKEHOLDER,
 }
+ROLES = list(EXPECTED)
+# Roles whose members see everything there is to moderate (signed in, in the group, MFA).
+MODERATING_ROLES = ("moderator", "working group")
+
+# Stand-ins for the template slots, to name the view each row reaches without a database.
+SAMPLE_VALUES = {
+    "section_url": "/strategy/ambition-one/",
+    "slug": "draft",
+    "section": 1,
+    "paragraph": "5b2c",
+    "topic": 1,
+    "comment": 1,
+    "person": 1,
+    "key": "k",
+    "unsubscribe": "token",
+    "unsubscribe_bad": "token",
+    "confirm": "token",
+    "confirm_bad": "token",
+    "email": "a@example.org",
+}
 
 
 def test_every_view_is_in_every_role():
-    names = {name for name, *_ in VIEWS}
+    names = [name for name, *_ in VIEWS]
+    assert len(names) == len(set(names))
     for role, expected in EXPECTED.items():
-        assert set(expected) == names, role
+        assert set(expected) == set(names), role
+
+
+def _app_view_names():
+    """Every named URL of the consultation app and of the notifications app: as the URL
+    modules declare them, and as mounted in the site's URL map (anything whose view lives
+    in the consultation package, wherever hub/urls.py includes it)."""
+    declared = {f"consultation:{p.name}" for p in consultation_urls.urlpatterns}
+    declared |= {f"notifications:{p.name}" for p in notifications_urls.urlpatterns}
+
+    mounted = set()
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = ":".join(filter(None, [namespace, pattern.namespace]))
+                walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern):
+                module = getattr(pattern.callback, "__module__", "") or ""
+                if module.startswith("consultation."):
+                    mounted.add(":".join(filter(None, [namespace, pattern.name])))
+
+    walk(get_resolver().url_patterns, "")
+    return declared, mounted
+
+
+def test_the_matrix_walks_every_view_of_the_apps():
+    """A new URL in consultation/urls.py or the notifications app needs a row above."""
+    declared, mounted = _app_view_names()
+    assert declared <= mounted, f"declared but not mounted: {sorted(declared - mounted)}"
+    walked = {
+        resolve(urlsplit(template.format(**SAMPLE_VALUES)).path).view_name
+        for _name, _method, template, _data in VIEWS
+    }
+    missing = sorted(mounted - walked)
+    assert not missing, f"views without a row in the permission matrix: {missing}"
 
 
 def make_user(role):
@@ -134,31 +231,108 @@ def make_user(role):
     return user
 
 
-@pytest.mark.parametrize("role", list(EXPECTED))
+def tampered(token):
+    """`token` with the last character of its signature changed."""
+    return token[:-1] + ("A" if token[-1] != "A" else "B")
+
+
+def outcome(response):
+    """The status code, or for a redirect where it goes: "login", "mfa" or 302."""
+    if response.status_code != 302:
+        return response.status_code
+    path = urlsplit(response["Location"]).path
+    if path == reverse("account_login"):
+        return "login"
+    if path == reverse("mfa_activate_totp"):
+        return "mfa"
+    return 302
+
+
+class RowValues(dict):
+    """The template values of one row: the fixed ones, and the others made when a template
+    first asks for them."""
+
+    def __init__(self, fixed, makers):
+        super().__init__(fixed)
+        self.makers = makers
+
+    def __missing__(self, key):
+        value = self[key] = self.makers[key]()
+        return value
+
+
+def walk(client, rows, expected, values_for):
+    """Request every row with the values `values_for(number)` gives; the differences from
+    `expected` as (name, got, expected)."""
+    failures = []
+    for number, (name, method, template, data) in enumerate(rows):
+        values = values_for(number)
+        url = template.format_map(values)
+        payload = {key: value.format_map(values) for key, value in (data or {}).items()}
+        response = client.post(url, payload) if method == "post" else client.get(url)
+        got = outcome(response)
+        if got != expected[name]:
+            failures.append((name, got, expected[name]))
+    return failures
+
+
+def values_maker(*, role, section, consultation, topic, author, person):
+    """A function giving the template values for row `number`: a fresh comment by `author`
+    to act on, and fresh signed links, so no row sees what an earlier one did."""
+    pid = paragraph_ids(section)[0]
+    slug = role.replace(" ", "-")
+    fixed = {
+        "section_url": section.url,
+        "slug": consultation.slug,
+        "section": section.pk,
+        "paragraph": pid,
+        "topic": topic.pk,
+        "person": person.pk,
+    }
+
+    def values_for(number):
+        values = RowValues(
+            fixed,
+            {
+                "comment": lambda: (
+                    comment_on(
+                        section, consultation=consultation, author=author, paragraph_id=pid
+                    ).pk
+                ),
+                "key": lambda: f"{slug}-{number}",
+                "email": lambda: f"{slug}-{number}@example.org",
+                "unsubscribe": lambda: tokens.unsubscribe_token(Kind.REPLIES, user=person),
+                "unsubscribe_bad": lambda: tampered(values["unsubscribe"]),
+                "confirm": lambda: tokens.confirmation_token(SubscriberFactory(confirmed_at=None)),
+                "confirm_bad": lambda: tampered(values["confirm"]),
+            },
+        )
+        return values
+
+    return values_for
+
+
+def test_tampered_tokens_are_refused():
+    token = signing.dumps({"u": 1}, salt=tokens.unsubscribe_salt(Kind.REPLIES))
+    assert tokens.read_unsubscribe_token(Kind.REPLIES, token).valid
+    assert tokens.read_unsubscribe_token(Kind.REPLIES, tampered(token)).problem == "invalid"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
 def test_role_against_every_view(client, section, consultation, topic, role):
-    Group.objects.get_or_create(name=MODERATORS)
     user = make_user(role)
     author = user if role == "author" else factories.ProfileFactory().user
     person = factories.ProfileFactory().user
     if user is not None:
         client.force_login(user)
-    pid = paragraph_ids(section)[0]
-    failures = []
-    for number, (name, method, template, data) in enumerate(VIEWS):
-        target = comment_on(section, consultation=consultation, author=author, paragraph_id=pid)
-        values = {
-            "section_url": section.url,
-            "slug": consultation.slug,
-            "section": section.pk,
-            "paragraph": pid,
-            "topic": topic.pk,
-            "comment": target.pk,
-            "person": person.pk,
-            "key": f"{role}-{number}",
-        }
-        url = template.format(**values)
-        payload = {key: value.format(**values) for key, value in (data or {}).items()}
-        response = client.post(url, payload) if method == "post" else client.get(url)
-        if response.status_code != EXPECTED[role][name]:
-            failures.append((name, response.status_code, EXPECTED[role][name]))
+    values_for = values_maker(
+        role=role,
+        section=section,
+        consultation=consultation,
+        topic=topic,
+        author=author,
+        person=person,
+    )
+    failures = walk(client, VIEWS, EXPECTED[role], values_for)
     assert not failures, failures

@@ -161,21 +161,38 @@
     });
   }
 
+  // Each reaction button says the reaction to hold from now on (agree, disagree, or none
+  // for the chosen one), so a repeated request is harmless; the buttons are still
+  // disabled while one is on its way, and the server's fragment brings the new state.
   function react(form, submitter) {
+    if (!submitter || form.getAttribute("aria-busy") === "true") return;
+    var kind = submitter.getAttribute("data-hub-reaction");
     var data = new FormData(form);
-    if (submitter && submitter.name) data.set(submitter.name, submitter.value);
+    data.set(submitter.name, submitter.value);
+    var buttons = Array.prototype.slice.call(form.querySelectorAll("button"));
+    function busy(state) {
+      buttons.forEach(function (button) { button.disabled = state; });
+      if (state) form.setAttribute("aria-busy", "true");
+      else form.removeAttribute("aria-busy");
+    }
+    busy(true);
     fetchFragment(form.action, { method: "POST", body: data }).then(function (result) {
       if (result.status !== 200) {
-        announce("Your reaction could not be saved.");
+        busy(false);
+        submitter.focus();
+        var refusal = htmlToElement(result.html);
+        var message = refusal && refusal.querySelector("p");
+        announce(message ? message.textContent : "Your reaction could not be saved.");
         return;
       }
-      var box = form.closest(".hub-reactions");
       var replacement = htmlToElement(result.html);
-      box.replaceWith(replacement);
-      var again = replacement.querySelector('button[value="' + submitter.value + '"]');
+      form.closest(".hub-reactions").replaceWith(replacement);
+      var again = replacement.querySelector('button[data-hub-reaction="' + kind + '"]');
       if (again) again.focus();
       announce(again && again.getAttribute("aria-pressed") === "true" ? "Reaction saved." : "Reaction removed.");
     }, function () {
+      busy(false);
+      submitter.focus();
       announce("Your reaction could not be saved. Check your connection.");
     });
   }
