@@ -9,7 +9,7 @@ LOCK      := requirements.lock
 NPMSTAMP  := node_modules/.installed
 HOST      ?= 127.0.0.1
 PORT      ?= 8000
-APT_PACKAGES := postgresql-15 chromium
+
 # Test processes (pytest-xdist): one per core; each gets its own test database.
 TEST_WORKERS ?= auto
 
@@ -31,6 +31,8 @@ system-packages:
 	@missing=""; \
 	[ -x /usr/lib/postgresql/15/bin/initdb ] || missing="$$missing postgresql-15"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
+	python3 -c "import venv, ensurepip" >/dev/null 2>&1 || missing="$$missing python3-venv"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
