@@ -53,13 +53,7 @@ def can_moderate(user):
     """Moderators and the working group with a second factor: the condition of the staff
     gate (hub.accounts.decorators.staff_view). Without one they see and do what any
     participant does, on the public pages too."""
-    if not in_moderation_team(user):
-        return False
-    cached = getattr(user, "_consultation_has_mfa", None)
-    if cached is None:
-        cached = has_mfa(user)
-        user._consultation_has_mfa = cached
-    return cached
+    return in_moderation_team(user) and has_mfa(user)
 
 
 def can_contribute(user, consultation, now=None):

@@ -11,22 +11,22 @@ from django.core.cache import cache
 
 from consultation import conf
 
+WHAT_WAS_DONE = {
+    "post": "posted a lot",
+    "flag": "sent many reports",
+    "react": "reacted a lot",
+}
+
 
 class RateLimited(Exception):
     def __init__(self, retry_after, *, action="post"):
         self.retry_after = retry_after
         minutes = max(1, round(retry_after / 60))
         wait = "a minute" if minutes == 1 else f"{minutes} minutes"
-        if action == "react":
-            message = f"You have reacted a lot in a short time. Wait {wait} and try again."
-        elif action == "flag":
-            message = f"You have sent many reports in a short time. Wait {wait} and try again."
-        else:
-            message = (
-                f"You have posted a lot in a short time. Wait {wait} and try again; "
-                "nothing you wrote has been lost if you keep this page open."
-            )
-        super().__init__(message)
+        message = f"You have {WHAT_WAS_DONE[action]} in a short time. Wait {wait} and try again"
+        if action == "post":
+            message += "; nothing you wrote has been lost if you keep this page open"
+        super().__init__(message + ".")
 
 
 def client_ip(request):

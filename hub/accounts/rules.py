@@ -70,4 +70,11 @@ def requires_mfa(user):
 
 
 def has_mfa(user):
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    """Whether the person has set up an authenticator app. Remembered on the user object,
+    which lives for one request: the MFA gate, the staff views and the consultation's
+    rules all ask, the database once."""
+    known = getattr(user, "_hub_has_mfa", None)
+    if known is None:
+        known = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        user._hub_has_mfa = known
+    return known

@@ -74,6 +74,18 @@ def write_corpus(*, author, consultation, section, status=Status.PUBLISHED):
     return written
 
 
+def plain_comment(*, author, consultation, section, body="<p>x</p>", paragraph_id=""):
+    """A harmless comment written through the service: the baseline a hostile one is
+    compared with."""
+    return comment_services.comment_create(
+        author=author,
+        consultation=consultation,
+        section=section,
+        paragraph_id=paragraph_id,
+        body=body,
+    )[0]
+
+
 def inert(html, baseline=None):
     """Problems in a page or fragment, and in every comment body it shows."""
     found = problems_in_page(html, baseline or {})
@@ -164,13 +176,9 @@ def test_the_form_fragment_keeps_what_was_typed_inert(
 def test_the_edit_form_shows_the_stored_words_as_text(client, section, consultation, user):
     written = write_corpus(author=user, consultation=consultation, section=section)
     client.force_login(user)
-    baseline_comment = comment_services.comment_create(
-        author=user,
-        consultation=consultation,
-        section=section,
-        paragraph_id="",
-        body="<p>Plain words</p>",
-    )[0]
+    baseline_comment = plain_comment(
+        author=user, consultation=consultation, section=section, body="<p>Plain words</p>"
+    )
     baseline = tag_counts(client.get(baseline_comment.edit_url).content.decode())
     failures = []
     for text, comment in written:
@@ -189,9 +197,7 @@ def test_editing_with_hostile_words(client, section, consultation, user):
     """Posted through HTTP: the new words are stored as safely as new comments."""
     written = write_corpus(author=user, consultation=consultation, section=section)
     client.force_login(user)
-    plain = comment_services.comment_create(
-        author=user, consultation=consultation, section=section, paragraph_id="", body="<p>x</p>"
-    )[0]
+    plain = plain_comment(author=user, consultation=consultation, section=section)
     baseline = tag_counts(client.get(plain.get_absolute_url()).content.decode())
     failures = []
     for number, text in enumerate(SUBSET):
@@ -217,13 +223,7 @@ def hostile_moderation(section, consultation, user, other_stakeholder, moderator
     """The corpus waiting for approval, and again published with hostile reports (notes)
     and earlier texts (edits); plus some hidden ones with hostile reasons. And one plain
     item with a report, an earlier text and a decision: the tags of a harmless item page."""
-    plain = comment_services.comment_create(
-        author=other_stakeholder,
-        consultation=consultation,
-        section=section,
-        paragraph_id="",
-        body="<p>x</p>",
-    )[0]
+    plain = plain_comment(author=other_stakeholder, consultation=consultation, section=section)
     moderation_services.flag_create(user=user, comment=plain, reason="abuse", note="Rude")
     CommentEdit.objects.create(
         comment=plain, body="<p>y</p>", written_at=plain.created_at, replaced_at=plain.created_at
@@ -286,13 +286,7 @@ def test_hostile_reports_and_reasons_through_http(
 ):
     """Report notes and moderators' reasons are typed text too: posted through HTTP, they
     are shown inert in the moderation pages, the log, and to the author."""
-    plain = comment_services.comment_create(
-        author=other_stakeholder,
-        consultation=consultation,
-        section=section,
-        paragraph_id="",
-        body="<p>x</p>",
-    )[0]
+    plain = plain_comment(author=other_stakeholder, consultation=consultation, section=section)
     urls = {
         "log": reverse("consultation:audit_log"),
         "hidden queue": reverse("consultation:moderation") + "?queue=hidden",
@@ -355,9 +349,9 @@ def test_reply_emails(
     section, consultation, user, other_stakeholder, django_capture_on_commit_callbacks, mailoutbox
 ):
     pid = paragraph_ids(section)[0]
-    parent = comment_services.comment_create(
-        author=user, consultation=consultation, section=section, paragraph_id=pid, body="<p>Hi</p>"
-    )[0]
+    parent = plain_comment(
+        author=user, consultation=consultation, section=section, body="<p>Hi</p>", paragraph_id=pid
+    )
     with django_capture_on_commit_callbacks(execute=True):
         comment_services.reply_create(author=other_stakeholder, parent=parent, body="<p>Fine</p>")
     assert len(mailoutbox) == 1
@@ -401,9 +395,7 @@ def test_decision_emails(
 ):
     """The author is told a moderator's reason and shown an excerpt of their words."""
     written = write_corpus(author=user, consultation=consultation, section=section)
-    plain = comment_services.comment_create(
-        author=user, consultation=consultation, section=section, paragraph_id="", body="<p>x</p>"
-    )[0]
+    plain = plain_comment(author=user, consultation=consultation, section=section)
     reasons = [*SUBSET, *HOSTILE]
     with django_capture_on_commit_callbacks(execute=True):
         moderation_services.decision_create(
