@@ -31,6 +31,7 @@ system-packages:
 	@missing=""; \
 	[ -x /usr/lib/postgresql/15/bin/initdb ] || missing="$$missing postgresql-15"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v wrk >/dev/null 2>&1 || missing="$$missing wrk"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
 	python3 -c "import venv, ensurepip" >/dev/null 2>&1 || missing="$$missing python3-venv"; \
 	if [ -n "$$missing" ]; then \
@@ -75,8 +76,11 @@ pytest: setup
 pytest-postgres: setup
 	$(PY) tests/with_postgres.py $(VENV)/bin/pytest -n $(TEST_WORKERS)
 
+# The scripts that measure (bench/ also holds what they share: settings, builders, wrk's script).
+BENCH_SCRIPTS := bench/section_comments.py bench/pages.py
+
 bench: setup
-	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	@for script in $(BENCH_SCRIPTS); do echo "== $$script"; $(PY) $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var

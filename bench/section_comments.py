@@ -75,11 +75,13 @@ def build_people(count):
     return people
 
 
-def add_comments(section, consultation, people, texts, count):
+def comment_maker(section, consultation, people, texts):
+    """A function making the n-th unsaved comment on `section`, by one of `people`, with
+    one of `texts`, on one of its paragraphs in turn unless `place` says which."""
     from django.utils import timezone
 
     from consultation import anchoring, formatting
-    from consultation.models import Comment, Kind, Reaction
+    from consultation.models import Comment, Kind
 
     marks = anchoring.fingerprints(section)
     places = [*marks]
@@ -101,6 +103,15 @@ def add_comments(section, consultation, people, texts, count):
             **extra,
         )
 
+    return comment
+
+
+def add_comments(section, consultation, people, texts, count):
+    """`count` comments on the section: two thirds new threads, one third replies to them,
+    and up to three reactions on each thread."""
+    from consultation.models import Comment, Reaction
+
+    comment = comment_maker(section, consultation, people, texts)
     root_count = max(1, count * 2 // 3)
     roots = Comment.objects.bulk_create(comment(n) for n in range(root_count))
     Comment.objects.bulk_create(
@@ -122,6 +133,31 @@ def add_comments(section, consultation, people, texts, count):
         for n, root in enumerate(roots)
         for k in range(n % 4)
     )
+
+
+def add_conversation(section, consultation, people, texts, replies):
+    """One comment with `replies` replies: half answer it, half answer those answers.
+    Returns the comment that starts the conversation."""
+    from consultation.models import Comment
+
+    comment = comment_maker(section, consultation, people, texts)
+    root = comment(0)
+    root.save()
+    first = Comment.objects.bulk_create(
+        comment(n, place=root.paragraph_id, parent=root, root=root, depth=1)
+        for n in range(1, replies // 2 + 1)
+    )
+    Comment.objects.bulk_create(
+        comment(
+            n,
+            place=root.paragraph_id,
+            parent=first[n % len(first)],
+            root=root,
+            depth=2,
+        )
+        for n in range(len(first) + 1, replies + 1)
+    )
+    return root
 
 
 def measure(client, url, renders):

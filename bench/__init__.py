@@ -1,0 +1,1 @@
+"""Scripts that measure the hub and print figures against a baseline from the same run."""
