@@ -527,7 +527,8 @@ def generate(
     writer = _Writer(rng, corpus if corpus is not None else load_corpus())
     letters = _campaigns(rng, writer, campaigns, sections)
     authors = _authors(rng, max(10, count // 4))
-    top_kinds = [kind for kind in kinds if kind != "reply"] or ["comment"]
+    # A campaign writes to a section: its copies are comments, answers or imports.
+    letter_kinds = [kind for kind in kinds if kind not in ("reply", "post")] or ["comment"]
     pick_kind, pick_status = _Weighted(kinds), _Weighted(STATUSES)
     pick_section = _Weighted({number: 1 / (number + 1) ** 0.5 for number in range(sections)})
     pick_letter = _Weighted({letter: 0.5**letter.number for letter in letters})
@@ -556,8 +557,8 @@ def generate(
             originals.add(seen)
 
         kind = pick_kind(rng)
-        if origin == "campaign" and kind == "reply":
-            kind = rng.choice(top_kinds)
+        if origin == "campaign" and kind not in letter_kinds:
+            kind = rng.choice(letter_kinds)
         section = pick_section(rng)
         paragraph = rng.randrange(paragraphs) if rng.random() < 0.8 else None
         parent = None

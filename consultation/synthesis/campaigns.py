@@ -6,31 +6,43 @@ Pure Python over plain data (no models): `find_campaigns` groups a whole set of 
 `Campaign` turns into plain data (`to_data`) that the database can keep and back
 (`Campaign.from_data`).
 
-The method, in the words of consultation/README.md ("Campaigns and near-duplicates"):
+The method (consultation/README.md, "Campaigns and near-duplicates", has the figures):
 
-- A response is read as its set of word 3-grams (shingles) after Unicode normalisation
-  (NFKC), case folding and dropping punctuation, each 3-gram hashed to 64 bits.
+- **Reading.** A response is its set of shingles: word 3-grams (words are runs of Unicode
+  word characters after NFKC normalisation and case folding, so case, punctuation and
+  spacing do not count), each hashed to 50 bits. Responses with the same set are exact
+  duplicates: one entry with a weight.
 - **Stubs never group.** A response with fewer than `min_shingles` (10) distinct shingles,
-  about twelve words, takes no part: "see attached", "I agree", "no comment" or an empty body
-  are never a campaign however many people send them, and neither is a template that short.
-- **Candidates** come from datasketch: a MinHash of each distinct shingle set (computed
-  for all responses at once with numpy, with datasketch's own permutations) goes into a
-  `MinHashLSH` index; responses that share a band bucket are candidates for one another.
-  Exact duplicates (the same shingle set) are one entry with a weight.
-- **Groups are built around a template, never by chaining.** The most connected response
-  not yet in a group is a seed; the responses that share at least half of the seed's or
-  their own shingles with it vote on a template: the shingles that more than half of them
-  (by weight) contain. Every candidate that contains at least `containment` (half) of the
-  template joins; the template is voted again among those members and membership checked
-  once more against it. A member's score is the share of the template it contains, so a
-  personalised copy (greeting, a paragraph about the writer, a sentence added or cut)
-  scores high, and an original response that quotes one line of the letter scores that
-  line's small share and stays out, however alike it is to some other member.
-- A group needs a weight of two or more, a template of at least `min_shingles` shingles, and
-  a template that makes up at least `template_share` (half) of its typical (weighted median)
-  member, so that two responses quoting the same passage do not make a campaign of it.
-- The template text shown is the member most like the template (highest Jaccard
-  similarity to it): the letter itself when anyone sent it unchanged.
+  about twelve words, takes no part, nor does a template that short: "see attached",
+  "I agree", "no comment" or an empty body are never a campaign however many send them.
+- **Candidates** come from datasketch. Each response with at least half of its shingles in
+  some other response too (the anchors: every typical member of a campaign is one) gets a
+  MinHash, computed for all at once in numpy with datasketch's own permutations (the same
+  values as `MinHash.update_batch`), and goes into a `MinHashLSH`; responses that share a
+  band bucket are candidates for one another.
+- **Templates.** Anchors are taken as seeds, the most connected first. The candidates that
+  share at least half of the seed's shingles or of their own with it vote on a template:
+  the shingles that more than half of them (by weight) contain. The candidates containing
+  at least `containment` (half) of it vote again, and those containing half of the new
+  template are its group. A template must have `min_shingles`, a weight of two behind it,
+  make up at least `template_share` (half) of its typical (weighted median) member, and
+  not lie mostly inside a template found before (a line of a letter that two people quote
+  is no campaign of its own); a seed that already contains a known template is skipped.
+- **Membership is exact and never chained.** Every response is compared with every
+  template (all at once, in numpy): it belongs to a group if it contains at least
+  `containment` of the group's template; to the one it shares the most shingles with if
+  several. Its score is the share of the template it contains. A personalised copy (a
+  greeting, a paragraph about the writer, a sentence added or cut) scores high; an
+  original response that quotes one line of the letter scores that line's small share and
+  stays out, however much it resembles some member, since nothing is joined through a
+  member. A group needs a weight of two or more.
+- The template text shown is the member most like the template (Jaccard similarity): the
+  letter itself when anyone sent it unchanged.
+- **New responses** (`assign`) join the group whose template they contain, as above; the
+  rest, with the ungrouped responses passed along, are searched for new templates, the
+  existing ones counting as found before. On the same responses this makes the groups a
+  full recompute makes whenever the templates come out the same (tested, and measured in
+  bench/campaigns.py).
 """
 
 from __future__ import annotations
@@ -42,6 +54,7 @@ from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
@@ -101,7 +114,7 @@ class Campaign:
 
     id: int
     template_text: str
-    template: np.ndarray = field(repr=False)  # sorted distinct shingle hashes (uint64)
+    template: np.ndarray = field(repr=False)  # sorted distinct shingle hashes
     members: dict[Hashable, float]
 
     @property
@@ -556,15 +569,15 @@ class _Grouper:
     def _buckets(self):
         """Which entries share an LSH bucket: bucket -> entries and entry -> buckets, and
         how much weight shares a bucket with each entry."""
-        members = [
-            np.fromiter(bucket, dtype=np.int64, count=len(bucket))
+        buckets = [
+            table.get(key)
             for table in self.index.hashtables
-            for bucket in map(table.get, table.keys())
-            if len(bucket) > 1
+            for key, size in table.itemcounts().items()
+            if size > 1
         ]
-        sizes = np.fromiter(map(len, members), dtype=np.int64, count=len(members))
-        flat = np.concatenate(members) if members else np.empty(0, np.int64)
-        owners = np.repeat(np.arange(len(members)), sizes)
+        sizes = np.fromiter(map(len, buckets), dtype=np.int64, count=len(buckets))
+        flat = np.fromiter(chain.from_iterable(buckets), dtype=np.int64, count=int(sizes.sum()))
+        owners = np.repeat(np.arange(len(buckets)), sizes)
         everyone = len(self.corpus.weights)
         self.bucket_members, self.bucket_sizes = flat, sizes
         self.bucket_starts = np.cumsum(sizes) - sizes
