@@ -344,8 +344,9 @@ class _Corpus:
         first_key = np.arange(total, dtype=np.uint64)  # distinct for the empty ones
         second_key = np.zeros(total, dtype=np.uint64)
         if filled.size:
-            first_key[filled] = np.bitwise_xor.reduceat(_fmix(flat), starts[filled])
-            second_key[filled] = np.add.reduceat(_fmix(~flat), starts[filled])
+            # Shingle hashes are already random: their xor and a weighted sum will do.
+            first_key[filled] = np.bitwise_xor.reduceat(flat, starts[filled])
+            second_key[filled] = np.add.reduceat(flat * _MULTIPLIERS[0], starts[filled])
         order = np.lexsort((np.arange(total), first_key, second_key, counts))
         fresh = np.ones(total, dtype=bool)
         for key in (first_key, second_key, counts):
@@ -387,6 +388,27 @@ def _distinct(values: np.ndarray) -> np.ndarray:
     fresh = np.ones(values.size, dtype=bool)
     fresh[1:] = values[1:] != values[:-1]
     return values[fresh]
+
+
+def _candidates(values: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Where in `values` there may be one of `keys`, by a table of their low bits: never
+    misses one, and rules out most others in one pass (a binary search of every value
+    into a large array is what grouping would spend most of its time on otherwise)."""
+    bits = min(24, max(10, keys.size.bit_length() + 4))
+    mask = np.uint64((1 << bits) - 1)
+    table = np.zeros(1 << bits, dtype=bool)
+    table[keys & mask] = True
+    return np.flatnonzero(table[values & mask])
+
+
+def _isin(values: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Which of `values` are among `keys` (sorted, distinct): np.isin, faster here."""
+    inside = np.zeros(values.size, dtype=bool)
+    if keys.size:
+        maybe = _candidates(values, keys)
+        found = np.minimum(np.searchsorted(keys, values[maybe]), keys.size - 1)
+        inside[maybe] = keys[found] == values[maybe]
+    return inside
 
 
 def _gather(flat, starts, counts):
@@ -477,6 +499,8 @@ class _Templates:
             return nothing
         flat, _ = corpus.shingles_of_many(entries)
         position = np.repeat(np.arange(len(entries)), corpus.counts[entries])
+        maybe = _candidates(flat, self.every)
+        flat, position = flat[maybe], position[maybe]
         left = np.searchsorted(self.every, flat, side="left")
         hits = np.searchsorted(self.every, flat, side="right") - left
         found = hits > 0
@@ -558,9 +582,7 @@ class _Grouper:
         if not flat.size:
             return entries
         ordered = np.sort(flat)
-        repeated = _distinct(ordered[1:][ordered[1:] == ordered[:-1]])
-        found = np.minimum(np.searchsorted(repeated, flat), max(repeated.size - 1, 0))
-        elsewhere = (repeated[found] == flat) if repeated.size else np.zeros(flat.size, bool)
+        elsewhere = _isin(flat, _distinct(ordered[1:][ordered[1:] == ordered[:-1]]))
         counts = self.corpus.counts[entries]
         shared = np.add.reduceat(elsewhere.astype(np.int64), begins)
         shared[self.corpus.weights[entries] > 1] = counts[self.corpus.weights[entries] > 1]
@@ -617,10 +639,9 @@ class _Grouper:
     def _overlaps(self, shingles: np.ndarray, entries: np.ndarray) -> np.ndarray:
         """How many of `shingles` (sorted, distinct) each entry contains."""
         flat, begins = self.corpus.shingles_of_many(entries)
-        if not flat.size or not shingles.size:
+        if not flat.size:
             return np.zeros(len(entries), dtype=np.int64)
-        found = np.minimum(np.searchsorted(shingles, flat), shingles.size - 1)
-        return np.add.reduceat((shingles[found] == flat).astype(np.int64), begins)
+        return np.add.reduceat(_isin(flat, shingles).astype(np.int64), begins)
 
     def _vote(self, entries: np.ndarray) -> np.ndarray:
         """The shingles that more than half of `entries` contain, by weight."""
