@@ -169,11 +169,22 @@ def main(argv=None):
         precision, recall, stray = quality(records, [list(c.members) for c in found])
         truth = len({r.campaign for r in records if r.campaign is not None})
         first_cpu = first_cpu or cpu
+        lowest = min(score for c in found for score in c.members.values())
+        templates = [c.template for c in found]
+        quoted = [
+            max(np.isin(template, campaigns.shingles(r.text)).mean() for template in templates)
+            for r in records
+            if r.origin == "quote"
+        ]
         print(f"  template grouping: {len(found)} groups ({truth} campaigns generated)")
         print(f"    precision {precision:.4f} (target >= 0.99)   recall {recall:.4f} (>= 0.98)")
         print(
             f"    stubs in groups {stray['stub']} (target 0), quoting originals in groups "
             f"{stray['quote']}, other originals in groups {stray['original']}"
+        )
+        print(
+            f"    lowest member score {lowest:.2f}; most of a template in a quoting original "
+            f"{max(quoted, default=0):.2f} (a response joins at {settings.containment})"
         )
         stages, before = [], (0.0, 0.0)
         for stage, (stage_wall, stage_cpu) in clock.stages.items():

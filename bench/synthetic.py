@@ -431,9 +431,10 @@ def _campaigns(rng, writer, count, sections):
 
 
 def personalise(rng: random.Random, writer: _Writer, sentences: tuple[str, ...]) -> str:
-    """One person's copy of a template letter: about a third send it as it is, the rest add
+    """One person's copy of a template letter. About a third send it as it is; the rest add
     a greeting, a paragraph about themselves, a sign-off, a sentence or two of their own,
-    cut up to a fifth of the letter, or change a word."""
+    cut up to a fifth of the letter, move a sentence, change a word here and there, or
+    (one in ten) reword it all the way through (about one word in eight)."""
     if rng.random() < 0.3:
         return " ".join(sentences)
     body = list(sentences)
@@ -441,7 +442,11 @@ def personalise(rng: random.Random, writer: _Writer, sentences: tuple[str, ...])
         del body[rng.randrange(len(body))]
     for _ in range(rng.choice((0, 0, 1, 1, 2))):
         body.insert(rng.randint(0, len(body)), writer.sentence())
-    if rng.random() < 0.2:
+    if rng.random() < 0.1:
+        body.insert(rng.randint(0, len(body) - 1), body.pop(rng.randrange(len(body))))
+    if rng.random() < 0.1:
+        body = [writer.rewrite(sentence.split(), every=0) for sentence in body]
+    elif rng.random() < 0.2:
         changed = rng.randrange(len(body))
         body[changed] = writer.rewrite(body[changed].split(), every=0)
     parts = [rng.choice(GREETINGS)] if rng.random() < 0.7 else []

@@ -23,11 +23,12 @@ The method (consultation/README.md, "Campaigns and near-duplicates", has the fig
 - **Templates.** Anchors are taken as seeds, the most connected first. The candidates that
   share at least half of the seed's shingles or of their own with it vote on a template:
   the shingles that more than half of them (by weight) contain. The candidates containing
-  at least `containment` (half) of it vote again, and those containing half of the new
-  template are its group. A template must have `min_shingles`, a weight of two behind it,
-  make up at least `template_share` (half) of its typical (weighted median) member, and
-  not lie mostly inside a template found before (a line of a letter that two people quote
-  is no campaign of its own); a seed that already contains a known template is skipped.
+  at least `containment` (two fifths) of it vote again, and those containing as much of
+  the new template are its group. A template must have `min_shingles`, a weight of two
+  behind it, make up at least `template_share` (half) of its typical (weighted median)
+  member, and not have `containment` of it inside a template found before (a line of a
+  letter that two people quote is no campaign of its own); a seed that already contains a
+  known template is skipped.
 - **Membership is exact and never chained.** Every response is compared with every
   template (all at once, in numpy): it belongs to a group if it contains at least
   `containment` of the group's template; to the one it shares the most shingles with if
@@ -88,7 +89,7 @@ class Settings:
 
     shingle_words: int = 3
     min_shingles: int = 10
-    containment: float = 0.5
+    containment: float = 0.4
     template_share: float = 0.5
     num_perm: int = 32
     lsh_threshold: float = 0.3
