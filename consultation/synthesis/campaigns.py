@@ -31,12 +31,12 @@ The method (consultation/README.md, "Campaigns and near-duplicates", has the fig
   known template is skipped.
 - **Membership is exact and never chained.** Every response is compared with every
   template (all at once, in numpy): it belongs to a group if it contains at least
-  `containment` of the group's template; to the one it shares the most shingles with if
-  several. Its score is the share of the template it contains. A personalised copy (a
-  greeting, a paragraph about the writer, a sentence added or cut) scores high; an
-  original response that quotes one line of the letter scores that line's small share and
-  stays out, however much it resembles some member, since nothing is joined through a
-  member. A group needs a weight of two or more.
+  `containment` of the group's template, and at least `min_shingles` of its shingles; to
+  the one it shares the most shingles with if several. Its score is the share of the
+  template it contains. A personalised copy (a greeting, a paragraph about the writer, a
+  sentence added or cut) scores high; an original response that quotes one line of the
+  letter scores that line's small share and stays out, however much it resembles some
+  member, since nothing is joined through a member. A group needs a weight of two.
 - The template text shown is the member most like the template (Jaccard similarity): the
   letter itself when anyone sent it unchanged.
 - **New responses** (`assign`) join the group whose template they contain, as above; the
@@ -103,6 +103,15 @@ class Settings:
         for name in ("containment", "template_share", "lsh_threshold"):
             if not 0 < getattr(self, name) <= 1:
                 raise ValueError(f"{name} must be more than 0 and at most 1")
+
+    def enough(self, overlap, template_size):
+        """Whether sharing `overlap` shingles with a template of `template_size` makes a
+        member: at least `containment` of the template, and never fewer shingles than a
+        stub lacks (`min_shingles`), so a common phrase does not make one of a short one."""
+        overlap = np.asarray(overlap)
+        return (overlap >= self.containment * np.asarray(template_size)) & (
+            overlap >= self.min_shingles
+        )
 
 
 DEFAULT_SETTINGS = Settings()
@@ -485,7 +494,7 @@ class _Templates:
 
     def contained_in(self, shingles: np.ndarray) -> bool:
         """Whether these shingles hold at least `containment` of some template."""
-        return bool(np.any(self.shared(shingles) >= self.settings.containment * self.sizes))
+        return bool(np.any(self.settings.enough(self.shared(shingles), self.sizes)))
 
     def holds_most_of(self, template: np.ndarray) -> bool:
         """Whether some template holds at least `containment` of this one."""
@@ -514,7 +523,7 @@ class _Templates:
         )
         position, owner = pairs // templates, pairs % templates
         score = overlap / self.sizes[owner]
-        keep = score >= self.settings.containment
+        keep = self.settings.enough(overlap, self.sizes[owner])
         position, owner, score, overlap = position[keep], owner[keep], score[keep], overlap[keep]
         # The most words in common first: a copy of a letter contains all of a template
         # made of one line of it too, and belongs to the letter's.
@@ -665,7 +674,7 @@ class _Grouper:
                 return None
             pool = _distinct(np.concatenate([self._neighbours(members), self._query(template)]))
             overlap = self._overlaps(template, pool)
-            inside = overlap >= settings.containment * template.size
+            inside = settings.enough(overlap, template.size)
             members, overlap = pool[inside], overlap[inside]
             weights = corpus.weights[members]
             if weights.sum() < 2:

@@ -193,6 +193,24 @@ def test_the_stub_rule_counts_shingles():
     assert is_stub("again " * 100)  # a hundred words, one distinct triple
 
 
+def test_a_common_phrase_does_not_join_a_short_group():
+    short = (
+        "the surgery phoned me back within the hour and the doctor sorted out my repeat "
+        "prescription for me"
+    )
+    phrase = "surgery phoned me back within the hour and the"  # 7 of its 16 shingles
+    items = [("a", short), ("b", short)]
+    items += [(f"phrase-{n}", f"{ORIGINALS[n]} The {phrase} wrong person.") for n in range(4)]
+    # Two fifths of the template, but fewer than the ten shingles a member shares at least.
+    assert shingles(short).size == 16
+    assert shingles(phrase).size / 16 >= campaigns.DEFAULT_SETTINGS.containment
+    assert groups_of(find_campaigns(items)) == {frozenset({"a", "b"})}
+    # Twelve words of it, ten shingles, and a response is a member.
+    longer = "the surgery phoned me back within the hour and the doctor sorted"
+    items.append(("longer", f"{ORIGINALS[5]} Last week {longer} it all out."))
+    assert groups_of(find_campaigns(items)) == {frozenset({"a", "b", "longer"})}
+
+
 def test_identical_duplicates_group_whatever_their_case_and_punctuation():
     text = ORIGINALS[1]
     variants = [("first", text), ("second", text), ("shouting", text.upper())]
