@@ -22,6 +22,7 @@ from consultation.synthesis.campaigns import (
     remove,
     shingles,
 )
+from tests.consultation.test_sanitising import HOSTILE as SANITISING_CORPUS
 
 LETTER = [
     "I am writing to ask that the new strategy protects the right of every patient to see "
@@ -355,6 +356,20 @@ def test_hostile_text_is_read_without_failing():
     # New hostile text can be assigned too, and it joins nothing.
     grown = assign([(f"new-{n}", text) for n, text in enumerate(HOSTILE[:4])], found)
     assert groups_of(grown) == paired
+
+
+def test_every_line_of_the_hostile_corpus_is_read_without_failing():
+    items = [(f"one-{n}", text) for n, text in enumerate(SANITISING_CORPUS)]
+    items += [(f"two-{n}", text) for n, text in enumerate(SANITISING_CORPUS)]
+    found = find_campaigns(items)
+    # Only each text with its own twin, and only those long enough to take part.
+    for campaign in found:
+        numbers = {member.split("-")[1] for member in campaign.members}
+        assert len(numbers) == 1 and campaign.size == 2
+        assert not is_stub(SANITISING_CORPUS[int(numbers.pop())])
+    assert len(found) == sum(not is_stub(text) for text in set(SANITISING_CORPUS))
+    grown = assign([(f"new-{n}", text) for n, text in enumerate(SANITISING_CORPUS)], found)
+    assert all(campaign.size == 3 for campaign in grown)
 
 
 def test_the_numpy_minhash_is_datasketchs():
