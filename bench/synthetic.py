@@ -459,6 +459,21 @@ def personalise(rng: random.Random, writer: _Writer, sentences: tuple[str, ...])
     return text.lower() if rng.random() < 0.05 else text
 
 
+def campaign_copies(
+    count: int, *, seed: int = 0, letter: int = 0, corpus: list[str] | None = None
+) -> list[str]:
+    """`count` personalised copies of one of the template letters (none sent unchanged),
+    and as many original responses, for measuring how small a campaign is still found."""
+    rng = random.Random(seed)
+    writer = _Writer(rng, corpus if corpus is not None else load_corpus())
+    sentences = CAMPAIGN_LETTERS[letter % len(CAMPAIGN_LETTERS)]
+    copies = []
+    while len(copies) < count:
+        if (text := personalise(rng, writer, sentences)) != " ".join(sentences):
+            copies.append(text)
+    return copies + [writer.original() for _ in range(count)]
+
+
 def _quote(rng, writer, campaign):
     """An original response that quotes one line of a campaign letter, with at least twice
     as many words of its own around it."""

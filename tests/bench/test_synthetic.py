@@ -21,6 +21,7 @@ from bench.synthetic import (
     STUBS,
     TRUTH_COLUMNS,
     WEEKS,
+    campaign_copies,
     generate,
     load_corpus,
     write_csv,
@@ -123,6 +124,15 @@ def test_stubs_quotes_and_originals(records):
         assert len(record.text.split()) >= 3 * len(quoted[0].split())
     originals = [r.text.lower() for r in records if r.origin == "original"]
     assert len(set(originals)) == len(originals)
+
+
+def test_small_campaigns_are_personalised_copies_and_originals():
+    texts = campaign_copies(3, seed=1, letter=2)
+    letter = " ".join(CAMPAIGN_LETTERS[2])
+    assert len(texts) == 6
+    assert all(text != letter for text in texts)
+    assert all(CAMPAIGN_LETTERS[2][0][:20] not in text for text in texts[3:])
+    assert campaign_copies(3, seed=1, letter=2) == texts
 
 
 def test_other_kinds_and_shares_on_request():
