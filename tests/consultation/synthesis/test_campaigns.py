@@ -344,6 +344,7 @@ HOSTILE = [
 
 
 def test_hostile_text_is_read_without_failing():
+    assert find_campaigns([]) == [] and assign([], []) == []
     items = [(f"hostile-{n}", text) for n, text in enumerate(HOSTILE)]
     items += [(f"again-{n}", text) for n, text in enumerate(HOSTILE)]  # each one twice
     found = find_campaigns(items)
