@@ -53,7 +53,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import chain
 
@@ -119,13 +119,15 @@ DEFAULT_SETTINGS = Settings()
 
 @dataclass
 class Campaign:
-    """A group: its template (text and shingles) and its members with their scores, the
-    share of the template each contains."""
+    """A group: its template (the text of one member, `template_member`, and the shingles
+    its members hold in common) and its members with their scores, the share of the
+    template each contains."""
 
     id: int
     template_text: str
     template: np.ndarray = field(repr=False)  # sorted distinct shingle hashes
     members: dict[Hashable, float]
+    template_member: Hashable = None
 
     @property
     def size(self) -> int:
@@ -143,6 +145,7 @@ class Campaign:
             "id": self.id,
             "size": self.size,
             "template_text": self.template_text,
+            "template_member": self.template_member,
             "template": encoded,
             "members": [[member, score] for member, score in self.members.items()],
         }
@@ -157,6 +160,7 @@ class Campaign:
             template_text=str(data["template_text"]),
             template=template.astype(np.uint64),
             members={member: float(score) for member, score in data["members"]},
+            template_member=data["template_member"],
         )
 
 
@@ -189,8 +193,8 @@ def assign(
     settings: Settings = DEFAULT_SETTINGS,
     progress: Progress | None = None,
 ) -> list[Campaign]:
-    """Add new responses to `campaigns`: each joins the group whose template it contains the
-    most, if it contains at least `settings.containment` of it; the rest, with the
+    """Add new responses to `campaigns`: each joins a group whose template it holds enough
+    of (`Settings.enough`), the one it shares the most shingles with; the rest, with the
     `ungrouped` responses (those already here that are in no group), are searched for new
     groups as `find_campaigns` does. Returns every group, the old ones with their new
     members and the new ones, largest first; the arguments are not changed."""
@@ -213,15 +217,28 @@ def assign(
     return sorted([*campaigns, *fresh], key=lambda campaign: (-campaign.size, campaign.id))
 
 
-def remove(campaigns: Iterable[Campaign], ids: Iterable[Hashable]) -> list[Campaign]:
+def remove(
+    campaigns: Iterable[Campaign],
+    ids: Iterable[Hashable],
+    *,
+    text_of: Callable[[Hashable], str] | None = None,
+) -> list[Campaign]:
     """The groups without the responses `ids` (withdrawn, purged, or edited and to be
-    assigned again); a group left with fewer than two members is dissolved."""
+    assigned again); a group left with fewer than two members is dissolved. When the
+    response whose text is a group's template text goes, the highest-scoring member left
+    takes its place, its text from `text_of(member id)` (blank without it), so no removed
+    text is kept."""
     gone = set(ids)
     kept = []
     for campaign in campaigns:
         members = {key: score for key, score in campaign.members.items() if key not in gone}
-        if len(members) >= 2:
-            kept.append(Campaign(campaign.id, campaign.template_text, campaign.template, members))
+        if len(members) < 2:
+            continue
+        campaign = replace(campaign, members=members)
+        if campaign.template_member in gone:
+            campaign.template_member = max(members, key=members.__getitem__)
+            campaign.template_text = text_of(campaign.template_member) if text_of else ""
+        kept.append(campaign)
     return kept
 
 
@@ -718,12 +735,12 @@ def _numbered(corpus: _Corpus, groups, previous, *, next_id: int) -> list[Campai
         for entry, score in zip(members.tolist(), scores.tolist(), strict=True):
             for index in corpus.responses_of(entry):
                 joined[corpus.ids[index]] = round(score, 4)
-        made.append((_template_text(corpus, members, scores, template), template, joined))
+        made.append((_representative(corpus, members, scores, template), template, joined))
     made.sort(key=lambda group: (-len(group[2]), min(map(str, group[2]))))
     earlier = {member: old.id for old in previous for member in old.members}
     sizes = {old.id: old.size for old in previous}
     claimed, campaigns = set(), []
-    for text, template, members in made:
+    for (member, text), template, members in made:
         shared = Counter(earlier[member] for member in members if member in earlier)
         carried = next(
             (
@@ -736,17 +753,19 @@ def _numbered(corpus: _Corpus, groups, previous, *, next_id: int) -> list[Campai
         if carried is None:
             carried, next_id = next_id, next_id + 1
         claimed.add(carried)
-        campaigns.append(Campaign(carried, text, template, members))
+        campaigns.append(Campaign(carried, text, template, members, template_member=member))
     return campaigns
 
 
-def _template_text(corpus: _Corpus, members, scores, template) -> str:
-    """The text of the member most like the template (Jaccard), the most sent on a tie."""
+def _representative(corpus: _Corpus, members, scores, template) -> tuple[Hashable, str]:
+    """The id and text of the member most like the template (Jaccard), the most sent on a
+    tie."""
     overlap = scores * template.size
     similarity = overlap / (template.size + corpus.counts[members] - overlap)
     best = np.lexsort((members, -corpus.weights[members], -similarity))[0]
-    text = corpus.texts[corpus.representatives[members[best]]]
-    return text if isinstance(text, str) else str(text or "")
+    first = corpus.representatives[members[best]]
+    text = corpus.texts[first]
+    return corpus.ids[first], text if isinstance(text, str) else str(text or "")
 
 
 def _next_id(campaigns) -> int:
@@ -754,4 +773,4 @@ def _next_id(campaigns) -> int:
 
 
 def _copy(campaign: Campaign) -> Campaign:
-    return Campaign(campaign.id, campaign.template_text, campaign.template, dict(campaign.members))
+    return replace(campaign, members=dict(campaign.members))

@@ -291,6 +291,7 @@ def test_groups_survive_a_round_trip_through_json():
     restored = [Campaign.from_data(data) for data in stored]
     assert [c.members for c in restored] == [c.members for c in found]
     assert [c.template_text for c in restored] == [c.template_text for c in found]
+    assert [c.template_member for c in restored] == [c.template_member for c in found]
     assert all(np.array_equal(a.template, b.template) for a, b in zip(restored, found, strict=True))
     # Restored groups take new members as the originals would.
     late = [("late", personalise(LETTER, 11))]
@@ -311,9 +312,24 @@ def test_a_recompute_keeps_the_ids_analysts_know():
 
 def test_removing_members_dissolves_a_group_left_with_one():
     found = find_campaigns([("a", ORIGINALS[0]), ("b", ORIGINALS[0]), ("c", ORIGINALS[0])])
-    assert [c.size for c in remove(found, ["a"])] == [2]
+    assert [c.size for c in remove(found, ["c"])] == [2]
     assert remove(found, ["a", "b"]) == []
     assert found[0].size == 3  # the groups given are not changed
+
+
+def test_a_removed_response_takes_its_text_out_of_the_template():
+    items = letter_responses(copies=4, verbatim=1) + original_responses()
+    found = find_campaigns(items)
+    assert found[0].template_member == "letter-v0"
+    assert found[0].template_text == " ".join(LETTER)
+    texts = dict(items)
+    kept = remove(found, ["letter-v0"], text_of=texts.__getitem__)[0]
+    best = max(kept.members, key=kept.members.get)
+    assert kept.template_member == best != "letter-v0"
+    assert kept.template_text == texts[best]
+    assert remove(found, ["letter-v0"])[0].template_text == ""
+    # Its shingles, what the group holds in common, stay: later copies still join.
+    assert "late" in assign([("late", personalise(LETTER, 8))], [kept])[0].members
 
 
 def test_progress_is_reported_to_the_end():
