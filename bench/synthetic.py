@@ -690,11 +690,14 @@ def main(argv=None):
     parser.add_argument("--polis", type=Path, help="folder of Polis comment CSVs")
     arguments = parser.parse_args(argv)
     corpus = load_corpus(arguments.polis)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     records = list(generate(arguments.count, seed=arguments.seed, corpus=corpus))
-    generated = time.perf_counter() - started
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
     origins = {origin: sum(r.origin == origin for r in records) for origin in ORIGINS}
-    print(f"{len(records):,} records in {generated:.2f} s from {len(corpus):,} corpus texts")
+    print(
+        f"{len(records):,} records in {wall:.2f} s wall, {cpu:.2f} s CPU, "
+        f"from {len(corpus):,} corpus texts"
+    )
     print("  " + ", ".join(f"{origin} {number:,}" for origin, number in origins.items()))
     if arguments.csv:
         started = time.perf_counter()
