@@ -32,7 +32,14 @@ from elasticsearch_dsl import (
 
 from consultation.search.highlight import EXTRACT_LENGTH, MARK_END, MARK_START, marked_to_html
 from consultation.search.query import STOP_WORDS, Phrase, is_common
-from consultation.search.types import FACET_SIZE, FACETS, FacetCounts, Hit, SearchResults
+from consultation.search.types import (
+    FACET_SIZE,
+    FACETS,
+    FACETS_BY_NAME,
+    FacetCounts,
+    Hit,
+    SearchResults,
+)
 
 TEXT_FIELD = "text"
 REQUEST_TIMEOUT = 5  # seconds; the caller falls back to the database when it runs out
@@ -151,10 +158,9 @@ def text_query(parsed):
 
 
 def _facet_filters(filters):
-    by_name = {facet.name: facet for facet in FACETS}
     return [
         {"terms": {name: [v == "true" for v in values]}}
-        if by_name[name].kind == "boolean"
+        if FACETS_BY_NAME[name].kind == "boolean"
         else {"terms": {name: list(values)}}
         for name, values in filters
     ]

@@ -40,7 +40,8 @@ def _any(atoms):
 @dataclass(frozen=True)
 class PostgresMatch:
     """A compiled query: `where` is the tsquery rows must match (None: every row);
-    `ranked` holds the clauses alone, for ranking and headlines (None when filters only)."""
+    `ranked` holds the clauses alone, for ranking and headlines (None when filters only:
+    then there is nothing to rank, and highlight.plain_extract gives the extract)."""
 
     where: SearchQuery | None = None
     ranked: SearchQuery | None = None

@@ -97,6 +97,12 @@ def test_stemming_and_diacritics_are_folded(db):
     assert found(db, "organ*") == set()
 
 
+def test_lower_case_not_casefold_is_what_the_index_matches(db):
+    db.execute("INSERT INTO probe_items (id, body) VALUES (40, 'Klinik an der Straße')")
+    assert found(db, "STRAẞE") == found(db, "straße") == {40}
+    assert "straße".casefold() == "strasse" and found(db, "strasse") == set()
+
+
 def test_hits_have_a_score_and_a_safe_snippet(db):
     sql, params = INDEX.hits_sql(compile_match(parse("procurement")))
     rows = db.execute(_sqlite3(f"{sql} ORDER BY score DESC"), params).fetchall()
