@@ -195,11 +195,12 @@ WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 WAGTAILAPI_LIMIT_MAX = 100
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL")
+ELASTICSEARCH_INDEX_PREFIX = env("ELASTICSEARCH_INDEX_PREFIX", "hub")
 if ELASTICSEARCH_URL:
     WAGTAILSEARCH_BACKENDS["default"] = {
         "BACKEND": "wagtail.search.backends.elasticsearch8",
         "URLS": [ELASTICSEARCH_URL],
-        "INDEX": env("ELASTICSEARCH_INDEX_PREFIX", "hub") + "_wagtail",
+        "INDEX": ELASTICSEARCH_INDEX_PREFIX + "_wagtail",
         "TIMEOUT": 5,
         "OPTIONS": {},
         "INDEX_SETTINGS": {},

@@ -1,0 +1,20 @@
+"""Searching feedback items: one interface, a database backend by default (SQLite FTS5 or
+PostgreSQL full text) and Elasticsearch when ELASTICSEARCH_URL is set.
+
+How the parts fit:
+
+- `query`: our own parser of what a person types (words, "phrases", OR, -exclusions,
+  prefix*), run once into a plain immutable `ParsedQuery`; anything else becomes words or
+  is ignored, never an error. `ParsedQuery.describe()` says back what was searched.
+- `types`: `FeedbackQuery` in (built from request.GET by `from_querydict`, which checks
+  and bounds every value and never raises), `SearchResults` out (hits with safe snippets,
+  total, facet counts, paging, the description and a notice), the facets and the one
+  rule their counts follow on every backend.
+- `highlight`: the only place where a backend's highlighted text becomes HTML (escaped,
+  with our own <mark> tags).
+- `backends`: one compiler per engine taking the parse, never the typed text: `fts5`,
+  `postgres`, `elasticsearch` (the only module that imports elasticsearch-dsl).
+
+Views call one backend's `search(query)` and never ask which engine is live. The syntax is
+documented for users in consultation/README.md, "Search syntax".
+"""

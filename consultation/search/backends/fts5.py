@@ -1,0 +1,148 @@
+"""SQLite FTS5 for the database backend: the parse compiled into a MATCH expression, and
+the SQL that creates, keeps in step and queries an external-content FTS5 table.
+
+Every token in a compiled expression is a double-quoted FTS5 string (quotes inside are
+doubled), so nothing a person typed is read as FTS5 syntax: a prefix is `"robot" *`, a
+phrase one quoted string (the tokenizer splits it into a phrase), and the operators are
+our own AND, OR and NOT. FTS5 has no unary NOT, so a query of exclusions only is compiled
+into the rows to leave out (`Fts5Match.exclude`), which `Fts5Index.where_sql` turns into
+`NOT IN`.
+
+The FTS5 table holds no copy of the text (`content=` the item table); triggers on the item
+table update it in the same transaction as every insert, update and delete. Its tokenizer
+stems English (porter) and folds case and diacritics (unicode61 remove_diacritics 2).
+"""
+
+import re
+from dataclasses import dataclass
+
+from consultation.search.highlight import ELLIPSIS, MARK_END, MARK_START
+from consultation.search.query import Phrase
+
+TOKENIZE = "porter unicode61 remove_diacritics 2"
+SNIPPET_TOKENS = 32  # FTS5 allows at most 64
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def quoted(text):
+    """`text` as an FTS5 string: in double quotes, with any double quote doubled."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _atom(atom):
+    if isinstance(atom, Phrase):
+        return quoted(" ".join(atom.words))
+    return quoted(atom.word) + (" *" if atom.prefix else "")
+
+
+def _any(atoms):
+    parts = [_atom(atom) for atom in atoms]
+    return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
+
+
+@dataclass(frozen=True)
+class Fts5Match:
+    """A compiled query: `include` is the MATCH expression of the rows to find (with the
+    exclusions folded in); a query of exclusions only has no `include` and an `exclude`,
+    the MATCH expression of the rows to leave out. Both None: every row."""
+
+    include: str | None = None
+    exclude: str | None = None
+
+
+def compile_match(parsed):
+    excluded = _any(parsed.exclusions) if parsed.exclusions else None
+    if parsed.filters_only:
+        return Fts5Match(exclude=excluded)
+    required = " AND ".join(_any(clause.alternatives) for clause in parsed.clauses)
+    if excluded:
+        required = f"({required}) NOT {excluded}"
+    return Fts5Match(include=required)
+
+
+def _name(identifier):
+    if not _IDENTIFIER.match(identifier):
+        raise ValueError(f"Not a plain SQL identifier: {identifier!r}")
+    return f'"{identifier}"'
+
+
+@dataclass(frozen=True)
+class Fts5Index:
+    """An FTS5 index of `table`.`column`, whose rows are named by `id_column` (an integer
+    primary key). SQL is in Django's style (%s placeholders), for `connection.cursor()`
+    and RawSQL."""
+
+    table: str
+    column: str
+    id_column: str = "id"
+
+    def __post_init__(self):
+        for identifier in (self.table, self.column, self.id_column):
+            _name(identifier)
+
+    @property
+    def name(self):
+        return f"{self.table}_fts"
+
+    def create_sql(self):
+        """Statements that create the FTS5 table and its triggers, then index the rows
+        already in the table (for a migration)."""
+        fts, table, column, row = (
+            _name(self.name),
+            _name(self.table),
+            _name(self.column),
+            _name(self.id_column),
+        )
+        # Identifiers are checked by _name; nothing else is put into this SQL.
+        add = f"INSERT INTO {fts}(rowid, {column}) VALUES (new.{row}, new.{column});"  # noqa: S608
+        old = f"'delete', old.{row}, old.{column}"
+        remove = f"INSERT INTO {fts}({fts}, rowid, {column}) VALUES ({old});"  # noqa: S608
+        return [
+            f"CREATE VIRTUAL TABLE {fts} USING fts5({column}, content={table}, "
+            f"content_rowid={row}, tokenize='{TOKENIZE}', prefix='2 3')",
+            f"CREATE TRIGGER {_name(self.name + '_insert')} AFTER INSERT ON {table} "
+            f"BEGIN {add} END",
+            f"CREATE TRIGGER {_name(self.name + '_delete')} AFTER DELETE ON {table} "
+            f"BEGIN {remove} END",
+            f"CREATE TRIGGER {_name(self.name + '_update')} AFTER UPDATE OF {column}, {row} "
+            f"ON {table} BEGIN {remove} {add} END",
+            self.rebuild_sql(),
+        ]
+
+    def drop_sql(self):
+        """Statements that remove what create_sql made."""
+        triggers = [
+            f"DROP TRIGGER IF EXISTS {_name(self.name + suffix)}"
+            for suffix in ("_insert", "_delete", "_update")
+        ]
+        return [*triggers, f"DROP TABLE IF EXISTS {_name(self.name)}"]
+
+    def rebuild_sql(self):
+        """Reindex every row from the item table (after a bulk load, or to repair)."""
+        fts = _name(self.name)
+        return f"INSERT INTO {fts}({fts}) VALUES ('rebuild')"  # noqa: S608 - a checked name
+
+    def hits_sql(self, match):
+        """(sql, params) selecting `item_id`, `score` (higher is better: bm25 negated)
+        and `snippet` (text with MARK_START/MARK_END, for highlight.marked_to_html) of
+        the rows `match.include` finds, unordered, for a join or a subquery."""
+        if match.include is None:
+            raise ValueError("hits_sql needs a query with words; filter the others with where_sql")
+        fts = _name(self.name)
+        snippet = f"snippet({fts}, 0, %s, %s, %s, {SNIPPET_TOKENS})"
+        columns = f"rowid AS item_id, -bm25({fts}) AS score, {snippet} AS snippet"
+        sql = f"SELECT {columns} FROM {fts} WHERE {fts} MATCH %s"  # noqa: S608 - checked name
+        return sql, [MARK_START, MARK_END, ELLIPSIS, match.include]
+
+    def where_sql(self, match, id_sql=None):
+        """(sql, params) of a WHERE condition on the item table keeping the rows `match`
+        finds, or None when it finds every row. `id_sql` names the id column in the
+        outer query (default: "table"."id")."""
+        id_sql = id_sql or f"{_name(self.table)}.{_name(self.id_column)}"
+        fts = _name(self.name)
+        subquery = f"(SELECT rowid FROM {fts} WHERE {fts} MATCH %s)"  # noqa: S608 - checked
+        if match.include is not None:
+            return f"{id_sql} IN {subquery}", [match.include]
+        if match.exclude is not None:
+            return f"{id_sql} NOT IN {subquery}", [match.exclude]
+        return None
