@@ -266,6 +266,9 @@ ACCOUNT_FORMS = {"signup": "hub.accounts.forms.SignupForm"}
 ALLAUTH_TRUSTED_PROXY_COUNT = int(
     env("TRUSTED_PROXY_COUNT", env("CONSULTATION_TRUSTED_PROXY_COUNT", "0"))
 )
+# Or, behind a proxy that puts the client's address in a header of its own (X-Real-IP,
+# CF-Connecting-IP), that header's name: it is then the only place the address is read from.
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "AI strategy hub"
 MFA_FORMS = {

@@ -1,5 +1,6 @@
 """Production: every secret comes from the environment and `check --deploy` is clean.
-The app refuses to start with a missing or placeholder secret key."""
+The app refuses to start with a missing or placeholder secret key, with debug on, or with
+a cache its processes do not share (the rate limits are counted there)."""
 
 from django.core.exceptions import ImproperlyConfigured
 

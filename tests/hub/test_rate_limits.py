@@ -53,6 +53,10 @@ def test_the_consultation_and_allauth_count_the_same_address(settings):
     assert client_address(request) == "203.0.113.5"
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
     assert client_address(request) == PROXY
+    # A proxy that names the client in a header of its own (TRUSTED_CLIENT_IP_HEADER).
+    settings.ALLAUTH_TRUSTED_CLIENT_IP_HEADER = "X-Real-IP"
+    request = RequestFactory().get("/", REMOTE_ADDR=PROXY, HTTP_X_REAL_IP="203.0.113.77")
+    assert client_address(request) == "203.0.113.77"
 
 
 def test_a_stranger_cannot_lock_a_moderator_out(client):
