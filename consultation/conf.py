@@ -61,10 +61,6 @@ def rate_limits(action="post"):
     return limits
 
 
-def trusted_proxy_count():
-    return getattr(settings, "CONSULTATION_TRUSTED_PROXY_COUNT", 0)
-
-
 # On the section page, each paragraph shows its first threads and each thread its first
 # replies; "show all" pages list the rest. Counts are always the full counts.
 THREADS_PER_PARAGRAPH = 5

@@ -14,9 +14,9 @@ from consultation.models import BlockedUser, Flag, Status
 from hub.accounts.rules import (
     can_participate,
     has_complete_profile,
-    has_mfa,
     has_verified_email,
     is_moderator,
+    passed_mfa,
 )
 
 EDITABLE_STATUSES = (Status.PENDING, Status.PUBLISHED)
@@ -50,10 +50,11 @@ def in_moderation_team(user):
 
 
 def can_moderate(user):
-    """Moderators and the working group with a second factor: the condition of the staff
-    gate (hub.accounts.decorators.staff_view). Without one they see and do what any
-    participant does, on the public pages too."""
-    return in_moderation_team(user) and has_mfa(user)
+    """Moderators and the working group who passed a second factor in this session: the
+    condition of the staff gate (hub.accounts.decorators.staff_view). Without one, or signed
+    in with the password alone, they see and do what any participant does, on the public
+    pages too."""
+    return in_moderation_team(user) and passed_mfa(user)
 
 
 def can_contribute(user, consultation, now=None):

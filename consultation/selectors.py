@@ -60,9 +60,10 @@ class SectionCount:
     comments: int
 
 
-def sections_with_counts(*, consultation, user):
-    """The live sections a consultation covers, in the draft's order, with the number of
-    comments the reader can see on each. Two queries."""
+def sections_with_counts(*, consultation, user, privacy):
+    """The live sections a consultation covers that the reader may see (`privacy`: Wagtail
+    page privacy, hub.pages.privacy), in the draft's order, with the number of comments the
+    reader can see on each. Two queries."""
     counts = dict(
         Comment.objects.filter(consultation=consultation, kind=Kind.COMMENT)
         .filter(visible_q(user, consultation))
@@ -70,7 +71,9 @@ def sections_with_counts(*, consultation, user):
         .annotate(n=Count("pk"))
         .order_by()
     )
-    sections = consultation.sections.filter(live=True).order_by("path")
+    sections = (
+        consultation.sections.filter(live=True).filter(privacy.visible_q("path")).order_by("path")
+    )
     return [SectionCount(section=s, comments=counts.get(s.pk, 0)) for s in sections]
 
 
@@ -444,9 +447,12 @@ def _reply_visibility(user, consultation):
 # A participant's own contributions
 
 
-def contributions_of(*, user, page_number=1):
+def contributions_of(*, user, privacy, page_number=1):
+    """What the person wrote, newest first, leaving out what is on sections they may no
+    longer see (Wagtail page privacy)."""
     qs = (
         Comment.objects.filter(author=user)
+        .filter(privacy.visible_q("section__path"))
         .select_related("consultation", "section", "topic")
         .order_by("-created_at", "-pk")
     )

@@ -1,5 +1,11 @@
-"""URL map: accounts, staff areas, feeds and the Wagtail page tree last (it catches the rest)."""
+"""URL map: accounts, staff areas, feeds and the Wagtail page tree last (it catches the rest).
 
+Every way into or out of an account goes through allauth: Wagtail's own sign-in and
+sign-out views (the admin's and the front end's) are replaced at their addresses and names,
+so Wagtail's links reach allauth's pages and a password posted to them is never read. So are
+Wagtail's forms for the password of a private page or collection, to limit guesses."""
+
+from allauth.account import views as allauth_views
 from django.conf import settings
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
@@ -8,11 +14,26 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from hub.accounts import urls as accounts_urls
+from hub.accounts import views as accounts_views
 from hub.api import api_router
+from hub.pages import privacy
 from hub.pages import urls as pages_urls
 from knowledge import views as knowledge_views
 
 urlpatterns = [
+    path("admin/login/", accounts_views.sign_in_with_allauth, name="wagtailadmin_login"),
+    path("admin/logout/", allauth_views.logout, name="wagtailadmin_logout"),
+    path("_util/login/", accounts_views.sign_in_with_allauth, name="wagtailcore_login"),
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        privacy.authenticate_with_password,
+        name="wagtailcore_authenticate_with_password",
+    ),
+    path(
+        "documents/authenticate_with_password/<int:restriction_id>/",
+        privacy.authenticate_document_with_password,
+        name="wagtaildocs_authenticate_with_password",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include(accounts_urls)),

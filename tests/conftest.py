@@ -1,4 +1,5 @@
-"""Shared fixtures: a site tree with one page of every type, users in each role."""
+"""Shared fixtures: a site tree with one page of every type, users in each role, and the
+test client."""
 
 import pytest
 from django.conf import settings
@@ -6,6 +7,12 @@ from django.core.cache import cache
 from wagtail.models import Locale, Page, Site
 
 from tests import factories
+from tests.clients import SignedInClient
+
+
+@pytest.fixture
+def client():
+    return SignedInClient()
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from consultation.notifications import selectors, services, tokens
 from consultation.notifications.forms import PreferencesForm, SubscribeForm
 from consultation.notifications.models import ACCOUNT_KINDS, Kind
-from consultation.services.limits import client_ip
+from hub.accounts.client_address import client_address
 
 KIND_NAMES = {
     Kind.REPLIES: "emails about replies to your comments",
@@ -77,7 +77,7 @@ def subscribe(request):
                 return redirect("notifications:subscribe_sent")
             try:
                 services.subscription_request(
-                    email=form.cleaned_data["email"], ip=client_ip(request)
+                    email=form.cleaned_data["email"], ip=client_address(request)
                 )
             except services.TooManyRequests as error:
                 form.add_error(None, str(error))

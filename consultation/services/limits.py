@@ -29,21 +29,6 @@ class RateLimited(Exception):
         super().__init__(message + ".")
 
 
-def client_ip(request):
-    """The address the request came from; behind N trusted proxies, the Nth-from-last
-    address of X-Forwarded-For."""
-    proxies = conf.trusted_proxy_count()
-    if proxies:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _keys(*, action, user, ip, now):
     for count, seconds, scope in conf.rate_limits(action):
         ident = user.pk if scope == "user" else ip

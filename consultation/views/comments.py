@@ -26,6 +26,7 @@ from consultation.views.responses import (
     take_write,
     wants_fragment,
 )
+from hub.pages.privacy import privacy_for
 
 REACTION_NONE = "none"  # the form's value for "no reaction" (take one's reaction back)
 
@@ -41,8 +42,17 @@ def _posted_message(request, comment, noun):
         messages.success(request, f"Your {noun} has been posted.")
 
 
-def _section_and_paragraph(consultation, section_id, paragraph_id):
+def _section(request, consultation, section_id):
+    """A live section of the consultation that the reader may see: one an editor restricted
+    (Wagtail page privacy) does not exist for those it keeps out."""
     section = get_object_or_404(consultation.sections.filter(live=True), pk=section_id)
+    if not privacy_for(request).can_view(section):
+        raise Http404("No such section")
+    return section
+
+
+def _section_and_paragraph(request, consultation, section_id, paragraph_id):
+    section = _section(request, consultation, section_id)
     if paragraph_id and paragraph_id not in anchoring.paragraph_numbers(section):
         raise Http404("That paragraph is not in the current draft.")
     return section
@@ -54,7 +64,7 @@ def comment_create(request, slug, section_id):
     paragraph_id = request.POST.get("paragraph", request.GET.get("paragraph", ""))
     if paragraph_id == "section":
         paragraph_id = ""
-    section = _section_and_paragraph(consultation, section_id, paragraph_id)
+    section = _section_and_paragraph(request, consultation, section_id, paragraph_id)
     refused = participation_refusal(request, consultation)
     if refused:
         return refused
@@ -107,6 +117,8 @@ def comment_create(request, slug, section_id):
 def _visible_comment(request, comment_id):
     comment = selectors.comment_get(comment_id)
     if comment is None or not rules.can_view_comment(request.user, comment):
+        raise Http404("No such comment")
+    if not privacy_for(request).can_view(comment.section):
         raise Http404("No such comment")
     return comment
 
@@ -360,7 +372,7 @@ def comment_flag(request, comment_id):
 def section_comments(request, slug, section_id, paragraph):
     """Every comment on one paragraph (or on the whole section: paragraph 'section')."""
     consultation = get_object_or_404(Consultation, slug=slug)
-    section = get_object_or_404(consultation.sections.filter(live=True), pk=section_id)
+    section = _section(request, consultation, section_id)
     paragraph_id = "" if paragraph == "section" else paragraph
     order = request.GET.get("order", "oldest")
     if order not in selectors.ORDERINGS:
@@ -400,5 +412,7 @@ def section_comments(request, slug, section_id, paragraph):
 
 @login_required
 def my_contributions(request):
-    page = selectors.contributions_of(user=request.user, page_number=request.GET.get("page"))
+    page = selectors.contributions_of(
+        user=request.user, privacy=privacy_for(request), page_number=request.GET.get("page")
+    )
     return render(request, "consultation/my_contributions.html", {"page_obj": page})

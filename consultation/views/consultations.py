@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 
 from consultation import rules, selectors
 from consultation.models import Consultation
+from hub.pages.privacy import privacy_for
 
 
 def consultation_index(request):
@@ -23,7 +24,7 @@ def consultation_detail(request, slug):
         {
             "consultation": consultation,
             "sections": selectors.sections_with_counts(
-                consultation=consultation, user=request.user
+                consultation=consultation, user=request.user, privacy=privacy_for(request)
             ),
             "topics": topics,
             "barrier": rules.participation_barrier(

@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from consultation import rules
 from consultation.services import limits
 from consultation.services.comments import InvalidTarget, NotAllowed
+from hub.accounts.client_address import client_address
 
 HEADINGS = {
     400: "Your contribution was not accepted",
@@ -62,7 +63,7 @@ def take_write(request, *, action="post"):
     see consultation.services.limits). Returns (the 429 response, None) when a limit is
     reached, else (None, taken): call `taken.give_back()` if nothing is written after all."""
     try:
-        taken = limits.take(action=action, user=request.user, ip=limits.client_ip(request))
+        taken = limits.take(action=action, user=request.user, ip=client_address(request))
     except limits.RateLimited as exc:
         response = refusal(request, str(exc), status=429)
         response["Retry-After"] = str(exc.retry_after)

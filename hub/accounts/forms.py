@@ -1,8 +1,11 @@
-"""The profile form a stakeholder fills in after sign-up and edits later, and allauth's
-two-factor code forms with plainer wording."""
+"""The profile form a stakeholder fills in after sign-up and edits later, allauth's sign-up
+form costing the same whether or not the address has an account, and allauth's two-factor
+code forms with plainer wording."""
 
+from allauth.account import forms as allauth_account_forms
 from allauth.mfa.base import forms as allauth_mfa_forms
 from django import forms
+from django.contrib.auth.hashers import make_password
 
 from hub.accounts.models import Profile, Region, Sector
 from hub.core.sanitise import sanitise_plain
@@ -54,6 +57,18 @@ class ProfileForm(forms.ModelForm):
 
     def clean_organisation(self):
         return sanitise_plain(self.cleaned_data["organisation"])
+
+
+class SignupForm(allauth_account_forms.SignupForm):
+    """allauth's sign-up form. For an address that already has an account allauth creates
+    nothing and emails its owner instead (ACCOUNT_PREVENT_ENUMERATION), which skipped the
+    slow part of making an account, hashing the password: the time taken told which
+    addresses have accounts. The password is hashed on that path too, and thrown away."""
+
+    def try_save(self, request):
+        if self.account_already_exists:
+            make_password(self.cleaned_data.get("password1"))
+        return super().try_save(request)
 
 
 CODE_HINT = (

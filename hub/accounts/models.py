@@ -1,5 +1,7 @@
 """People: the user (signs in by email) and the profile a stakeholder completes after sign-up."""
 
+import hashlib
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +34,12 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField(_("email address"), unique=True)
+    second_factor_changed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When an authenticator was last turned on or off for this account.",
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -43,6 +51,23 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.public_name
+
+    # Django signs out every session whose stored hash no longer matches the account's; the
+    # hash follows the password, and here also the last change of a second factor, so that
+    # turning one on or off ends the account's other sessions (services.second_factor_changed
+    # keeps the session that made the change).
+    def get_session_auth_hash(self):
+        return self._with_second_factor(super().get_session_auth_hash())
+
+    def get_session_auth_fallback_hash(self):
+        for fallback in super().get_session_auth_fallback_hash():
+            yield self._with_second_factor(fallback)
+
+    def _with_second_factor(self, password_hash):
+        if self.second_factor_changed_at is None:
+            return password_hash
+        changed = self.second_factor_changed_at.isoformat()
+        return hashlib.sha256(f"{password_hash}:{changed}".encode()).hexdigest()
 
     @property
     def public_name(self):

@@ -6,6 +6,8 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 
+from hub.accounts import mfa_session
+
 EDITORS = "Editors"
 WORKING_GROUP = "Working group"
 MODERATORS = "Moderators"
@@ -70,11 +72,23 @@ def requires_mfa(user):
 
 
 def has_mfa(user):
-    """Whether the person has set up an authenticator app. Remembered on the user object,
-    which lives for one request: the MFA gate, the staff views and the consultation's
-    rules all ask, the database once."""
+    """Whether the person has set up an authenticator app (on the account; whether they
+    used it in this session is `passed_mfa`). Remembered on the user object, which lives
+    for one request: the MFA gate, the staff views and the consultation's rules all ask,
+    the database once."""
     known = getattr(user, "_hub_has_mfa", None)
     if known is None:
         known = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
         user._hub_has_mfa = known
     return known
+
+
+def passed_mfa(user):
+    """Whether the person has an authenticator app and, on the request being served, entered
+    its code in this session (hub.accounts.mfa_session): what staff powers need. Asked about
+    anyone else, or outside a request (a task, a command), there is no session to look at,
+    so having an authenticator is what counts."""
+    if not has_mfa(user):
+        return False
+    in_session = mfa_session.passed_for(user)
+    return in_session is None or in_session

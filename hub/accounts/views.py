@@ -1,11 +1,14 @@
-"""Profile pages (complete after sign-up, edit later) and the two allauth MFA pages that
-bring someone back to the staff page they were going to after setting up a second factor."""
+"""Profile pages (complete after sign-up, edit later), the two allauth MFA pages that
+bring someone back to the staff page they were going to after setting up a second factor,
+and the stand-in for Wagtail's own sign-in pages."""
 
+from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.views import ViewRecoveryCodesView
 from allauth.mfa.totp.views import ActivateTOTPView
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from hub.accounts import selectors, services
@@ -65,7 +68,19 @@ def _profile_form(request, profile, *, template, saved_message, extra_context=No
 
 class ActivateTOTPKeepingNextView(ActivateTOTPView):
     """allauth's TOTP activation, returning to `next` (the staff page that asked for it),
-    by way of the new recovery codes when allauth has just made them."""
+    by way of the new recovery codes when allauth has just made them. Turning the app on
+    ends the account's other sessions and counts as passing it in this one
+    (services.second_factor_changed; done here, in the request, because allauth's
+    authenticator_added signal comes only once the transaction has committed)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.second_factor_changed(
+            request=self.request,
+            user=self.request.user,
+            added=Authenticator.objects.get(user=self.request.user, type=Authenticator.Type.TOTP),
+        )
+        return response
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "next": _next_from(self.request)}
@@ -85,3 +100,11 @@ class ViewRecoveryCodesKeepingNextView(ViewRecoveryCodesView):
 
 activate_totp = ActivateTOTPKeepingNextView.as_view()
 view_recovery_codes = ViewRecoveryCodesKeepingNextView.as_view()
+
+
+def sign_in_with_allauth(request):
+    """At the addresses of Wagtail's own sign-in pages (the admin's and the front end's):
+    sends people to allauth's, where the rate limits, email verification and the second
+    factor apply. Whatever is posted here is never read, so no password is checked."""
+    next_url = safe_next_url(request, request.GET.get("next", ""))
+    return redirect(url_with_next(reverse("account_login"), next_url))

@@ -102,12 +102,29 @@ def _paragraphs(text):
     )
 
 
+# Passes of the plain-text cleaner before it gives up on text that keeps turning into
+# markup (entities encoding entities encoding tags) and drops every angle bracket.
+_PLAIN_PASSES = 8
+
+
+def _plain(text):
+    """Text without markup, entities decoded, never decoded into markup: tags are removed,
+    then entities decoded, and again while decoding brings out new tags (`&lt;svg&gt;`
+    becomes `<svg>`, which goes too), so what is stored is the words a reader sees."""
+    for _ in range(_PLAIN_PASSES):
+        cleaned = html_lib.unescape(bleach.clean(text, tags=set(), attributes={}, strip=True))
+        if cleaned == text:
+            return text
+        text = cleaned
+    return text.replace("<", "").replace(">", "")
+
+
 def sanitise(text, profile=LIGHT):
     """Return `text` reduced to what `profile` allows; safe to store and to render."""
     text = strip_invisible(text or "")
     if profile is PLAIN:
-        # Stored as plain text (tags removed) and always rendered escaped.
-        return html_lib.unescape(bleach.clean(text, tags=set(), attributes={}, strip=True)).strip()
+        # Stored as plain text (no markup) and always rendered escaped.
+        return _plain(text).strip()
     cleaner = Cleaner(
         tags=profile.tags,
         attributes=profile.attributes,

@@ -8,6 +8,8 @@ import dj_database_url
 import django_cache_url
 from django.core.exceptions import ImproperlyConfigured
 
+from hub.core.static_files import static_file_headers
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -89,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "hub.accounts.middleware.StaffMFAMiddleware",
+    "hub.core.url_ids.OutOfRangeIdMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -163,8 +166,26 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Static files get the same framing and type-sniffing protection as pages.
+WHITENOISE_ADD_HEADERS_FUNCTION = static_file_headers
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+
+# Request bodies. Form fields: at most 2.5 MB in all (the largest forms are the admin's page
+# editor; a comment is at most a few kilobytes). Files are refused except where an upload is
+# expected: under the URL prefixes and URL names below (the Wagtail admin's documents and
+# images; pages that import responses add their names), and there at most UPLOAD_MAX_SIZE
+# each. Files over FILE_UPLOAD_MAX_MEMORY_SIZE are streamed to a temporary file, not memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+UPLOAD_MAX_SIZE = int(env("UPLOAD_MAX_SIZE", str(25 * 1024 * 1024)))
+UPLOAD_URL_PREFIXES = ["/admin/"]
+UPLOAD_URL_NAMES = []
+FILE_UPLOAD_HANDLERS = [
+    "hub.core.uploads.ExpectedUploadsOnly",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Email: console by default, SMTP when EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "AI strategy hub <no-reply@localhost>")
@@ -221,9 +242,13 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[AI strategy hub] "
 ACCOUNT_ADAPTER = "hub.accounts.adapter.AccountAdapter"
 # Tell people by email when their password, addresses or two-factor settings change.
 ACCOUNT_EMAIL_NOTIFICATIONS = True
+# "key" in login_failed is the account together with the network address the attempts come
+# from (hub.accounts.adapter), so a stranger cannot lock a named account out.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
+    # Guesses at an editor's page password (Wagtail page privacy: hub.pages.privacy).
+    "page_password": "10/m/ip,30/h/ip",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
@@ -231,6 +256,20 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
 }
+# Sign-up hashes the password whether or not the address already has an account, so the
+# time it takes does not say which addresses do (allauth's ACCOUNT_PREVENT_ENUMERATION
+# already answers both the same way).
+ACCOUNT_FORMS = {"signup": "hub.accounts.forms.SignupForm"}
+# Behind TRUSTED_PROXY_COUNT proxies the client's address is the one that many places from
+# the end of X-Forwarded-For (see README, Security). allauth reads it for the sign-in,
+# sign-up and reset limits; the consultation's limits ask allauth for the address too.
+# CONSULTATION_TRUSTED_PROXY_COUNT is the variable's older name, still read.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(
+    env("TRUSTED_PROXY_COUNT", env("CONSULTATION_TRUSTED_PROXY_COUNT", "0"))
+)
+# Or, behind a proxy that puts the client's address in a header of its own (X-Real-IP,
+# CF-Connecting-IP), that header's name: it is then the only place the address is read from.
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "AI strategy hub"
 MFA_FORMS = {
@@ -286,8 +325,7 @@ CONSULTATION_RATE_LIMITS = env("CONSULTATION_RATE_LIMITS", "5/m/user,40/h/user,3
 CONSULTATION_REACTION_RATE_LIMITS = env(
     "CONSULTATION_REACTION_RATE_LIMITS", "30/m/user,300/h/user,120/m/ip"
 )
-# Proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).
-CONSULTATION_TRUSTED_PROXY_COUNT = int(env("CONSULTATION_TRUSTED_PROXY_COUNT", "0"))
+# The client's network address, behind proxies: ALLAUTH_TRUSTED_PROXY_COUNT above.
 
 # Notifications (consultation.notifications; defaults in its conf.py). Emails go through
 # the task backend above: run `manage.py db_worker` next to the web server when it is the

@@ -1,10 +1,11 @@
 """Production: every secret comes from the environment and `check --deploy` is clean.
-The app refuses to start with a missing or placeholder secret key."""
+The app refuses to start with a missing or placeholder secret key, with debug on, or with
+a cache its processes do not share (the rate limits are counted there)."""
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env, env_bool
+from .base import CACHES, SECRET_KEY, env, env_bool
 
 _PLACEHOLDER_MARKERS = ("django-insecure", "dev-only", "test-only", "change-me", "changeme")
 
@@ -24,10 +25,33 @@ def validate_secret_key(secret_key):
     return secret_key
 
 
+# Caches that each worker process keeps to itself (or that keep nothing): every process
+# would count rate limits on its own, so they would not limit anything.
+_UNSHARED_CACHES = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
+
+
+def require_shared_cache(caches, *, allow_unshared):
+    """The rate limits (sign-in, sign-up, reset, page passwords, comments) are counted in the
+    default cache, so production needs one the server's processes share (Redis: CACHE_URL),
+    unless ALLOW_UNSHARED_CACHE says the server runs a single process."""
+    backend = caches["default"]["BACKEND"]
+    if backend in _UNSHARED_CACHES and not allow_unshared:
+        raise ImproperlyConfigured(
+            f"CACHE_URL must name a cache the server's processes share (e.g. redis://…) in "
+            f"production: with {backend.rsplit('.', 1)[-1]} each process counts rate limits "
+            "on its own. Set ALLOW_UNSHARED_CACHE=true only for a single-process server."
+        )
+    return caches
+
+
 SECRET_KEY = validate_secret_key(SECRET_KEY)
 DEBUG = env_bool("DEBUG", False)
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production.")
+CACHES = require_shared_cache(CACHES, allow_unshared=env_bool("ALLOW_UNSHARED_CACHE", False))
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
@@ -39,6 +63,8 @@ CSRF_COOKIE_SECURE = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 
 # Production runs behind one reverse proxy that appends the client's address to
-# X-Forwarded-For; the consultation's per-address rate limits read it from there. Set the
-# number of proxies in front of the app (0 if none) if it differs.
-CONSULTATION_TRUSTED_PROXY_COUNT = int(env("CONSULTATION_TRUSTED_PROXY_COUNT", "1"))
+# X-Forwarded-For; every per-address rate limit reads it from there. Set TRUSTED_PROXY_COUNT
+# to the number of proxies in front of the app (0 if none) if it differs.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(
+    env("TRUSTED_PROXY_COUNT", env("CONSULTATION_TRUSTED_PROXY_COUNT", "1"))
+)

@@ -99,3 +99,10 @@ def post_in(
         status=status,
         created_at=timezone.now(),
     )
+
+
+def consultation_on(*sections, slug="draft", **fields):
+    """An open consultation on the given sections."""
+    consultation = ConsultationFactory(slug=slug, **fields)
+    consultation.sections.add(*sections)
+    return consultation

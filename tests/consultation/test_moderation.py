@@ -286,7 +286,7 @@ def test_trusted_proxy_address_is_used_for_limits(
     client, section, consultation, stakeholder, other_stakeholder, settings
 ):
     settings.CONSULTATION_RATE_LIMITS = "1/m/ip"
-    settings.CONSULTATION_TRUSTED_PROXY_COUNT = 1
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
     url = form_url(consultation, section)
     client.force_login(stakeholder)
     client.post(url, {"body": "a", "key": "p1"}, HTTP_X_FORWARDED_FOR="203.0.113.5")

@@ -129,6 +129,10 @@ AUTHOR = {
 }  # fmt: skip
 MODERATOR = {**STAKEHOLDER, **dict.fromkeys(STAFF, 200), "decide": 302, "block": 302}
 MODERATOR_WITHOUT_MFA = {**STAKEHOLDER, **dict.fromkeys(STAFF, "mfa")}
+# Has an authenticator but signed in with the password alone: a participant on the public
+# pages, sent to enter the code at the staff pages.
+MODERATOR_PASSWORD_ONLY = {**STAKEHOLDER, **dict.fromkeys(STAFF, "code")}
+PASSWORD_ONLY = "password-only moderator"
 
 EXPECTED = {
     "anonymous": ANONYMOUS,
@@ -140,6 +144,7 @@ EXPECTED = {
     "author": AUTHOR,
     "moderator": MODERATOR,
     "moderator without MFA": MODERATOR_WITHOUT_MFA,
+    PASSWORD_ONLY: MODERATOR_PASSWORD_ONLY,
     "working group": MODERATOR,
     "editor": STAKEHOLDER,
 }
@@ -220,15 +225,22 @@ def make_user(role):
     user = factories.ProfileFactory().user
     if role == "blocked":
         BlockedUser.objects.create(user=user, reason="Spam")
-    elif role in ("moderator", "moderator without MFA"):
+    elif role in ("moderator", "moderator without MFA", PASSWORD_ONLY):
         in_group(user, MODERATORS)
     elif role == "working group":
         in_group(user, WORKING_GROUP)
     elif role == "editor":
         in_group(user, EDITORS)
-    if role in ("moderator", "working group", "editor"):
+    if role in ("moderator", "working group", "editor", PASSWORD_ONLY):
         with_mfa(user)
     return user
+
+
+def sign_in(client, role, user):
+    """Sign `user` in as the role does: with the code of their authenticator if they have
+    one, except the moderator who signed in with the password alone."""
+    if user is not None:
+        client.force_login(user, second_factor=False if role == PASSWORD_ONLY else None)
 
 
 def tampered(token):
@@ -237,7 +249,8 @@ def tampered(token):
 
 
 def outcome(response):
-    """The status code, or for a redirect where it goes: "login", "mfa" or 302."""
+    """The status code, or for a redirect where it goes: "login", "mfa" (to set up a second
+    factor), "code" (to enter it) or 302."""
     if response.status_code != 302:
         return response.status_code
     path = urlsplit(response["Location"]).path
@@ -245,6 +258,8 @@ def outcome(response):
         return "login"
     if path == reverse("mfa_activate_totp"):
         return "mfa"
+    if path == reverse("mfa_reauthenticate"):
+        return "code"
     return 302
 
 
@@ -324,8 +339,7 @@ def test_role_against_every_view(client, section, consultation, topic, role):
     user = make_user(role)
     author = user if role == "author" else factories.ProfileFactory().user
     person = factories.ProfileFactory().user
-    if user is not None:
-        client.force_login(user)
+    sign_in(client, role, user)
     values_for = values_maker(
         role=role,
         section=section,

@@ -21,6 +21,7 @@ from tests.consultation.test_permissions import (
     VIEWS,
     make_user,
     outcome,
+    sign_in,
     values_maker,
     walk,
 )
@@ -115,8 +116,7 @@ def test_role_against_the_write_views(client, section, role):
     user = make_user(role)
     author = user if role == "author" else factories.ProfileFactory().user
     person = factories.ProfileFactory().user
-    if user is not None:
-        client.force_login(user)
+    sign_in(client, role, user)
     failures = {}
     for phase in ("closed", "upcoming", "private"):
         consultation = consultation_in(phase, section)
@@ -162,8 +162,7 @@ def test_in_a_private_consultation_each_person_sees_only_their_own(client, secti
         body="<p>Words of somebody else qx2</p>",
     )
     topic = TopicFactory(consultation=private)
-    if user is not None:
-        client.force_login(user)
+    sign_in(client, role, user)
 
     moderating = role in MODERATING_ROLES
     sees = {

@@ -9,19 +9,25 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
+from allauth.account.internal.flows.login import record_authentication
+from allauth.core import context
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.db import SessionStore
+from django.test import RequestFactory
 from django.utils import timezone
 
 from consultation import conf, rules
 from consultation.models import Flag, FlagReason, Status
 from tests import factories
 from tests.consultation.factories import ConsultationFactory, TopicFactory, post_in
-from tests.consultation.test_permissions import MODERATING_ROLES, ROLES, make_user
+from tests.consultation.test_permissions import MODERATING_ROLES, PASSWORD_ONLY, ROLES, make_user
 
 pytestmark = pytest.mark.django_db
 
 PHASE_NAMES = ["upcoming", "open", "closed"]
-ROLE_NAMES = [*ROLES, "inactive account"]
+# Outside a request a rule has no session to ask, so the moderator who signed in with the
+# password alone is asked about in a request (test_can_moderate_asks_this_session).
+ROLE_NAMES = [*(role for role in ROLES if role != PASSWORD_ONLY), "inactive account"]
 
 PHASES = pytest.mark.parametrize("phase", PHASE_NAMES)
 EACH_ROLE = pytest.mark.parametrize("role", ROLE_NAMES)
@@ -149,6 +155,22 @@ def test_can_read_text(world, role, phase):
 def test_can_moderate(world, role, phase):
     """Moderators and the working group, with a second factor (as the staff pages ask)."""
     assert rules.can_moderate(world.user) is (role in MODERATING_ROLES)
+
+
+@pytest.mark.parametrize("entered_code", [True, False])
+def test_can_moderate_asks_this_session(entered_code):
+    """On a request, the signed-in moderator moderates only if this session passed the
+    second factor; anyone else (an email being prepared for them) by their account, as
+    outside a request."""
+    moderator, colleague = make_user("moderator"), make_user("moderator")
+    request = RequestFactory().get("/")
+    request.session, request.user = SessionStore(), moderator
+    if entered_code:
+        record_authentication(request, moderator, "mfa", type="totp")
+    with context.request_context(request):
+        assert rules.can_moderate(moderator) is entered_code
+        assert rules.can_moderate(colleague) is True
+    assert rules.can_moderate(make_user(PASSWORD_ONLY)) is True
 
 
 @PHASES

@@ -12,7 +12,13 @@ from consultation.models import Status
 from tests import factories
 from tests.consultation.conftest import paragraph_ids
 from tests.consultation.factories import comment_on, post_in
-from tests.consultation.test_permissions import MODERATING_ROLES, ROLES, make_user, outcome
+from tests.consultation.test_permissions import (
+    MODERATING_ROLES,
+    ROLES,
+    make_user,
+    outcome,
+    sign_in,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -117,8 +123,7 @@ def test_what_each_role_reads_of_contributions_that_are_not_public(
     user = make_user(role)
     author = user if role == "author" else factories.ProfileFactory().user
     made = contributions(author)
-    if user is not None:
-        client.force_login(user)
+    sign_in(client, role, user)
     pid = made["anchor"].paragraph_id
     failures = []
 

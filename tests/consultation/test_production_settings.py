@@ -1,15 +1,16 @@
-"""The consultation's production settings: behind the proxy production runs behind, the
-per-address rate limits read the client's address from X-Forwarded-For."""
+"""The production settings of the rate limits: behind the proxy production runs behind,
+every per-address limit (allauth's and the consultation's) reads the client's address from
+X-Forwarded-For, trusting TRUSTED_PROXY_COUNT proxies (CONSULTATION_TRUSTED_PROXY_COUNT,
+its older name, is still read)."""
 
-from tests.hub.test_settings import REAL_KEY, run_manage
+from tests.hub.test_settings import REAL_KEY, SHARED_CACHE, run_manage
 
-PRINT_PROXY_COUNT = (
-    "from django.conf import settings; print(settings.CONSULTATION_TRUSTED_PROXY_COUNT)"
-)
+PRINT_PROXY_COUNT = "from django.conf import settings; print(settings.ALLAUTH_TRUSTED_PROXY_COUNT)"
 PRODUCTION = {
     "DJANGO_ENV": "production",
     "SECRET_KEY": REAL_KEY,
     "ALLOWED_HOSTS": "hub.example.org",
+    "CACHE_URL": SHARED_CACHE,
 }
 
 
@@ -24,3 +25,11 @@ def test_production_trusts_one_proxy_unless_told_otherwise():
         env_overrides={**PRODUCTION, "CONSULTATION_TRUSTED_PROXY_COUNT": "0"},
     )
     assert none.stdout.strip().splitlines()[-1] == "0", none.stderr
+
+
+def test_the_proxy_count_has_one_name_and_the_old_one_still_works():
+    for name in ("TRUSTED_PROXY_COUNT", "CONSULTATION_TRUSTED_PROXY_COUNT"):
+        result = run_manage(
+            "shell", "-c", PRINT_PROXY_COUNT, env_overrides={**PRODUCTION, name: "2"}
+        )
+        assert result.stdout.strip().splitlines()[-1] == "2", (name, result.stderr)

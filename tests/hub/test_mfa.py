@@ -6,6 +6,8 @@ import re
 import time
 
 import pytest
+from allauth.account import app_settings as account_settings
+from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
@@ -106,18 +108,11 @@ def test_staff_set_up_an_authenticator_before_the_admin_and_land_there(client, r
     assert response.status_code == 302
     assert response.url == "/accounts/2fa/totp/activate/?next=%2Fadmin%2Fpages%2F"
 
-    # allauth asks for the password again before an authenticator is added.
-    response = client.get(response.url)
-    assert response.url.startswith("/accounts/reauthenticate/?next=")
-    page = client.get(response.url).content.decode()
-    assert "You need to set up two-factor authentication" in page
-    response = client.post(response.url, {"password": PASSWORD})
-    assert response.status_code == 302
-    assert response.url == "/accounts/2fa/totp/activate/?next=%2Fadmin%2Fpages%2F"
-
+    # Just signed in: the password is not asked for again (issue 9, point 15).
     page = client.get(response.url)
     html = page.content.decode()
     assert page.status_code == 200
+    assert "You need to set up two-factor authentication" in html
     assert "<h1>Set up two-factor authentication</h1>" in html
     assert '<input type="hidden" name="next" value="/admin/pages/">' in html
     assert 'alt="QR code for your authenticator app.' in html
@@ -283,10 +278,21 @@ def test_staff_view_decorator(client, settings, django_assert_max_num_queries):
     assert response.url.startswith("/accounts/2fa/totp/activate/?next=")
 
     with_totp(moderator)
+    client.force_login(moderator)  # signing in now asks for the code
     with django_assert_max_num_queries(6):
         response = client.get(url)
     assert response.status_code == 200
     assert response.content == b"moderation queue"
+
+
+def signed_in_long_ago(client):
+    """Make the session's sign-in older than allauth's reauthentication timeout."""
+    session = client.session
+    records = session[AUTHENTICATION_METHODS_SESSION_KEY]
+    for record in records:
+        record["at"] -= account_settings.REAUTHENTICATION_TIMEOUT + 1
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = records
+    session.save()
 
 
 @pytest.mark.django_db
@@ -296,6 +302,7 @@ def test_removing_the_authenticator_closes_the_gate_again(client):
     sign_in(client, user)
     client.post("/accounts/2fa/authenticate/", {"code": totp_code(secret)})
     assert client.get("/admin/").status_code == 200
+    signed_in_long_ago(client)
 
     response = confirm_password(client, client.get("/accounts/2fa/totp/deactivate/"))
     assert response.url == "/accounts/2fa/totp/deactivate/"
@@ -329,6 +336,7 @@ def test_any_group_that_opens_the_admin_needs_a_second_factor(client):
     assert response.url == "/accounts/2fa/totp/activate/?next=%2Fadmin%2F"
 
     with_totp(user)
+    client.force_login(user)  # signing in now asks for the code
     assert client.get("/admin/").status_code == 200
 
 

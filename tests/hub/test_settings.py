@@ -9,6 +9,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 REAL_KEY = "k3Jx-9vQ2_pL8mN4sR7tW1yZ5bC0dF6gH2jK8lM3nP9qS4uV7xA1"
+# Production refuses a cache its processes do not share (the rate limits live there).
+SHARED_CACHE = "redis://cache.example.org:6379/1"
 
 
 def run_python(*args, env_overrides, unset=()):
@@ -73,7 +75,10 @@ def test_the_server_entry_points_default_to_production(module):
         f"{REAL_KEY!r})"
     )
     result = run_python(
-        "-c", code, env_overrides={"SECRET_KEY": REAL_KEY}, unset={"DJANGO_ENV", "DEBUG"}
+        "-c",
+        code,
+        env_overrides={"SECRET_KEY": REAL_KEY, "CACHE_URL": SHARED_CACHE},
+        unset={"DJANGO_ENV", "DEBUG"},
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "True", "True", "True"]
@@ -99,6 +104,7 @@ def test_production_check_deploy_reports_nothing():
             "SECRET_KEY": REAL_KEY,
             "ALLOWED_HOSTS": "hub.example.org",
             "DATABASE_URL": "sqlite:///:memory:",
+            "CACHE_URL": SHARED_CACHE,
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -159,3 +165,26 @@ def test_default_database_is_sqlite_with_wal(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("wal")
+
+
+PRODUCTION = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": REAL_KEY,
+    "ALLOWED_HOSTS": "hub.example.org",
+}
+
+
+@pytest.mark.parametrize("cache_url", ["locmem://", "dummy://", None])
+def test_production_refuses_a_cache_its_processes_do_not_share(cache_url):
+    env = {**PRODUCTION, **({"CACHE_URL": cache_url} if cache_url else {})}
+    result = run_manage("check", env_overrides=env, unset={"CACHE_URL"})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: CACHE_URL must name a cache the server's processes share" in (
+        result.stderr
+    )
+
+
+def test_a_single_process_server_may_say_it_needs_no_shared_cache():
+    env = {**PRODUCTION, "ALLOW_UNSHARED_CACHE": "true"}
+    result = run_manage("check", env_overrides=env, unset={"CACHE_URL"})
+    assert result.returncode == 0, result.stderr
