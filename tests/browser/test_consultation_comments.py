@@ -157,7 +157,7 @@ def test_every_text_in_the_comments_meets_contrast(
     for target in ("", f"#{published.anchor}", f"#{own.anchor}"):
         page.goto(f"{live_server.url}{section.url}?paragraph={pid}{target}")
         found = check(page, "contrast", ".hub-comment")
-        texts = " ".join(item["text"] for item in found)
+        texts = " ".join(item["text"] for item in found).lower()
         assert "withdrawn by its author" in texts and "hidden by a moderator" in texts
         low = [item for item in found if item["ratio"] < 4.5]
         assert not low, (target, low)
