@@ -102,6 +102,7 @@ def test_pages_without_javascript_have_sound_ids_and_the_error_summary_first(
         assert response.status_code == 200, name
         html = response.content.decode()
         assert id_problems(html) == [], name
+        assert "{#" not in html and "{%" not in html, name  # no template text shown
         first = first_text_in_main(html)
         # With errors, the summary opens the main content: above the heading and above
         # the quoted paragraph or comment.
