@@ -66,3 +66,5 @@ def rate_limits(action="post"):
 THREADS_PER_PARAGRAPH = 5
 REPLIES_PER_THREAD = 10
 COMMENTS_PER_PAGE = 30
+# A conversation's own page shows its replies this many at a time, in reading order.
+REPLIES_PER_PAGE = 50

@@ -37,8 +37,13 @@ class ContributionForm(forms.Form):
 
     noun = "comment"
 
-    def __init__(self, *args, label=None, **kwargs):
+    def __init__(self, *args, label=None, ids=None, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("key", uuid.uuid4().hex)
+        if ids:
+            # Several of these forms can be open on one page (under different paragraphs
+            # and comments): each one's ids (its fields, hints and errors) start with its own
+            # name, so a label never points at another form's field.
+            kwargs["auto_id"] = f"{ids}-%s"
         super().__init__(*args, **kwargs)
         if label:
             self.fields["body"].label = label

@@ -2,16 +2,18 @@
 queries whatever the number of comments (tests bound them)."""
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
-from consultation import anchoring, conf, rules
+from consultation import anchoring, conf, naming, rules
 from consultation.models import (
+    COUNTED_STATUSES,
     AuditEntry,
     BlockedUser,
     Comment,
@@ -21,7 +23,17 @@ from consultation.models import (
     Status,
     Topic,
 )
-from consultation.threads import VersionLabeller, assemble, prepare, visible_q
+from consultation.threads import (
+    Thread,
+    VersionLabeller,
+    assemble,
+    counted_q,
+    depth_first,
+    placed,
+    prepare,
+    reply_name,
+    visible_q,
+)
 
 COMMENT_RELATED = ("author__profile",)
 
@@ -66,7 +78,7 @@ def sections_with_counts(*, consultation, user, privacy):
     reader can see on each. Two queries."""
     counts = dict(
         Comment.objects.filter(consultation=consultation, kind=Kind.COMMENT)
-        .filter(visible_q(user, consultation))
+        .filter(counted_q(user, consultation))
         .values_list("section_id")
         .annotate(n=Count("pk"))
         .order_by()
@@ -107,7 +119,7 @@ class ParagraphDiscussion:
     threads: list = field(default_factory=list)
     comment_url: str = ""
     list_url: str = ""
-    excerpt: str = ""
+    focus_url: str = ""  # the section page with these comments open, at their place
     open: bool = False
 
     @property
@@ -115,8 +127,33 @@ class ParagraphDiscussion:
         return f"p-{self.paragraph_id}" if self.paragraph_id else "section-comments"
 
     @property
+    def where(self):
+        if self.number:
+            return f"paragraph {self.number}"
+        return "an earlier paragraph" if self.paragraph_id else "the whole section"
+
+    @property
     def more_threads(self):
         return max(0, self.threads_total - len(self.threads))
+
+    @property
+    def own_unpublished(self):
+        """Whether the reader's own hidden, rejected or withdrawn words are here: not
+        counted, but theirs to see."""
+        return any(
+            item.is_own and not item.counted
+            for thread in self.threads
+            for item in (thread.root, *thread.replies)
+        )
+
+
+@dataclass
+class CountedPlace:
+    """Where some of a section's comments are, for the banner: "2 on paragraph 3"."""
+
+    count: int
+    where: str
+    url: str
 
 
 @dataclass
@@ -137,6 +174,25 @@ class SectionDiscussion:
 
     def for_paragraph(self, paragraph_id):
         return self.paragraphs.get(paragraph_id)
+
+    @property
+    def counted_places(self):
+        """Where the counted comments are, in reading order, each linked to its place: the
+        paragraphs, the whole section, and text no longer in this version."""
+        places = [
+            CountedPlace(pd.count, pd.where, pd.focus_url)
+            for pd in sorted(self.paragraphs.values(), key=lambda pd: pd.number)
+            if pd.count
+        ]
+        if self.whole_section.count:
+            pd = self.whole_section
+            places.append(CountedPlace(pd.count, pd.where, pd.focus_url))
+        earlier = sum(pd.count for pd in self.earlier_paragraphs)
+        if earlier:
+            places.append(
+                CountedPlace(earlier, "text no longer in this version", "#earlier-comments")
+            )
+        return places
 
 
 def comment_form_url(consultation, section, paragraph_id=""):
@@ -165,10 +221,12 @@ def _section_comments(consultation, section, user):
 
 
 def _replies_for(base, root_ids, *, limit=None):
-    """Replies of the given threads, each with its thread's reply total; at most `limit`
-    per thread (the first ones), in one query."""
+    """Replies of the given threads, each with its thread's count of counted replies; at
+    most `limit` per thread (the first ones), in one query."""
     replies = base.filter(root_id__in=root_ids).annotate(
-        thread_total=Window(Count("pk"), partition_by=[F("root_id")]),
+        thread_total=Window(
+            Count("pk", filter=Q(status__in=COUNTED_STATUSES)), partition_by=[F("root_id")]
+        ),
         rank=Window(RowNumber(), partition_by=[F("root_id")], order_by=[F("created_at"), F("pk")]),
     )
     if limit is not None:
@@ -205,7 +263,10 @@ def section_discussion_for(*, consultation, section, user, now=None):
     counts = {
         row["paragraph_id"]: row
         for row in base.values("paragraph_id")
-        .annotate(total=Count("pk"), threads=Count("pk", filter=Q(parent__isnull=True)))
+        .annotate(
+            total=Count("pk", filter=Q(status__in=COUNTED_STATUSES)),
+            threads=Count("pk", filter=Q(parent__isnull=True)),
+        )
         .order_by()
     }
     # The latest threads of each paragraph, newest first (a new comment appears on top).
@@ -238,8 +299,11 @@ def section_discussion_for(*, consultation, section, user, now=None):
     for thread in threads:
         by_paragraph.setdefault(thread.root.comment.paragraph_id, []).append(thread)
 
+    section_url = section.url
+
     def discussion_for(paragraph_id, number):
         row = counts.get(paragraph_id, {})
+        anchor = f"p-{paragraph_id}" if paragraph_id else "section-comments"
         return ParagraphDiscussion(
             paragraph_id=paragraph_id,
             number=number,
@@ -248,6 +312,7 @@ def section_discussion_for(*, consultation, section, user, now=None):
             threads=by_paragraph.get(paragraph_id, []),
             comment_url=comment_form_url(consultation, section, paragraph_id),
             list_url=comment_list_url(consultation, section, paragraph_id),
+            focus_url=f"{section_url}?paragraph={paragraph_id or 'section'}#{anchor}",
         )
 
     numbers = anchoring.paragraph_numbers(section)
@@ -257,7 +322,7 @@ def section_discussion_for(*, consultation, section, user, now=None):
         for pid in counts
         if pid != anchoring.SECTION and pid not in numbers
     ]
-    barrier = rules.participation_barrier(user, consultation, next_url=section.url, now=now)
+    barrier = rules.participation_barrier(user, consultation, next_url=section_url, now=now)
     return SectionDiscussion(
         consultation=consultation,
         section=section,
@@ -290,10 +355,16 @@ def paragraph_comments(*, consultation, section, paragraph_id, user, page_number
     roots_qs = roots_qs.order_by(*ORDERINGS.get(order, ORDERINGS["oldest"]))
     page = Paginator(roots_qs, conf.COMMENTS_PER_PAGE).get_page(page_number)
     roots = list(page.object_list)
-    replies = _replies_for(base, [root.pk for root in roots]) if roots else []
+    # Each thread shows its first replies, as on the section page; its own page has all.
+    replies = (
+        _replies_for(base, [root.pk for root in roots], limit=conf.REPLIES_PER_THREAD)
+        if roots
+        else []
+    )
     labeller = VersionLabeller(section)
     shown = prepare([*roots, *replies], user=user, consultation=consultation, labeller=labeller)
-    threads = assemble(shown[: len(roots)], shown[len(roots) :])
+    totals = {reply.root_id: reply.thread_total for reply in replies}
+    threads = assemble(shown[: len(roots)], shown[len(roots) :], totals=totals)
     return page, threads
 
 
@@ -303,36 +374,96 @@ class ThreadView:
     consultation: Consultation
     section: object
     topic: object
-    focus_id: int
     paragraph_number: int | None
     paragraph_text: str
+    page_obj: object
 
 
-def thread_for(*, comment, user):
-    """The whole thread a comment or post belongs to, or None if the reader may not see
-    it. A fixed number of queries."""
+class _Place(NamedTuple):
+    """Just enough of a reply to place it in its thread."""
+
+    pk: int
+    parent_id: int
+
+
+def _thread_order(*, root_id, consultation, user):
+    """[(place, depth)]: every reply the reader is shown in a thread, in reading order. One
+    query of two columns, whatever the thread's size; a page then fetches its own replies."""
+    rows = [
+        _Place(*values)
+        for values in Comment.objects.filter(root_id=root_id)
+        .filter(visible_q(user, consultation))
+        .order_by("created_at", "pk")
+        .values_list("pk", "parent_id")
+    ]
+    return depth_first(root_id, rows)
+
+
+def thread_page_of(*, comment, user):
+    """The page of its conversation that shows `comment` now (1 for the opening words, or
+    a reply the reader is not shown). Replies arriving move later ones to later pages, so
+    links name the comment and this finds it."""
+    if not comment.root_id:
+        return 1
+    order = _thread_order(root_id=comment.root_id, consultation=comment.consultation, user=user)
+    for position, (row, _depth) in enumerate(order):
+        if row.pk == comment.pk:
+            return position // conf.REPLIES_PER_PAGE + 1
+    return 1
+
+
+def permalink_url(*, comment, user):
+    """Where a comment or post is in its conversation: its thread's page, at its anchor."""
+    root_url = reverse("consultation:comment", kwargs={"comment_id": comment.thread_root_id})
+    page = thread_page_of(comment=comment, user=user)
+    query = f"?page={page}" if page > 1 else ""
+    return f"{root_url}{query}#{comment.anchor}"
+
+
+def thread_for(*, comment, user, page_number=1):
+    """A conversation's own page: its opening comment or post and one page of its replies
+    in reading order, or None if the reader may not see it. A fixed number of queries:
+    the thread's shape (a few columns of each reply), the page's replies with the parents
+    they answer, reactions."""
     root = comment if comment.parent_id is None else comment.root
     if root is None or not rules.can_view_comment(user, root):
         return None
-    consultation = comment.consultation
-    base = Comment.objects.filter(consultation=consultation).filter(visible_q(user, consultation))
-    replies = _replies_for(base, [root.pk])
+    consultation = root.consultation
+    order = _thread_order(root_id=root.pk, consultation=consultation, user=user)
+    page = Paginator(order, conf.REPLIES_PER_PAGE).get_page(page_number)
+    rows = list(page.object_list)
+    on_page = {row.pk for row, _depth in rows}
+    # The parents a page's first replies answer may be on an earlier page: fetched too, to
+    # say whom they answer.
+    wanted = on_page | {row.parent_id for row, _depth in rows} - {root.pk}
+    fetched = (
+        Comment.objects.filter(pk__in=wanted).select_related(*COMMENT_RELATED).in_bulk()
+        if wanted
+        else {}
+    )
+    replies = [fetched[row.pk] for row, _depth in rows]
+    parents = [fetched[pk] for pk in wanted - on_page if pk in fetched]
     section = root.section
     labeller = VersionLabeller(section) if section is not None else None
-    shown = prepare([root, *replies], user=user, consultation=consultation, labeller=labeller)
-    thread = assemble(shown[:1], shown[1:])[0]
+    shown = prepare(
+        [root, *replies, *parents], user=user, consultation=consultation, labeller=labeller
+    )
+    names = {item.pk: reply_name(item) for item in shown}
+    page_replies = shown[1 : len(replies) + 1]
+    for item, (row, depth) in zip(page_replies, rows, strict=True):
+        placed(item, depth, names.get(row.parent_id, ""), parent_shown=row.parent_id in on_page)
     number = text = None
     if section is not None and root.paragraph_id:
         number = anchoring.paragraph_numbers(section).get(root.paragraph_id)
         text = anchoring.paragraph_text(section, root.paragraph_id)
     return ThreadView(
-        thread=thread,
+        thread=Thread(root=shown[0], replies=page_replies),
         consultation=consultation,
         section=section,
         topic=root.topic,
-        focus_id=comment.pk,
         paragraph_number=number,
         paragraph_text=text or "",
+        page_obj=page,
     )
 
 
@@ -369,15 +500,17 @@ class TopicSummary:
 
 
 def topics_for(*, consultation, user):
-    visible = visible_q(user, consultation)
+    """Each topic with its number of listed discussions and of counted posts (as on the
+    topic's page), and when the latest counted post was written. Two queries."""
+    counted = Q(status__in=COUNTED_STATUSES)
     rows = (
         Comment.objects.filter(consultation=consultation, kind=Kind.POST)
-        .filter(visible)
+        .filter(visible_q(user, consultation))
         .values("topic_id")
         .annotate(
             threads=Count("pk", filter=Q(parent__isnull=True)),
-            posts=Count("pk"),
-            last=Max("created_at"),
+            posts=Count("pk", filter=counted),
+            last=Max("created_at", filter=counted),
         )
         .order_by()
     )
@@ -401,17 +534,26 @@ class ThreadSummary:
 
 
 def threads_in_topic(*, topic, user, page_number=1):
+    """A topic's listed discussions, newest first, each with its count of counted replies
+    and its latest activity, a page at a time."""
     consultation = topic.consultation
-    visible = visible_q(user, consultation)
+    counted_replies = (
+        Comment.objects.filter(root=OuterRef("pk"))
+        .filter(counted_q(user, consultation))
+        .order_by()
+        .values("root")
+    )
     roots_qs = (
         Comment.objects.filter(topic=topic, parent__isnull=True)
-        .filter(visible)
+        .filter(visible_q(user, consultation))
         .select_related(*COMMENT_RELATED)
         .annotate(
-            reply_total=Count("thread_replies", filter=_reply_visibility(user, consultation)),
-            last_reply=Max(
-                "thread_replies__created_at", filter=_reply_visibility(user, consultation)
+            reply_total=Coalesce(
+                Subquery(counted_replies.annotate(n=Count("pk")).values("n")),
+                0,
+                output_field=IntegerField(),
             ),
+            last_reply=Subquery(counted_replies.annotate(last=Max("created_at")).values("last")),
         )
         .order_by("-created_at", "-pk")
     )
@@ -429,34 +571,86 @@ def threads_in_topic(*, topic, user, page_number=1):
     return page, summaries
 
 
-def _reply_visibility(user, consultation):
-    """visible_q, expressed through the thread_replies relation."""
-    if rules.can_moderate(user):
-        return Q()
-    q = (
-        Q(thread_replies__status__in=(Status.PUBLISHED, Status.HIDDEN, Status.WITHDRAWN))
-        if consultation.comments_public
-        else Q(thread_replies__pk__in=[])
-    )
-    if user.is_authenticated:
-        q |= Q(thread_replies__author=user)
-    return q
-
-
 # ---------------------------------------------------------------------------------------
 # A participant's own contributions
 
 
+@dataclass
+class Contribution:
+    """One thing a person wrote, for their own list: what, where, the first words."""
+
+    comment: Comment
+    noun: str
+    place: str
+    excerpt: str  # empty when the words are no longer shown (withdrawn)
+
+
 def contributions_of(*, user, privacy, page_number=1):
-    """What the person wrote, newest first, leaving out what is on sections they may no
-    longer see (Wagtail page privacy)."""
+    """Everything `user` wrote, newest first, a page at a time: (page, [Contribution]),
+    leaving out what is on sections they may no longer see (Wagtail page privacy)."""
     qs = (
         Comment.objects.filter(author=user)
         .filter(privacy.visible_q("section__path"))
         .select_related("consultation", "section", "topic")
         .order_by("-created_at", "-pk")
     )
-    return Paginator(qs, conf.COMMENTS_PER_PAGE).get_page(page_number)
+    page = Paginator(qs, conf.COMMENTS_PER_PAGE).get_page(page_number)
+    numbers = naming.ParagraphNumbers()
+    return page, [
+        Contribution(
+            comment=comment,
+            noun=naming.noun(comment),
+            place=naming.place(comment, numbers),
+            excerpt=naming.excerpt(comment, 140) if rules.can_read_text(user, comment) else "",
+        )
+        for comment in page.object_list
+    ]
+
+
+@dataclass
+class Report:
+    """A report someone made, as they see it: what they reported and what came of it."""
+
+    flag: Flag
+    label: str
+    url: str  # the reported words' conversation, when the reporter may still see it
+
+
+def reports_of(*, user, privacy, limit=conf.COMMENTS_PER_PAGE):
+    """(the latest `limit` reports `user` made, newest first, as Reports; how many in all).
+    What is on a section the reader may no longer see is named without its words or link."""
+    flags = list(
+        Flag.objects.filter(flagged_by=user)
+        .select_related(
+            "resolution",
+            "comment__consultation",
+            "comment__section",
+            "comment__topic",
+            "comment__author__profile",
+        )
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    numbers = naming.ParagraphNumbers()
+    reports = []
+    for flag in flags:
+        comment = flag.comment
+        visible = privacy.can_view(comment.section) and rules.can_view_comment(user, comment)
+        readable = visible and rules.can_read_text(user, comment)
+        author = comment.author.public_name if comment.author else "a former participant"
+        reports.append(
+            Report(
+                flag=flag,
+                label=naming.label(
+                    comment,
+                    author_name=author if readable else "someone",
+                    numbers=numbers,
+                    with_excerpt=readable,
+                ),
+                url=comment.get_absolute_url() if visible else "",
+            )
+        )
+    total = len(reports) if len(reports) < limit else Flag.objects.filter(flagged_by=user).count()
+    return reports, total
 
 
 # ---------------------------------------------------------------------------------------
@@ -468,6 +662,7 @@ class QueueItem:
     comment: Comment
     flags: list
     author_summary: object
+    label: str  # naming.label: who wrote it, where, and its first words
 
 
 @dataclass
@@ -480,6 +675,28 @@ class AuthorSummary:
     sector: str
     organisation: str
     blocked: bool
+
+    @property
+    def name(self):
+        return self.display_name or self.public_name
+
+
+def moderator_view_name(user):
+    """How moderators name an author: their display name even if it is not shown publicly."""
+    if user is None:
+        return "a former participant"
+    profile = getattr(user, "profile", None)
+    return (profile.display_name if profile else "") or user.public_name
+
+
+def moderation_label(comment, numbers, *, with_excerpt=True):
+    """naming.label as moderators read it (the author's display name)."""
+    return naming.label(
+        comment,
+        author_name=moderator_view_name(comment.author),
+        numbers=numbers,
+        with_excerpt=with_excerpt,
+    )
 
 
 def author_summary(user, blocked_ids):
@@ -536,8 +753,12 @@ def moderation_queue(*, queue, consultation_id=None, page_number=1):
             "user_id", flat=True
         )
     )
+    numbers = naming.ParagraphNumbers()
     items = [
-        QueueItem(c, flags.get(c.pk, []), comment_author_summary(c, blocked)) for c in comments
+        QueueItem(
+            c, flags.get(c.pk, []), comment_author_summary(c, blocked), moderation_label(c, numbers)
+        )
+        for c in comments
     ]
     return page, items
 
@@ -565,23 +786,57 @@ def moderation_item(comment_id):
     blocked = set(
         BlockedUser.objects.filter(user_id=comment.author_id).values_list("user_id", flat=True)
     )
+    numbers = naming.ParagraphNumbers()
     return {
         "comment": comment,
+        "label": moderation_label(comment, numbers),
+        "short_label": moderation_label(comment, numbers, with_excerpt=False),
+        "place": naming.place(comment, numbers),
         "author": comment_author_summary(comment, blocked),
         "flags": list(comment.flags.select_related("flagged_by__profile").order_by("created_at")),
         "history": edit_history(comment),
-        "log": list(
-            comment.audit_entries.select_related("actor__profile").order_by("created_at", "pk")
+        "log": _log_rows(
+            comment.audit_entries.select_related(*LOG_RELATED).order_by("created_at", "pk")
         ),
     }
+
+
+@dataclass
+class LogRow:
+    entry: AuditEntry
+    label: str  # the contribution it is about, named; empty for blocks and unblocks
+
+
+LOG_RELATED = (
+    "actor__profile",
+    "subject__profile",
+    "comment__section",
+    "comment__topic",
+    "comment__consultation",
+    "comment__author__profile",
+)
+
+
+def _log_rows(entries):
+    numbers = naming.ParagraphNumbers()
+    return [
+        LogRow(
+            entry=entry,
+            label=moderation_label(entry.comment, numbers, with_excerpt=False)
+            if entry.comment_id
+            else "",
+        )
+        for entry in entries
+    ]
 
 
 def participant_summary(user):
     comments = (
         Comment.objects.filter(author=user)
-        .select_related("consultation", "section", "topic")
+        .select_related("consultation", "section", "topic", "author__profile")
         .order_by("-created_at", "-pk")[:50]
     )
+    numbers = naming.ParagraphNumbers()
     counts = Comment.objects.filter(author=user).aggregate(
         total=Count("pk"),
         hidden=Count("pk", filter=Q(status__in=(Status.HIDDEN, Status.REJECTED))),
@@ -590,14 +845,16 @@ def participant_summary(user):
     return {
         "author": author_summary(user, {user.pk} if block else set()),
         "participant_block": block,
-        "comments": list(comments),
+        "comments": [(comment, moderation_label(comment, numbers)) for comment in comments],
         "counts": counts,
-        "log": list(AuditEntry.objects.filter(subject=user).select_related("actor__profile")[:50]),
+        "log": _log_rows(AuditEntry.objects.filter(subject=user).select_related(*LOG_RELATED)[:50]),
     }
 
 
 def audit_log(*, page_number=1, action=""):
-    qs = AuditEntry.objects.select_related("actor__profile", "subject__profile", "comment")
+    """(page, [LogRow]) of the audit log, newest first, 50 entries a page."""
+    qs = AuditEntry.objects.select_related(*LOG_RELATED)
     if action:
         qs = qs.filter(action=action)
-    return Paginator(qs, 50).get_page(page_number)
+    page = Paginator(qs, 50).get_page(page_number)
+    return page, _log_rows(page.object_list)

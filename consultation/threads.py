@@ -1,5 +1,6 @@
-"""Comments as one person sees them: which are visible, what each one lets them do, the
-reaction counts, "made on version N", and threads put together from flat rows.
+"""Comments as one person sees them: which are visible, which are counted, what each one
+lets them do, the reaction counts, "made on version N", and threads put together from flat
+rows.
 
 Everything here works on lists already fetched, with a fixed number of queries per call
 (reactions: two), so a page's query count never grows with the number of comments."""
@@ -9,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 
 from consultation import anchoring, rules
-from consultation.models import PUBLIC_STATUSES, Reaction, Status
+from consultation.models import COUNTED_STATUSES, PUBLIC_STATUSES, Reaction, Status
 
 MAX_SHOWN_DEPTH = 2  # replies deeper than this are shown at this indent, "in reply to" someone
 
@@ -24,6 +25,27 @@ def visible_q(user, consultation):
     if user.is_authenticated:
         q |= Q(author=user)
     return q
+
+
+def counted_q(user, consultation):
+    """What a count shows this person: the comments they see whose words are live
+    (models.COUNTED_STATUSES), never a placeholder nor what a moderator hid or rejected."""
+    return visible_q(user, consultation) & Q(status__in=COUNTED_STATUSES)
+
+
+def depth_first(root_id, replies):
+    """[(reply, depth)] in reading order: each reply under its parent, depth first.
+    `replies` come in created order; those whose parent is not among them are left out."""
+    children = {}
+    for reply in replies:
+        children.setdefault(reply.parent_id, []).append(reply)
+    order = []
+    stack = [(child, 1) for child in reversed(children.get(root_id, []))]
+    while stack:
+        reply, depth = stack.pop()
+        order.append((reply, depth))
+        stack.extend((child, depth + 1) for child in reversed(children.get(reply.pk, [])))
+    return order
 
 
 @dataclass
@@ -53,29 +75,53 @@ class Shown:
     in_reply_to: str = ""
 
     @property
-    def status_note(self):
-        """What the reader is told about a comment not (or no longer) public."""
-        status = self.comment.status
-        if status == Status.PUBLISHED:
-            return ""
-        if status == Status.WITHDRAWN:
-            return "This was withdrawn by its author."
-        if status == Status.HIDDEN:
+    def pk(self):
+        return self.comment.pk
+
+    @property
+    def parent_id(self):
+        return self.comment.parent_id
+
+    @property
+    def counted(self):
+        return self.comment.status in COUNTED_STATUSES
+
+    @property
+    def placeholder_note(self):
+        """All a reader is told of words they may not read: no name, sector or text."""
+        if self.comment.status == Status.HIDDEN:
             return "This was hidden by a moderator."
+        if self.comment.status == Status.WITHDRAWN:
+            return "This was withdrawn by its author."
+        return "This is not shown."
+
+    @property
+    def status_note(self):
+        """For words the reader can read but others may not (their own, or a moderator's
+        view): what the status means for who sees them. The status itself is the tag."""
+        status = self.comment.status
+        whose = "you" if self.is_own else "its author"
         if status == Status.PENDING:
-            return "Waiting for a moderator: only you and the moderators can see it."
-        return "Not published."
+            return f"Waiting for a moderator: only {whose} and the moderators can see it."
+        if status == Status.HIDDEN:
+            return "Others see only that it was hidden."
+        if status == Status.REJECTED:
+            return "It was not published."
+        if status == Status.WITHDRAWN:
+            return "Others see only that it was withdrawn."
+        return ""
 
 
 @dataclass
 class Thread:
     root: Shown
     replies: list = field(default_factory=list)
-    replies_total: int = 0
+    replies_total: int = 0  # counted replies in the whole thread
 
     @property
     def more_replies(self):
-        return max(0, self.replies_total - len(self.replies))
+        shown = sum(1 for reply in self.replies if reply.counted)
+        return max(0, self.replies_total - shown)
 
 
 def reaction_counts(ids, user):
@@ -164,28 +210,38 @@ def prepare(comments, *, user, consultation, labeller=None, now=None):
 
 
 def assemble(roots, replies, *, totals=None):
-    """Threads from prepared roots and replies. Replies come in created order, so each
-    one's parent is placed before it; they are laid out depth first under their root."""
+    """Threads from prepared roots and replies (in created order), each reply depth first
+    under its root. `totals` gives each thread's count of counted replies (else those
+    shown that count)."""
     threads = {item.comment.pk: Thread(root=item) for item in roots}
-    children = {}
-    names = {item.comment.pk: _name(item) for item in [*roots, *replies]}
+    by_root = {}
     for item in replies:
-        children.setdefault(item.comment.parent_id, []).append(item)
-
-    def walk(parent_id, depth, thread):
-        for child in children.get(parent_id, []):
-            child.depth = min(depth, MAX_SHOWN_DEPTH)
-            if depth > MAX_SHOWN_DEPTH:
-                child.in_reply_to = names.get(parent_id, "")
-            thread.replies.append(child)
-            walk(child.comment.pk, depth + 1, thread)
-
+        by_root.setdefault(item.comment.root_id, []).append(item)
+    names = {item.comment.pk: reply_name(item) for item in [*roots, *replies]}
     for root_id, thread in threads.items():
-        walk(root_id, 1, thread)
-        thread.replies_total = (totals or {}).get(root_id, len(thread.replies))
+        for item, depth in depth_first(root_id, by_root.get(root_id, [])):
+            placed(item, depth, names.get(item.comment.parent_id, ""))
+            thread.replies.append(item)
+        counted = sum(1 for item in thread.replies if item.counted)
+        thread.replies_total = (totals or {}).get(root_id, counted)
     return list(threads.values())
 
 
-def _name(item):
+def placed(item, depth, parent_name, *, parent_shown=True):
+    """Set where a reply sits: its indent, and whom it answers when the indent (or the
+    page) cannot show it."""
+    item.depth = min(depth, MAX_SHOWN_DEPTH)
+    if depth > MAX_SHOWN_DEPTH or (depth > 1 and not parent_shown):
+        item.in_reply_to = parent_name
+    return item
+
+
+def reply_name(item):
+    """How a reply names what it answers: the author's public name, or no name at all
+    for words the reader may not read."""
+    if not item.show_text:
+        if item.comment.status == Status.WITHDRAWN:
+            return "a withdrawn contribution"
+        return "a hidden contribution"
     author = item.comment.author
     return author.public_name if author else "A former participant"

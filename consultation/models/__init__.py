@@ -1,10 +1,20 @@
 """Consultation models, one module per concern; this package gathers them for Django."""
 
-from .comments import PUBLIC_STATUSES, Comment, CommentEdit, Kind, Reaction, Status
+from .comments import (
+    COUNTED_STATUSES,
+    PUBLIC_STATUSES,
+    Comment,
+    CommentEdit,
+    Kind,
+    Reaction,
+    Status,
+)
 from .consultations import Consultation, ModerationMode, Topic
-from .moderation import AuditAction, AuditEntry, BlockedUser, Flag, FlagReason
+from .moderation import FLAG_OUTCOMES, AuditAction, AuditEntry, BlockedUser, Flag, FlagReason
 
 __all__ = [
+    "COUNTED_STATUSES",
+    "FLAG_OUTCOMES",
     "PUBLIC_STATUSES",
     "AuditAction",
     "AuditEntry",

@@ -32,6 +32,10 @@ class Status(models.TextChoices):
 
 # Shown to everyone as a placeholder (without text, except published) to keep threads whole.
 PUBLIC_STATUSES = (Status.PUBLISHED, Status.HIDDEN, Status.WITHDRAWN)
+# What a count of comments counts: words someone can read now (published, or waiting for a
+# moderator where the reader may see it). A placeholder keeps a thread whole but is not a
+# comment, and what a moderator hid or rejected is not one either.
+COUNTED_STATUSES = (Status.PUBLISHED, Status.PENDING)
 
 
 @cache

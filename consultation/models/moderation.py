@@ -17,6 +17,16 @@ class FlagReason(models.TextChoices):
     OTHER = "other", "Something else"
 
 
+class FlagQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(resolved_at__isnull=True)
+
+    def resolve(self, *, comment, resolution, when):
+        """Close the open reports on `comment`, recording what closed them (a decision, or
+        the author's withdrawal) so each reporter can be told. Returns how many were open."""
+        return self.open().filter(comment=comment).update(resolved_at=when, resolution=resolution)
+
+
 class Flag(models.Model):
     comment = models.ForeignKey(
         "consultation.Comment", on_delete=models.CASCADE, related_name="flags"
@@ -28,6 +38,17 @@ class Flag(models.Model):
     note = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # What closed the report: a moderator's decision, or its author withdrawing the words.
+    # The reporter is told the outcome (their contributions page; an email if they chose).
+    resolution = models.ForeignKey(
+        "consultation.AuditEntry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="resolved_flags",
+    )
+
+    objects = FlagQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -43,6 +64,14 @@ class Flag(models.Model):
 
     def __str__(self):
         return f"Flag on {self.comment_id}: {self.reason}"
+
+    @property
+    def outcome(self):
+        """What the person who reported it is told happened."""
+        if self.resolved_at is None:
+            return "Open: a moderator will look at it."
+        action = self.resolution.action if self.resolution_id else ""
+        return FLAG_OUTCOMES.get(action, "Closed by a moderator.")
 
 
 class BlockedUser(models.Model):
@@ -74,6 +103,14 @@ class AuditAction(models.TextChoices):
 
 
 DECISIONS = (AuditAction.APPROVE, AuditAction.HIDE, AuditAction.REJECT)
+
+# A report's outcome, by the action that closed it, as its reporter reads it.
+FLAG_OUTCOMES = {
+    AuditAction.APPROVE: "A moderator checked it and found it within the rules: it stays.",
+    AuditAction.HIDE: "A moderator hid it: nobody else sees its words now.",
+    AuditAction.REJECT: "A moderator rejected it: nobody else sees its words now.",
+    AuditAction.WITHDRAW: "Its author withdrew it before a moderator decided.",
+}
 
 
 class AppendOnlyQuerySet(models.QuerySet):

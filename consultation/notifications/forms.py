@@ -15,6 +15,9 @@ HINTS = {
         "When a new version of a section you commented on is published, so you can see "
         "what changed."
     ),
+    Kind.REPORTS: (
+        "When a moderator has decided about something you reported: whether it stays or was hidden."
+    ),
 }
 
 MAX_EMAIL_LENGTH = 254

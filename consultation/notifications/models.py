@@ -10,11 +10,12 @@ class Kind(models.TextChoices):
     REPLIES = "replies", "Replies to your comments"
     MODERATION = "moderation", "Moderators' decisions about your comments and posts"
     NEW_VERSIONS = "new_versions", "New versions of sections you commented on"
+    REPORTS = "reports", "Moderators' decisions about what you reported"
     UPDATES = "updates", "Progress updates"
 
 
 # What people with an account choose between; progress updates are the public subscription.
-ACCOUNT_KINDS = (Kind.REPLIES, Kind.MODERATION, Kind.NEW_VERSIONS)
+ACCOUNT_KINDS = (Kind.REPLIES, Kind.MODERATION, Kind.NEW_VERSIONS, Kind.REPORTS)
 
 
 class Preferences(models.Model):
@@ -30,6 +31,7 @@ class Preferences(models.Model):
     replies = models.BooleanField(default=True)
     moderation = models.BooleanField(default=True)
     new_versions = models.BooleanField(default=True)
+    reports = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -98,6 +98,20 @@ def decision_recipient(decision):
     return recipient
 
 
+def report_outcome_recipients(decision, *, after, limit):
+    """The next `limit` people whose reports `decision` resolved and who take these emails
+    (not the moderator who decided, not closed accounts)."""
+    return list(
+        get_user_model()
+        .objects.filter(consultation_flags__resolution=decision, pk__gt=after, is_active=True)
+        .exclude(pk=decision.actor_id)
+        .exclude(notification_preferences__reports=False)
+        .select_related("profile")
+        .distinct()
+        .order_by("pk")[:limit]
+    )
+
+
 def section_version_recipients(section, *, after, limit):
     """The next `limit` people who commented on `section` and take new-version emails."""
     from consultation.selectors import commenters_on_section

@@ -63,6 +63,18 @@ def notify_moderation_decision(decision):
     _enqueue_after_commit(tasks.send_decision_notification, decision_id=decision.pk)
 
 
+def notify_report_outcome(decision):
+    """Tell the people whose reports `decision` resolved what the moderator decided, once
+    (a mailing keyed by the decision), each as they chose."""
+    if decision.comment_id is None or not decision.is_decision:
+        return
+    _schedule_mailing(
+        f"report-outcome:{decision.pk}",
+        tasks.send_report_outcome_notifications,
+        decision_id=decision.pk,
+    )
+
+
 def notify_new_section_version(section, version_number):
     """Tell everyone who commented on `section` that version `version_number` is out."""
     _schedule_mailing(

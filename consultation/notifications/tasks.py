@@ -14,6 +14,7 @@ connection, and a retry resumes after the last recipient that was sent to.
 
 import logging
 import smtplib
+from functools import partial
 
 from django.core.mail import get_connection
 from django.db.models import F
@@ -21,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
+from consultation.naming import noun
 from consultation.notifications import conf, emails, selectors, tokens
 from consultation.notifications.models import Kind, Mailing
 
@@ -106,6 +108,23 @@ def _fan_out(task_obj, *, mailing_id, attempt, recipients, build, **kwargs):
     return {"sent": sent}
 
 
+def _to_each_person(task_obj, *, recipients, subject, template, context, kind, **task_kwargs):
+    """One email to each person `recipients(after=, limit=)` returns (people with an
+    account, greeted by name, with that kind's unsubscribe link), as a resumable mailing."""
+
+    def build(user):
+        return emails.build(
+            to=user.email,
+            subject=subject,
+            template=template,
+            context={**context, "name": _greeting_name(user)},
+            kind=kind,
+            user=user,
+        )
+
+    return _fan_out(task_obj, recipients=recipients, build=build, **task_kwargs)
+
+
 def _greeting_name(user):
     profile = getattr(user, "profile", None)
     return profile.display_name if profile and profile.display_name else ""
@@ -119,12 +138,6 @@ def _where(comment):
     return comment.consultation.title
 
 
-def _noun(comment):
-    if comment.is_post:
-        return "reply" if comment.is_reply else "discussion post"
-    return "reply" if comment.is_reply else "comment"
-
-
 @task()
 def send_reply_notification(reply_id, attempt=1):
     from consultation.formatting import to_text
@@ -136,12 +149,12 @@ def send_reply_notification(reply_id, attempt=1):
     parent = reply.parent
     message = emails.build(
         to=recipient.email,
-        subject=f"New reply to your {_noun(parent)} on {emails.one_line(_where(reply), 80)}",
+        subject=f"New reply to your {noun(parent)} on {emails.one_line(_where(reply), 80)}",
         template="reply",
         context={
             "name": _greeting_name(recipient),
             "replier": reply.author.public_name if reply.author else "A former participant",
-            "noun": _noun(parent),
+            "noun": noun(parent),
             "where": _where(reply),
             "consultation": reply.consultation.title,
             "reply_text": to_text(reply.body),
@@ -175,11 +188,11 @@ def send_decision_notification(decision_id, attempt=1):
     excerpt = to_text(comment.body) if not comment.purged_at else ""
     message = emails.build(
         to=recipient.email,
-        subject=f"Your {_noun(comment)} was {outcome}",
+        subject=f"Your {noun(comment)} was {outcome}",
         template="decision",
         context={
             "name": _greeting_name(recipient),
-            "noun": _noun(comment),
+            "noun": noun(comment),
             "outcome": outcome,
             "verb": verb,
             "action": decision.action,
@@ -193,6 +206,37 @@ def send_decision_notification(decision_id, attempt=1):
         user=recipient,
     )
     return _send_one(send_decision_notification, message, attempt=attempt, decision_id=decision_id)
+
+
+@task()
+def send_report_outcome_notifications(mailing_id, decision_id, attempt=1):
+    """Tell each person whose report a decision resolved what was decided: not the text
+    they reported (it may be abusive) nor the reason, which is addressed to its author."""
+    from consultation.models import FLAG_OUTCOMES
+
+    decision = selectors.decision_with_recipient(decision_id)
+    if decision is None or not decision.is_decision:
+        return {"sent": 0}
+    comment = decision.comment
+    context = {
+        "noun": noun(comment),
+        "where": _where(comment),
+        "consultation": comment.consultation.title,
+        "outcome": FLAG_OUTCOMES[decision.action],
+        "reports_url": emails.absolute_url(reverse("consultation:my_contributions") + "#reports"),
+    }
+
+    return _to_each_person(
+        send_report_outcome_notifications,
+        mailing_id=mailing_id,
+        attempt=attempt,
+        recipients=partial(selectors.report_outcome_recipients, decision),
+        subject="A moderator has decided about your report",
+        template="report_outcome",
+        context=context,
+        kind=Kind.REPORTS,
+        decision_id=decision_id,
+    )
 
 
 @task()
@@ -212,32 +256,20 @@ def send_section_version_notifications(mailing_id, section_id, version_number, a
             + f"?from_version={version_number - 1}&to_version={version_number}"
         )
     title = emails.one_line(section.title, 90)
-
-    def build(user):
-        return emails.build(
-            to=user.email,
-            subject=f"Version {version_number} of {title} is published",
-            template="new_version",
-            context={
-                "name": _greeting_name(user),
-                "section_title": section.title,
-                "version_number": version_number,
-                "section_url": section_url,
-                "compare_url": compare_url,
-            },
-            kind=Kind.NEW_VERSIONS,
-            user=user,
-        )
-
-    def recipients(*, after, limit):
-        return selectors.section_version_recipients(section, after=after, limit=limit)
-
-    return _fan_out(
+    return _to_each_person(
         send_section_version_notifications,
         mailing_id=mailing_id,
         attempt=attempt,
-        recipients=recipients,
-        build=build,
+        recipients=partial(selectors.section_version_recipients, section),
+        subject=f"Version {version_number} of {title} is published",
+        template="new_version",
+        context={
+            "section_title": section.title,
+            "version_number": version_number,
+            "section_url": section_url,
+            "compare_url": compare_url,
+        },
+        kind=Kind.NEW_VERSIONS,
         section_id=section_id,
         version_number=version_number,
     )

@@ -17,6 +17,7 @@ KIND_NAMES = {
     Kind.REPLIES: "emails about replies to your comments",
     Kind.MODERATION: "emails about moderators' decisions on what you wrote",
     Kind.NEW_VERSIONS: "emails about new versions of sections you commented on",
+    Kind.REPORTS: "emails about moderators' decisions on what you reported",
     Kind.UPDATES: "progress updates by email",
 }
 

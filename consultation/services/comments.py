@@ -17,6 +17,7 @@ from consultation.models import (
     AuditEntry,
     Comment,
     CommentEdit,
+    Flag,
     Kind,
     Status,
 )
@@ -222,7 +223,9 @@ def comment_withdraw(*, author, comment, now=None):
     comment.status = Status.WITHDRAWN
     comment.withdrawn_at = now or timezone.now()
     comment.save(update_fields=["status", "withdrawn_at"])
-    AuditEntry.objects.create(
+    withdrawal = AuditEntry.objects.create(
         actor=author, action=AuditAction.WITHDRAW, comment=comment, subject=author
     )
+    # Reports on withdrawn words have nothing left for a moderator to decide.
+    Flag.objects.resolve(comment=comment, resolution=withdrawal, when=comment.withdrawn_at)
     return comment, True

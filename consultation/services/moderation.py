@@ -55,7 +55,8 @@ def flag_create(*, user, comment, reason, note=""):
 @transaction.atomic
 def decision_create(*, moderator, comment, action, reason, now=None):
     """Record a moderator's decision and apply it. Returns the audit entry (the decision:
-    `.target`, `.action`, `.reason`). Open flags on the contribution are resolved."""
+    `.target`, `.action`, `.reason`). Open flags on the contribution are resolved by it; its
+    author and the people who reported it are told (as each chose)."""
     if not rules.can_moderate(moderator):
         raise NotAllowed("Only moderators can decide.")
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
@@ -66,11 +67,13 @@ def decision_create(*, moderator, comment, action, reason, now=None):
     comment.status = NEW_STATUS[action]
     comment.status_reason = reason
     comment.save(update_fields=["status", "status_reason"])
-    Flag.objects.filter(comment=comment, resolved_at__isnull=True).update(resolved_at=now)
     decision = AuditEntry.objects.create(
         actor=moderator, action=action, comment=comment, subject=comment.author, reason=reason
     )
+    reports = Flag.objects.resolve(comment=comment, resolution=decision, when=now)
     notify_after_commit("notify_moderation_decision", decision)
+    if reports:
+        notify_after_commit("notify_report_outcome", decision)
     if comment.is_reply and not was_visible and comment.status == Status.PUBLISHED:
         notify_after_commit("notify_reply", comment)
     return decision

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from consultation import conf
-from hub.core.sanitise import light_for_display
+from hub.core.sanitise import light_for_display, unlinked_for_display
 
 register = template.Library()
 
@@ -41,6 +41,12 @@ def deadline_phrase(consultation, now=None):
 def user_html(value):
     """Stored user text as HTML: checked again on the way out (defence in depth)."""
     return mark_safe(light_for_display(value))  # noqa: S308 - checked or sanitised just now
+
+
+@register.filter
+def user_html_unlinked(value):
+    """Stored user text as HTML without live links, for words no moderator has approved."""
+    return mark_safe(unlinked_for_display(value))  # noqa: S308 - sanitised just now
 
 
 @register.filter

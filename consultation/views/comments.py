@@ -19,6 +19,7 @@ from consultation.services import reactions as reaction_services
 from consultation.threads import MAX_SHOWN_DEPTH, Thread
 from consultation.views.responses import (
     form_response,
+    inline_form_ids,
     participation_refusal,
     post_contribution,
     refusal,
@@ -70,7 +71,11 @@ def comment_create(request, slug, section_id):
         return refused
     number = anchoring.paragraph_numbers(section).get(paragraph_id)
     label = f"Your comment on paragraph {number}" if number else "Your comment on this section"
-    form = ContributionForm(request.POST or None, label=label)
+    form = ContributionForm(
+        request.POST or None,
+        label=label,
+        ids=inline_form_ids(request, f"comment-{paragraph_id or 'section'}"),
+    )
     if request.method == "POST":
         ended, comment = post_contribution(
             request,
@@ -124,24 +129,32 @@ def _visible_comment(request, comment_id):
 
 
 def comment_detail(request, comment_id):
-    """The permalink of a comment or post: its whole thread, with its place in the draft."""
+    """The permalink of a comment or post: its conversation a page of replies at a time,
+    with its place in the draft. A reply's permalink leads to the page that shows it."""
     comment = _visible_comment(request, comment_id)
     if comment.parent_id:
-        root_url = selectors.comment_get(comment.root_id).get_absolute_url()
-        return redirect(f"{root_url}#{comment.anchor}")
-    view = selectors.thread_for(comment=comment, user=request.user)
+        return redirect(_permalink(request, comment))
+    view = selectors.thread_for(
+        comment=comment, user=request.user, page_number=request.GET.get("page")
+    )
     if view is None:
         raise Http404("No such comment")
     return render(request, "consultation/comment_detail.html", {"view": view})
 
 
-def _after_reply_url(reply):
+def _permalink(request, comment):
+    """The page of its conversation that shows `comment` to this reader, at its anchor."""
+    return selectors.permalink_url(comment=comment, user=request.user)
+
+
+def _after_reply_url(request, reply):
+    """Back to where the reply can be seen: the section page while its thread is short
+    enough to be shown there in full, else the conversation's page that holds it."""
     if reply.section_id and not reply.is_post:
         thread_total = reply.root.thread_replies.count() if reply.root_id else 0
         if thread_total <= conf.REPLIES_PER_THREAD:
             return f"{reply.section.url}?paragraph={reply.paragraph_id or 'section'}#{reply.anchor}"
-    root = reply.root or reply
-    return f"{root.get_absolute_url()}#{reply.anchor}"
+    return _permalink(request, reply)
 
 
 @require_http_methods(["GET", "POST"])
@@ -152,7 +165,7 @@ def comment_reply(request, comment_id):
         return refused
     if not rules.can_reply(request.user, parent):
         return refusal(request, "You can reply only to published contributions.")
-    form = ReplyForm(request.POST or None)
+    form = ReplyForm(request.POST or None, ids=inline_form_ids(request, f"reply-{parent.pk}"))
     if request.method == "POST":
         ended, reply = post_contribution(
             request,
@@ -177,7 +190,7 @@ def comment_reply(request, comment_id):
             )
         if reply:
             _posted_message(request, reply, "reply")
-            return redirect(_after_reply_url(reply))
+            return redirect(_after_reply_url(request, reply))
     context = {
         "form": form,
         "parent": selectors.comment_shown(comment=parent, user=request.user),
@@ -240,23 +253,17 @@ def comment_edit(request, comment_id):
                 messages.success(request, "Your changes are saved and wait for a moderator.")
             else:
                 messages.success(request, "Your changes are saved.")
-            return redirect(_permalink(comment))
+            return redirect(_permalink(request, comment))
     return render(
         request,
         "consultation/comment_edit.html",
-        {"form": form, "comment": comment, "cancel_url": _permalink(comment)},
+        {"form": form, "comment": comment, "cancel_url": _permalink(request, comment)},
     )
-
-
-def _permalink(comment):
-    if comment.root_id:
-        return f"{comment.root.get_absolute_url()}#{comment.anchor}"
-    return f"{comment.get_absolute_url()}#{comment.anchor}"
 
 
 def _already_withdrawn(request, comment):
     messages.info(request, "You have already withdrawn this: nobody else sees it now.")
-    return redirect(_permalink(comment))
+    return redirect(_permalink(request, comment))
 
 
 @login_required
@@ -282,11 +289,11 @@ def comment_withdraw(request, comment_id):
             "Your words are withdrawn: nobody else sees them now. They are kept for "
             f"{days} day{pluralize(days)} for the moderators' records, then removed.",
         )
-        return redirect(_permalink(comment))
+        return redirect(_permalink(request, comment))
     return render(
         request,
         "consultation/comment_withdraw.html",
-        {"comment": comment, "cancel_url": _permalink(comment)},
+        {"comment": comment, "cancel_url": _permalink(request, comment)},
     )
 
 
@@ -295,7 +302,9 @@ def comment_react(request, comment_id):
     """Set the reader's reaction: the form says the reaction to hold from now on (agree,
     disagree or none), so a repeated request changes nothing."""
     comment = _visible_comment(request, comment_id)
-    refused = participation_refusal(request, comment.consultation)
+    # Back to the page the buttons were on: never to this address, which takes only POST.
+    back = safe_next(request, _permalink(request, comment))
+    refused = participation_refusal(request, comment.consultation, next_url=back)
     if refused:
         return refused
     wanted = request.POST.get("reaction", "")
@@ -318,8 +327,12 @@ def comment_react(request, comment_id):
             taken.give_back()
     if wants_fragment(request):
         shown = selectors.comment_shown(comment=comment, user=request.user)
-        return render(request, "consultation/includes/reactions.html", {"item": shown})
-    return redirect(safe_next(request, _permalink(comment)))
+        return render(
+            request,
+            "consultation/includes/reactions.html",
+            {"item": shown, "reaction_next": back},
+        )
+    return redirect(back)
 
 
 @login_required
@@ -328,7 +341,7 @@ def comment_flag(request, comment_id):
     comment = _visible_comment(request, comment_id)
     if rules.has_flagged(request.user, comment):
         messages.info(request, "You have already reported this. A moderator will look at it.")
-        return redirect(_permalink(comment))
+        return redirect(_permalink(request, comment))
     if not rules.can_flag(request.user, comment):
         barrier = rules.participation_barrier(request.user, comment.consultation)
         if barrier and barrier.code in ("unverified", "profile", "blocked"):
@@ -359,13 +372,17 @@ def comment_flag(request, comment_id):
                 return refusal(request, str(exc))
             if not created:
                 taken.give_back()
-            messages.success(request, "Thank you for reporting this. A moderator will look at it.")
-            return redirect(safe_next(request, _permalink(comment)))
+            messages.success(
+                request,
+                "Thank you for reporting this. A moderator will look at it; your "
+                "contributions page will say what they decided.",
+            )
+            return redirect(safe_next(request, _permalink(request, comment)))
     shown = selectors.comment_shown(comment=comment, user=request.user)
     return render(
         request,
         "consultation/comment_flag.html",
-        {"form": form, "item": shown, "cancel_url": _permalink(comment)},
+        {"form": form, "item": shown, "cancel_url": _permalink(request, comment)},
     )
 
 
@@ -412,7 +429,19 @@ def section_comments(request, slug, section_id, paragraph):
 
 @login_required
 def my_contributions(request):
-    page = selectors.contributions_of(
+    """What the signed-in person wrote (with what happened to it) and what they reported
+    (with what the moderators decided)."""
+    page, contributions = selectors.contributions_of(
         user=request.user, privacy=privacy_for(request), page_number=request.GET.get("page")
     )
-    return render(request, "consultation/my_contributions.html", {"page_obj": page})
+    reports, reports_total = selectors.reports_of(user=request.user, privacy=privacy_for(request))
+    return render(
+        request,
+        "consultation/my_contributions.html",
+        {
+            "page_obj": page,
+            "contributions": contributions,
+            "reports": reports,
+            "reports_total": reports_total,
+        },
+    )

@@ -72,8 +72,11 @@ def item(request, comment_id):
         except moderation_services.NotAllowed as exc:
             form.add_error(None, str(exc))
         else:
-            label = AuditAction(form.cleaned_data["action"]).label.lower()
-            messages.success(request, f"{comment.get_kind_display()} {comment.pk} {label}.")
+            # Named by author and place; the words stay on the pages (a hidden text is
+            # not repeated in a message that follows the moderator to the next page).
+            done = AuditAction(form.cleaned_data["action"]).label
+            label = found["short_label"]
+            messages.success(request, f"{done}: {label[:1].lower()}{label[1:]}.")
             return redirect(safe_next(request, reverse("consultation:moderation")))
     return render(
         request,
@@ -113,11 +116,13 @@ def audit_log(request):
     action = request.GET.get("action", "")
     if action not in AuditAction.values:
         action = ""
+    page, rows = selectors.audit_log(page_number=request.GET.get("page"), action=action)
     return render(
         request,
         "consultation/moderation/log.html",
         {
-            "page_obj": selectors.audit_log(page_number=request.GET.get("page"), action=action),
+            "page_obj": page,
+            "rows": rows,
             "actions": AuditAction.choices,
             "action": action,
         },

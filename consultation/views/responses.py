@@ -22,6 +22,13 @@ def wants_fragment(request):
     return request.headers.get("X-Hub-Fragment") == "1"
 
 
+def inline_form_ids(request, name):
+    """The id prefix of a form the page script puts inline (several can be open on one
+    page, under different paragraphs and comments, so each one's fields, hints and errors
+    get ids of their own); None for a form on its own page, which keeps Django's."""
+    return name if wants_fragment(request) else None
+
+
 def refusal(request, message, *, status=403, action_text="", action_url=""):
     """A page (or fragment) saying why the action is not possible and what to do."""
     template = (
@@ -42,15 +49,16 @@ def refusal(request, message, *, status=403, action_text="", action_url=""):
     )
 
 
-def participation_refusal(request, consultation):
-    """None if the person may write in `consultation` now; otherwise the response."""
+def participation_refusal(request, consultation, *, next_url=None):
+    """None if the person may write in `consultation` now; otherwise the response. After
+    signing in (or completing a profile) they come back to `next_url`, by default this
+    address: views that take only POST pass the page the form was on."""
+    next_url = next_url or request.get_full_path()
     if not request.user.is_authenticated:
         if wants_fragment(request):
             return refusal(request, "Sign in to take part.", status=401)
-        return redirect_to_login(request.get_full_path())
-    barrier = rules.participation_barrier(
-        request.user, consultation, next_url=request.get_full_path()
-    )
+        return redirect_to_login(next_url)
+    barrier = rules.participation_barrier(request.user, consultation, next_url=next_url)
     if barrier is None:
         return None
     return refusal(

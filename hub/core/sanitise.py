@@ -143,6 +143,12 @@ def sanitise(text, profile=LIGHT):
     return html.strip()
 
 
+# LIGHT without links: for words no moderator has approved yet, shown to the moderators
+# (and their author) with every address as plain text, so nothing in them is one click away.
+LIGHT_UNLINKED = Profile(
+    name="light-unlinked", tags=LIGHT.tags - {"a"}, attributes={}, linkify=False
+)
+
 sanitise_plain = partial(sanitise, profile=PLAIN)
 sanitise_light = partial(sanitise, profile=LIGHT)
 
@@ -162,6 +168,12 @@ def light_for_display(html):
     if "<" not in rest and ">" not in rest:
         return html
     return sanitise(html, LIGHT)
+
+
+def unlinked_for_display(html):
+    """Stored LIGHT HTML with its links turned into plain text (the LIGHT_UNLINKED profile):
+    the text links are made from is the address itself, so nothing is hidden."""
+    return sanitise(html or "", LIGHT_UNLINKED)
 
 
 def visible_text(html):

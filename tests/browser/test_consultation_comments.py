@@ -2,6 +2,8 @@
 plain form pages and anchors without it. (Owned by the consultation app; it lives here to
 share the one Chromium these fixtures start.)"""
 
+from pathlib import Path
+
 import pytest
 
 from consultation.models import Comment, Reaction
@@ -121,3 +123,66 @@ def test_comment_without_javascript(client, live_server, no_js_page, section, co
     assert no_js_page.url.endswith(f"{section.url}?paragraph={pid}#p-{pid}")
     assert no_js_page.locator(f"#p-{pid} >> text=Without script").is_visible()
     assert no_js_page.locator("text=Your comment has been posted.").is_visible()
+
+
+CHECKS = Path(__file__).parent / "checks"
+
+
+def check(page, name, *args):
+    """Run the page check in checks/<name>.js (a function) in the page."""
+    return page.evaluate((CHECKS / f"{name}.js").read_text(), *args)
+
+
+def test_every_text_in_the_comments_meets_contrast(
+    client, live_server, page, section, consultation
+):
+    from consultation.models import Status
+
+    pid = paragraph_ids(section)[0]
+    author = ProfileFactory(display_name="Pat Author").user
+    published = comment_on(section, consultation=consultation, paragraph_id=pid)
+    for status in (Status.WITHDRAWN, Status.HIDDEN):
+        gone = comment_on(section, consultation=consultation, paragraph_id=pid, status=status)
+        comment_on(section, consultation=consultation, parent=gone)
+    own = comment_on(
+        section, consultation=consultation, paragraph_id=pid, author=author, status=Status.HIDDEN
+    )
+    own.status_reason = "Off topic"
+    own.save()
+    comment_on(
+        section, consultation=consultation, paragraph_id=pid, author=author, status=Status.PENDING
+    )
+    signed_in(page, client, live_server, author)
+    # Highlighted as the target of a link, too.
+    for target in ("", f"#{published.anchor}", f"#{own.anchor}"):
+        page.goto(f"{live_server.url}{section.url}?paragraph={pid}{target}")
+        found = check(page, "contrast", ".hub-comment")
+        texts = " ".join(item["text"] for item in found).lower()
+        assert "withdrawn by its author" in texts and "hidden by a moderator" in texts
+        low = [item for item in found if item["ratio"] < 4.5]
+        assert not low, (target, low)
+
+
+def test_forms_opened_inline_have_ids_of_their_own(
+    client, live_server, page, section, consultation
+):
+    first, second = paragraph_ids(section)
+    other = comment_on(section, consultation=consultation, paragraph_id=first)
+    signed_in(page, client, live_server, ProfileFactory().user)
+    page.goto(live_server.url + section.url)
+    for pid in (first, second):
+        page.click(f"a[data-hub-comment='{pid}']")
+        page.locator(f"[data-hub-paragraph='{pid}'] textarea").wait_for()
+    page.click("a[data-hub-comment='']")
+    page.locator("#section-comments textarea").wait_for()
+    page.click(f"[data-hub-paragraph='{first}'] summary")
+    page.click(f"#comment-{other.pk} a[data-hub-reply]")
+    page.locator(f"#comment-{other.pk} textarea").wait_for()
+    problems = check(page, "form_ids")
+    assert problems == [4, []]
+    # A label takes the reader to its own form's text box.
+    page.click(f"#comment-{other.pk} label")
+    assert page.evaluate("document.activeElement.closest('[data-comment-id]').id") == (
+        f"comment-{other.pk}"
+    )
+    assert page.js_errors == []
