@@ -27,6 +27,7 @@ from wagtail.search.index import SearchField
 from wagtail.search.query import PlainText
 from wagtail.search.utils import normalise_query_string
 
+from hub.core.dates import human_date
 from hub.core.sanitise import strip_invisible, visible_text
 
 logger = logging.getLogger(__name__)
@@ -359,7 +360,7 @@ def _detail(page):
         parts = [page.get_resource_type_display(), page.display_date]
         return ", ".join(part for part in parts if part)
     date = getattr(page, "date", None)
-    return f"{date.day} {date:%B %Y}" if date else ""
+    return human_date(date)
 
 
 def page_text(page):

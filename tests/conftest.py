@@ -3,8 +3,10 @@
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.test import override_settings
 from wagtail.models import Locale, Page, Site
 
+from hub.core import public_address
 from tests import factories
 
 
@@ -14,6 +16,12 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def at_public_address(url):
+    """Settings as a deployment with SITE_URL=`url` has them (base.py derives Wagtail's
+    two settings from SITE_URL; override_settings does not run base.py again)."""
+    return override_settings(SITE_URL=url, WAGTAILADMIN_BASE_URL=url, WAGTAILAPI_BASE_URL=url)
 
 
 def publish(page, user=None):
@@ -33,7 +41,7 @@ def home(db):
     home = factories.HomePageFactory(parent=root, slug="hub-home")
     Site.objects.update_or_create(
         is_default_site=True,
-        defaults={"hostname": "localhost", "port": 80, "root_page": home, "site_name": "Hub"},
+        defaults={**public_address.site_record_fields(), "root_page": home, "site_name": "Hub"},
     )
     for page in welcome_pages:
         page.delete()

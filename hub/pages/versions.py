@@ -16,6 +16,8 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 from wagtail.models import Revision
 
+from hub.core.dates import human_date
+
 
 @dataclass(frozen=True)
 class Paragraph:
@@ -182,7 +184,9 @@ class CompareForm(forms.Form):
 
     def __init__(self, *args, versions, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(v.number, f"Version {v.number} ({v.published_at:%d %B %Y})") for v in versions]
+        choices = [
+            (v.number, f"Version {v.number} ({human_date(v.published_at)})") for v in versions
+        ]
         self.fields["from_version"].choices = choices
         self.fields["to_version"].choices = choices
 

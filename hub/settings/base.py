@@ -3,6 +3,7 @@ the environment (12-factor); the variants dev/test/production only change defaul
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import django_cache_url
@@ -31,9 +32,31 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def public_address(value):
+    """SITE_URL as the site's origin: scheme, host and port, no path and no final slash."""
+    parts = urlsplit(value.strip())
+    if (
+        parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or parts.username
+        or parts.path.strip("/")
+        or parts.query
+        or parts.fragment
+    ):
+        raise ImproperlyConfigured(
+            f"SITE_URL must be the site's public address, like https://hub.example.org "
+            f"(http or https, a host and an optional port, no path), not {value!r}"
+        )
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
 SECRET_KEY = env("SECRET_KEY")
 DEBUG = env_bool("DEBUG", False)
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
+# The one public address of the site: every absolute link (emails, feeds, the API, the
+# sitemap, the admin's) is built from it, and Wagtail's Site record is kept in agreement
+# (hub/core/public_address.py). `make run` sets it from the host and port it serves.
+SITE_URL = public_address(env("SITE_URL", "http://127.0.0.1:8000"))
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", f"localhost,127.0.0.1,{urlsplit(SITE_URL).hostname}")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -109,6 +132,8 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "hub.pages.context_processors.navigation",
             ],
+            # One way of writing dates everywhere: human_date, human_datetime, machine_date.
+            "builtins": ["hub.core.templatetags.hub_dates"],
         },
     },
 ]
@@ -187,7 +212,7 @@ TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBa
 
 # Wagtail
 WAGTAIL_SITE_NAME = "AI in health and care strategy hub"
-WAGTAILADMIN_BASE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
@@ -290,7 +315,7 @@ CONSULTATION_TRUSTED_PROXY_COUNT = int(env("CONSULTATION_TRUSTED_PROXY_COUNT", "
 
 # Notifications (consultation.notifications; defaults in its conf.py). Emails go through
 # the task backend above: run `manage.py db_worker` next to the web server when it is the
-# database backend. Links in emails use SITE_URL (WAGTAILADMIN_BASE_URL).
+# database backend. Links in emails use SITE_URL.
 # NOTIFICATIONS_SUBJECT_PREFIX = "[AI strategy hub] "
 # NOTIFICATIONS_BATCH_SIZE = 100            # recipients per query and SMTP batch
 # NOTIFICATIONS_MAX_ATTEMPTS = 5            # tries per email; retries after 1, 4, 16, 64 min

@@ -7,9 +7,10 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from hub.core.blocks import ContentBlock
+from hub.core.public_address import PublicAddressMixin
 
 
-class StandardPage(Page):
+class StandardPage(PublicAddressMixin, Page):
     intro = models.TextField(blank=True)
     body = StreamField(ContentBlock(), blank=True)
     show_in_footer = models.BooleanField(default=False, help_text="List this page in the footer.")
@@ -21,7 +22,7 @@ class StandardPage(Page):
     subpage_types = ["pages.StandardPage"]
 
 
-class GetInvolvedPage(Page):
+class GetInvolvedPage(PublicAddressMixin, Page):
     """How to take part: the ways in, with links to open consultations and subscriptions."""
 
     intro = models.TextField()

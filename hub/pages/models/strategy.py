@@ -15,10 +15,11 @@ from wagtail.models import Page, Revision
 from wagtail.search import index
 
 from hub.core.blocks import SectionBodyBlock
+from hub.core.public_address import PublicAddressMixin
 from hub.pages import versions
 
 
-class StrategyPage(Page):
+class StrategyPage(PublicAddressMixin, Page):
     """The draft strategy document; its children are the sections."""
 
     summary = models.TextField(help_text="What the strategy is for, in a few sentences.")
@@ -50,7 +51,7 @@ class SectionKind(models.TextChoices):
     THEME = "theme", "Cross-cutting theme"
 
 
-class SectionPage(RoutablePageMixin, Page):
+class SectionPage(PublicAddressMixin, RoutablePageMixin, Page):
     kind = models.CharField(
         max_length=20, choices=SectionKind.choices, default=SectionKind.AMBITION
     )
