@@ -56,10 +56,10 @@ def human_time(value):
 
 
 def human_datetime(value):
-    """ "9 November 2026 at 2:05pm"."""
+    """ "9 November 2026, 2:05pm"."""
     if not value:
         return ""
-    return f"{human_date(value)} at {human_time(value)}"
+    return f"{human_date(value)}, {human_time(value)}"
 
 
 def machine_date(value):

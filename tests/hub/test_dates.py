@@ -1,4 +1,4 @@
-"""One way of writing dates for people ("9 November 2026", "9 November 2026 at 2:05pm", no
+"""One way of writing dates for people ("9 November 2026", "9 November 2026, 2:05pm", no
 leading zero, no abbreviated months) on every page, and machine dates in <time datetime>
 that the HTML standard accepts (ISO 8601, at most three digits of a second's fraction)."""
 
@@ -29,7 +29,7 @@ TIME = r"(?:(?:1[0-2]|[1-9])(?::[0-5]\d)?(?:am|pm)|midday|midnight)"
 # What a person reads inside <time>: a whole date with or without a time, or the month or
 # year a library resource is dated to.
 HUMAN = re.compile(
-    rf"(?:(?:[1-9]|[12]\d|3[01]) {MONTH} \d{{4}}(?: at {TIME})?|{MONTH} \d{{4}}|\d{{4}})"
+    rf"(?:(?:[1-9]|[12]\d|3[01]) {MONTH} \d{{4}}(?:, {TIME})?|{MONTH} \d{{4}}|\d{{4}})"
 )
 # The HTML standard's year, month, date and global date and time strings.
 MACHINE = re.compile(
@@ -207,22 +207,22 @@ def test_the_progress_update_email_writes_its_date_the_same_way(site_tree, every
         (datetime.date(2026, 11, 9), "9 November 2026", "2026-11-09"),
         (
             datetime.datetime(2026, 11, 9, 14, 5, 33, 123456, tzinfo=datetime.UTC),
-            "9 November 2026 at 2:05pm",
+            "9 November 2026, 2:05pm",
             "2026-11-09T14:05:33+00:00",
         ),
         (
             datetime.datetime(2026, 7, 1, 8, 0, tzinfo=datetime.UTC),  # 9am in London
-            "1 July 2026 at 9am",
+            "1 July 2026, 9am",
             "2026-07-01T09:00:00+01:00",
         ),
         (
             datetime.datetime(2026, 1, 31, 12, 0, tzinfo=datetime.UTC),
-            "31 January 2026 at midday",
+            "31 January 2026, midday",
             "2026-01-31T12:00:00+00:00",
         ),
         (
             datetime.datetime(2026, 3, 3, 0, 0, tzinfo=datetime.UTC),
-            "3 March 2026 at midnight",
+            "3 March 2026, midnight",
             "2026-03-03T00:00:00+00:00",
         ),
     ],
