@@ -8,7 +8,6 @@ import io
 import re
 
 import pytest
-from allauth.mfa.models import Authenticator
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
@@ -16,7 +15,6 @@ from django.utils import timezone
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 from hub.pages.models import Phase, TimelinePage
-from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -24,14 +22,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def timeline(site_tree):
     return site_tree["timeline"]
-
-
-@pytest.fixture
-def editor_client(client):
-    editor = factories.UserFactory(is_staff=True, is_superuser=True)
-    Authenticator.objects.create(user=editor, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    client.force_login(editor)
-    return client
 
 
 def _phase_form(phase, *, is_current):
@@ -63,6 +53,19 @@ def _post(client, timeline, current, *, new=(), delete=()):
             "slug": timeline.slug,
             "intro": rich_text("<p>How the strategy is written.</p>"),
             "phases": inline_formset([*forms, *new], initial=len(phases)),
+            "action-publish": "action-publish",
+        }
+    )
+    return client.post(f"/admin/pages/{timeline.pk}/edit/", data)
+
+
+def _publish_phase_forms(client, timeline, forms):
+    data = nested_form_data(
+        {
+            "title": timeline.title,
+            "slug": timeline.slug,
+            "intro": rich_text("<p>How the strategy is written.</p>"),
+            "phases": inline_formset(forms, initial=len(forms)),
             "action-publish": "action-publish",
         }
     )
@@ -210,16 +213,7 @@ def test_the_admin_sets_a_phases_dates(editor_client, timeline):
     research, engagement = timeline.phases.order_by("sort_order", "pk")
     research.starts_on, research.ends_on = datetime.date(2026, 9, 1), datetime.date(2026, 10, 9)
     forms = [_phase_form(research, is_current=True), _phase_form(engagement, is_current=False)]
-    data = nested_form_data(
-        {
-            "title": timeline.title,
-            "slug": timeline.slug,
-            "intro": rich_text("<p>How the strategy is written.</p>"),
-            "phases": inline_formset(forms, initial=2),
-            "action-publish": "action-publish",
-        }
-    )
-    response = editor_client.post(f"/admin/pages/{timeline.pk}/edit/", data)
+    response = _publish_phase_forms(editor_client, timeline, forms)
     assert response.status_code == 302, response.content.decode()[:3000]
     research.refresh_from_db()
     assert (research.starts_on, research.ends_on) == (
@@ -232,16 +226,7 @@ def test_a_phase_cannot_end_before_it_starts(editor_client, timeline):
     research, engagement = timeline.phases.order_by("sort_order", "pk")
     research.starts_on, research.ends_on = datetime.date(2026, 10, 9), datetime.date(2026, 9, 1)
     forms = [_phase_form(research, is_current=True), _phase_form(engagement, is_current=False)]
-    data = nested_form_data(
-        {
-            "title": timeline.title,
-            "slug": timeline.slug,
-            "intro": rich_text("<p>How the strategy is written.</p>"),
-            "phases": inline_formset(forms, initial=2),
-            "action-publish": "action-publish",
-        }
-    )
-    response = editor_client.post(f"/admin/pages/{timeline.pk}/edit/", data)
+    response = _publish_phase_forms(editor_client, timeline, forms)
     assert response.status_code == 200
     assert "A phase cannot end before it starts." in response.content.decode()
     assert Phase.objects.get(pk=research.pk).starts_on is None
