@@ -51,7 +51,8 @@ def _inset(text):
 
 # slug: (title, kind, summary, body of version 1, changes for version 2 or None)
 # A version-2 change is a dict: {"edit": {index: new text}, "add": [(after_index, text)],
-# "remove": [index]} applied to the version-1 blocks, keeping every block's id.
+# "remove": [index]} applied to the version-1 blocks, keeping every block's id, and the
+# editor's change note saying what changed ("note").
 SECTIONS = [
     (
         "introduction",
@@ -87,6 +88,8 @@ SECTIONS = [
             ),
         ],
         {
+            "note": "Made equitable deployment at scale part of the aim, and added the "
+            "independent evaluation's finding on procurement pathways.",
             "edit": {
                 1: "This strategy sets out how the development, implementation, scaling and "
                 "monitoring of AI-driven technologies in the UK's health and adult social care "
@@ -126,6 +129,9 @@ SECTIONS = [
             ),
         ],
         {
+            "note": "Said that general practice teams need the time and tools to act on "
+            "results, added that people should see and share their own results, and "
+            "reworded the paragraph on inequalities.",
             "edit": {
                 1: "For this to happen safely, tests must be validated for the people who will "
                 "use them, results must reach the right clinical record, and general practice "
@@ -248,6 +254,8 @@ SECTIONS = [
             ),
         ],
         {
+            "note": "Added that evidence should be central to selecting and scaling "
+            "technologies, as the evaluation of the AI Lab recommends.",
             "edit": {
                 2: "The strategy proposes regulation and market management approaches, "
                 "developed together with regulators, suppliers and the organisations that "
@@ -470,8 +478,10 @@ def load(stdout):
         _publish(section, at=_days_ago(DRAFT_PUBLISHED_DAYS_AGO))
         if version_two:
             section.body = _apply_changes(section.body.raw_data, version_two)
+            section.change_note = version_two["note"]
             _publish(section, at=_days_ago(SECOND_VERSIONS_DAYS_AGO))
         created_sections += 1
+    _note_second_versions(strategy)
 
     dates = phase_dates(timezone.now())
     timeline = _child(
@@ -651,6 +661,18 @@ def _child(parent, model, slug, fields, *, published_at):
     parent.add_child(instance=page)
     _publish(page, at=published_at)
     return page
+
+
+def _note_second_versions(strategy):
+    """Second versions an earlier version of the demo published without a change note get
+    the note the demo gives them now."""
+    notes = {slug: changes["note"] for slug, *_, changes in SECTIONS if changes}
+    for section in SectionPage.objects.child_of(strategy).filter(slug__in=notes):
+        published = section.published_versions()
+        if len(published) >= 2 and not published[1].change_note:
+            PublishedVersion.objects.filter(
+                page_id=section.pk, revision_id=published[1].revision_id
+            ).update(change_note=notes[section.slug])
 
 
 def _date_earlier_phases(timeline, dates, *, published_at):

@@ -78,6 +78,21 @@ def test_every_link_in_the_new_version_email_is_at_the_public_address(
     assert all(link == address or link.startswith(f"{address}/") for link in links), links
 
 
+def test_the_new_version_email_gives_the_editors_change_note(
+    section, commenters, django_capture_on_commit_callbacks
+):
+    change_first_paragraph(section, "A rewritten first paragraph.")
+    section.change_note = "Reworded the first paragraph after the clinicians' comments."
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(section)
+    text, html = parts(mail.outbox[0])
+    assert (
+        "What changed, from the editors: Reworded the first paragraph after the clinicians' "
+        "comments." in text
+    )
+    assert "Reworded the first paragraph after the clinicians&#x27; comments." in html
+
+
 def test_a_publish_without_a_change_to_the_text_sends_nothing(
     section, commenters, django_capture_on_commit_callbacks
 ):
