@@ -1,6 +1,7 @@
 """Shared fixtures: a site tree with one page of every type, users in each role."""
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.cache import cache
 from django.test import override_settings
@@ -87,6 +88,15 @@ def site_tree(home):
 @pytest.fixture
 def user(db):
     return factories.ProfileFactory().user
+
+
+@pytest.fixture
+def editor_client(client):
+    """An editor signed in to the Wagtail admin, with the second factor staff must have."""
+    editor = factories.UserFactory(is_staff=True, is_superuser=True)
+    Authenticator.objects.create(user=editor, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    client.force_login(editor)
+    return client
 
 
 @pytest.fixture

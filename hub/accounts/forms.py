@@ -1,6 +1,7 @@
 """The profile form a stakeholder fills in after sign-up and edits later, and allauth's
-two-factor code forms with plainer wording."""
+account and two-factor forms with plainer wording (sentence case, no placeholders)."""
 
+from allauth.account import forms as allauth_forms
 from allauth.mfa.base import forms as allauth_mfa_forms
 from django import forms
 
@@ -77,3 +78,61 @@ class AuthenticateForm(_PlainCodeField, allauth_mfa_forms.AuthenticateForm):
 
 class ReauthenticateForm(_PlainCodeField, allauth_mfa_forms.ReauthenticateForm):
     """allauth's code step before changing two-factor settings."""
+
+
+class _PlainLabels:
+    """allauth's fields labelled in the site's own words. Labels, not placeholders, say
+    what goes in a field (placeholders vanish as people type)."""
+
+    labels = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.widget.attrs.pop("placeholder", None)
+            if name in self.labels:
+                field.label = self.labels[name]
+
+
+class LoginForm(_PlainLabels, allauth_forms.LoginForm):
+    labels = {
+        "login": "Email address",
+        "password": "Password",
+        "remember": "Keep me signed in on this device",
+    }
+
+
+class SignupForm(_PlainLabels, allauth_forms.SignupForm):
+    labels = {
+        "email": "Email address",
+        "password1": "Create a password",
+        "password2": "Enter the password again",
+    }
+
+
+class AddEmailForm(_PlainLabels, allauth_forms.AddEmailForm):
+    labels = {"email": "Email address"}
+
+
+class ChangePasswordForm(_PlainLabels, allauth_forms.ChangePasswordForm):
+    labels = {
+        "oldpassword": "Current password",
+        "password1": "New password",
+        "password2": "Enter the new password again",
+    }
+
+
+class SetPasswordForm(_PlainLabels, allauth_forms.SetPasswordForm):
+    labels = {"password1": "Password", "password2": "Enter the password again"}
+
+
+class ResetPasswordForm(_PlainLabels, allauth_forms.ResetPasswordForm):
+    labels = {"email": "Email address"}
+
+
+class ResetPasswordKeyForm(_PlainLabels, allauth_forms.ResetPasswordKeyForm):
+    labels = {"password1": "New password", "password2": "Enter the new password again"}
+
+
+class AccountReauthenticateForm(_PlainLabels, allauth_forms.ReauthenticateForm):
+    labels = {"password": "Password"}

@@ -193,6 +193,9 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 
 # Email: console by default, SMTP when EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "AI strategy hub <no-reply@localhost>")
+# Where people can write to the strategy team: shown in the get-involved page's "Contact us"
+# section, where every "contact us" on the site and in emails leads.
+CONTACT_EMAIL = env("CONTACT_EMAIL", "")
 SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 EMAIL_HOST = env("EMAIL_HOST")
 if EMAIL_HOST:
@@ -213,6 +216,12 @@ TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBa
 # Wagtail
 WAGTAIL_SITE_NAME = "AI in health and care strategy hub"
 WAGTAILADMIN_BASE_URL = SITE_URL
+# No background saving in the page editor. Wagtail's autosave sends the form again after a
+# pause in typing; when the editor presses Publish within that pause, the autosave POST
+# goes out after the publish and is refused (400, "a newer version exists"), so publishing
+# was a redirect followed by a failed second POST. Editors save drafts with "Save draft";
+# the editor still warns before leaving with unsaved changes.
+WAGTAIL_AUTOSAVE_INTERVAL = 0
 WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
@@ -243,6 +252,18 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[AI strategy hub] "
 ACCOUNT_ADAPTER = "hub.accounts.adapter.AccountAdapter"
+MFA_ADAPTER = "hub.accounts.adapter.MFAAdapter"
+# allauth's forms with the site's own labels (templates/account/ has its own pages and emails).
+ACCOUNT_FORMS = {
+    "login": "hub.accounts.forms.LoginForm",
+    "signup": "hub.accounts.forms.SignupForm",
+    "add_email": "hub.accounts.forms.AddEmailForm",
+    "change_password": "hub.accounts.forms.ChangePasswordForm",
+    "set_password": "hub.accounts.forms.SetPasswordForm",
+    "reset_password": "hub.accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "hub.accounts.forms.ResetPasswordKeyForm",
+    "reauthenticate": "hub.accounts.forms.AccountReauthenticateForm",
+}
 # Tell people by email when their password, addresses or two-factor settings change.
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_RATE_LIMITS = {

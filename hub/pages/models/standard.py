@@ -1,5 +1,6 @@
 """Plain content pages: the get-involved page and general pages (privacy, accessibility)."""
 
+from django.conf import settings
 from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
@@ -41,4 +42,5 @@ class GetInvolvedPage(PublicAddressMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["open_consultations"] = selectors.open_consultations()
         context["updates_index"] = selectors.first_live_page("pages.UpdateIndexPage")
+        context["contact_email"] = settings.CONTACT_EMAIL
         return context
