@@ -81,10 +81,12 @@ class ReauthenticateForm(_PlainCodeField, allauth_mfa_forms.ReauthenticateForm):
 
 
 class _PlainLabels:
-    """allauth's fields labelled in the site's own words. Labels, not placeholders, say
-    what goes in a field (placeholders vanish as people type)."""
+    """allauth's fields labelled in the site's own words, each saying what to do when it
+    is left empty. Labels, not placeholders, say what goes in a field (placeholders vanish
+    as people type)."""
 
     labels = {}
+    required = {}  # field name: the error when it is left empty
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,6 +94,8 @@ class _PlainLabels:
             field.widget.attrs.pop("placeholder", None)
             if name in self.labels:
                 field.label = self.labels[name]
+            if name in self.required:
+                field.error_messages["required"] = self.required[name]
 
 
 class LoginForm(_PlainLabels, allauth_forms.LoginForm):
@@ -100,6 +104,7 @@ class LoginForm(_PlainLabels, allauth_forms.LoginForm):
         "password": "Password",
         "remember": "Keep me signed in on this device",
     }
+    required = {"login": "Enter your email address", "password": "Enter your password"}
 
 
 class SignupForm(_PlainLabels, allauth_forms.SignupForm):
@@ -108,10 +113,16 @@ class SignupForm(_PlainLabels, allauth_forms.SignupForm):
         "password1": "Create a password",
         "password2": "Enter the password again",
     }
+    required = {
+        "email": "Enter your email address",
+        "password1": "Create a password",
+        "password2": "Enter the password again",
+    }
 
 
 class AddEmailForm(_PlainLabels, allauth_forms.AddEmailForm):
     labels = {"email": "Email address"}
+    required = {"email": "Enter the email address to add"}
 
 
 class ChangePasswordForm(_PlainLabels, allauth_forms.ChangePasswordForm):
@@ -120,19 +131,28 @@ class ChangePasswordForm(_PlainLabels, allauth_forms.ChangePasswordForm):
         "password1": "New password",
         "password2": "Enter the new password again",
     }
+    required = {
+        "oldpassword": "Enter your current password",
+        "password1": "Enter a new password",
+        "password2": "Enter the new password again",
+    }
 
 
 class SetPasswordForm(_PlainLabels, allauth_forms.SetPasswordForm):
     labels = {"password1": "Password", "password2": "Enter the password again"}
+    required = {"password1": "Enter a password", "password2": "Enter the password again"}
 
 
 class ResetPasswordForm(_PlainLabels, allauth_forms.ResetPasswordForm):
     labels = {"email": "Email address"}
+    required = {"email": "Enter the email address of your account"}
 
 
 class ResetPasswordKeyForm(_PlainLabels, allauth_forms.ResetPasswordKeyForm):
     labels = {"password1": "New password", "password2": "Enter the new password again"}
+    required = {"password1": "Enter a new password", "password2": "Enter the new password again"}
 
 
 class AccountReauthenticateForm(_PlainLabels, allauth_forms.ReauthenticateForm):
     labels = {"password": "Password"}
+    required = {"password": "Enter your password"}

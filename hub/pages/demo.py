@@ -614,7 +614,8 @@ def load(stdout):
             "body": [
                 _p(
                     "Every page works without JavaScript, with a keyboard and with a screen "
-                    "reader. If something does not work for you, tell us."
+                    'reader. If something does not work for you, <a href="/get-involved/#contact">'
+                    "tell us</a>."
                 )
             ],
             "show_in_footer": True,

@@ -302,3 +302,19 @@ def test_every_account_email_speaks_the_sites_own_words(client, site_tree, membe
         for link in links:
             path = urlsplit(link).path
             assert client.get(path).status_code in {200, 302}, (where, link)
+
+
+@pytest.mark.parametrize(
+    ("url", "errors"),
+    [
+        ("/accounts/login/", ["Enter your email address", "Enter your password"]),
+        ("/accounts/signup/", ["Enter your email address", "Create a password"]),
+        ("/accounts/password/reset/", ["Enter the email address of your account"]),
+    ],
+)
+def test_an_empty_field_says_what_to_enter(client, url, errors):
+    html = client.post(url, {}).content.decode()
+    summary = html.split('class="nhsuk-error-summary"', 1)[1].split("</div>", 1)[0]
+    for error in errors:
+        assert error in summary
+    assert "This field is required" not in html
