@@ -21,6 +21,7 @@ from django.utils.safestring import mark_safe
 from wagtail.models import Revision
 
 from hub.core.dates import human_date
+from hub.core.sanitise import strip_invisible
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,10 @@ def version_record(*, page, revision):
         revision=revision,
         defaults={
             "published_at": page.last_published_at or revision.created_at,
-            "change_note": " ".join(str(revision.content.get("change_note") or "").split()),
+            # Plain text on one line (rendered escaped), without invisible characters.
+            "change_note": " ".join(
+                strip_invisible(str(revision.content.get("change_note") or "")).split()
+            ),
         },
     )
     return version

@@ -348,8 +348,9 @@ def test_a_change_note_is_shown_as_text(editor_client, client, section):
         section,
         [(ids[0], "<p>Changed.</p>"), (ids[1], "<p>Second paragraph.</p>")],
         action="publish",
-        change_note='<script>alert("x")</script> <b>bold</b>',
+        change_note='<script>alert("x")</script>\u202e <b>bold</b>\n',
     )
+    assert section.published_versions()[-1].change_note == '<script>alert("x")</script> <b>bold</b>'
     for path in ["versions/", "versions/compare/", "versions/2/"]:
         main = client.get(f"{section.url}{path}").content.decode().split('id="maincontent"')[1]
         assert "<script>alert" not in main and "<b>bold</b>" not in main
