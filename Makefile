@@ -9,6 +9,8 @@ LOCK      := requirements.lock
 NPMSTAMP  := node_modules/.installed
 HOST      ?= 127.0.0.1
 PORT      ?= 8000
+# The public address in every absolute link (emails, feeds, the API): where `make run` serves.
+SITE_URL  ?= http://$(HOST):$(PORT)
 
 # Test processes (pytest-xdist): one per core; each gets its own test database.
 TEST_WORKERS ?= auto
@@ -16,10 +18,10 @@ TEST_WORKERS ?= auto
 .PHONY: run test setup system-packages lint check pytest pytest-postgres bench lock clean
 
 run: setup
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
-	@$(PY) manage.py demo_accounts
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	SITE_URL=$(SITE_URL) $(PY) manage.py migrate --noinput
+	SITE_URL=$(SITE_URL) $(PY) manage.py load_demo
+	@SITE_URL=$(SITE_URL) $(PY) manage.py demo_accounts
+	SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup lint check pytest pytest-postgres
 

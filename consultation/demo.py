@@ -18,6 +18,7 @@ from consultation.models import Consultation, FlagReason, ModerationMode, Reacti
 from consultation.services import comments as comment_services
 from consultation.services import moderation as moderation_services
 from consultation.services import reactions as reaction_services
+from hub.pages import demo as pages_demo
 from hub.pages.models import SectionPage
 from hub.pages.versions import paragraphs_of
 
@@ -418,15 +419,14 @@ def load(stdout):
         for user in get_user_model().objects.filter(email__endswith="@example.org")
     }
     now = timezone.now()
-    closes = timezone.localtime(now + datetime.timedelta(days=40)).replace(
-        hour=23, minute=59, second=0, microsecond=0
-    )
+    # The same dates as the timeline's engagement phase (hub/pages/demo.py).
+    closes = pages_demo.consultation_closes_at(now)
     consultation = Consultation.objects.create(
         title="Consultation on the draft national strategy for AI in health and adult social care",
         slug=SLUG,
         summary="Read the draft strategy section by section and tell the working group what "
         "should change. Comment on any paragraph, reply to others and join the discussion.",
-        opens_at=now - datetime.timedelta(days=21),
+        opens_at=now - datetime.timedelta(days=pages_demo.DRAFT_PUBLISHED_DAYS_AGO),
         closes_at=closes,
         moderation=ModerationMode.POST,
         comments_public=True,

@@ -18,6 +18,7 @@ from hub.accounts.rules import (
     is_moderator,
     passed_mfa,
 )
+from hub.core.dates import human_date
 
 EDITABLE_STATUSES = (Status.PENDING, Status.PUBLISHED)
 
@@ -171,12 +172,12 @@ def participation_barrier(user, consultation, *, next_url="", now=None):
     if state == "upcoming":
         return Barrier(
             "upcoming",
-            f"This consultation opens on {timezone.localtime(consultation.opens_at):%-d %B %Y}.",
+            f"This consultation opens on {human_date(consultation.opens_at)}.",
         )
     if state == "closed":
         return Barrier(
             "closed",
-            f"This consultation closed on {timezone.localtime(consultation.closes_at):%-d %B %Y}"
+            f"This consultation closed on {human_date(consultation.closes_at)}"
             ". You can still read what people said.",
         )
     suffix = "?" + urlencode({"next": next_url}) if next_url else ""

@@ -4,7 +4,8 @@ Two endpoints, both over live, public pages only (drafts and private pages never
 `resources` (the knowledge library) and `pages` (every page, filterable by type). Only GET
 is routed, so any write method gets 405. Images and documents have no endpoint of their
 own: the site has no public image library, and a resource gives its document's address.
-Fields are listed per page model in `api_fields`; no field names a user.
+Fields are listed per page model in `api_fields`; no field names a user. Every address in
+it (`html_url`, `detail_url`, `document_url`) is at the site's public address, SITE_URL.
 
 `?search=` goes through the same query cleaning as the site search, so search syntax in it
 is plain text and never reaches the engine's parser.
@@ -14,14 +15,17 @@ import logging
 
 from django.db import transaction
 from django.http import Http404
+from django.urls import NoReverseMatch
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from wagtail.api.v2.filters import SearchFilter
 from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.api.v2.serializers import PageHtmlUrlField, PageSerializer
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.search.backends import get_search_backend
 
+from hub.core.public_address import absolute_url
 from knowledge.models import ResourcePage
 from knowledge.search import backend_query, clean_query
 from knowledge.selectors import live_section_links
@@ -62,7 +66,26 @@ def with_listed_relations(queryset):
     return queryset
 
 
+class PublicHtmlUrlField(PageHtmlUrlField):
+    """A page's address at SITE_URL. Listings serialise plain Page rows, whose `full_url`
+    would come from Wagtail's Site record rather than from SITE_URL."""
+
+    def to_representation(self, page):
+        try:
+            parts = page.get_url_parts(request=self.context.get("request"))
+        except NoReverseMatch:
+            return None
+        if parts is None or parts[2] is None:
+            return None
+        return absolute_url(parts[2])
+
+
+class HubPageSerializer(PageSerializer):
+    html_url = PublicHtmlUrlField(read_only=True)
+
+
 class HubPagesAPIViewSet(PagesAPIViewSet):
+    base_serializer_class = HubPageSerializer
     filter_backends = _with_cleaned_search(PagesAPIViewSet.filter_backends)
 
     def get_queryset(self):

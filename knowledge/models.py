@@ -18,6 +18,9 @@ from wagtail.api import APIField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from hub.core.dates import MONTHS, human_date
+from hub.core.public_address import PublicAddressMixin, absolute_url
+
 
 class ResourceType(models.TextChoices):
     PAPER = "paper", "Paper"
@@ -37,7 +40,7 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", "Year only"
 
 
-class LibraryPage(Page):
+class LibraryPage(PublicAddressMixin, Page):
     """The library index: lists the live resources beneath it with filters and paging."""
 
     intro = models.TextField(blank=True, help_text="A sentence or two under the title.")
@@ -70,7 +73,7 @@ class ResourcePageTag(TaggedItemBase):
     )
 
 
-class ResourcePage(Page):
+class ResourcePage(PublicAddressMixin, Page):
     resource_type = models.CharField(
         "type", max_length=20, choices=ResourceType.choices, default=ResourceType.REPORT
     )
@@ -212,11 +215,12 @@ class ResourcePage(Page):
         """The publication date to the precision the source gives ('' when undated)."""
         if self.publication_date is None:
             return ""
-        formats = {DatePrecision.YEAR: "%Y", DatePrecision.MONTH: "%B %Y"}
         date = self.publication_date
-        if self.date_precision in formats:
-            return date.strftime(formats[self.date_precision])
-        return f"{date.day} {date:%B %Y}"
+        if self.date_precision == DatePrecision.YEAR:
+            return str(date.year)
+        if self.date_precision == DatePrecision.MONTH:
+            return f"{MONTHS[date.month - 1]} {date.year}"
+        return human_date(date)
 
     @property
     def iso_date(self):
@@ -242,7 +246,7 @@ class ResourcePage(Page):
 
     @property
     def document_url(self):
-        return self.document.url if self.document_id else None
+        return absolute_url(self.document.url) if self.document_id else None
 
     @property
     def transcript(self):

@@ -6,8 +6,11 @@ Elasticsearch when ELASTICSEARCH_URL is set) and never asks which one is live.
 
 What the visitor types is reduced to words before any backend sees it: control and
 invisible characters go, the length is capped, and only runs of letters and digits are kept.
-Quotes, brackets, operators and other search syntax are therefore plain text here; that is
-what keeps every backend's query parser (SQLite FTS5 in particular) out of reach of input.
+Quotes, brackets and other search syntax are therefore plain text here; that is what keeps
+every backend's query parser (SQLite FTS5 in particular) out of reach of input. The
+operators AND, OR, NOT and NEAR typed in capitals are syntax, not words, and are dropped: a
+query of nothing but operators searches for nothing (and says so) rather than for "and",
+which every page contains.
 Highlighting is done here too, the same way for every backend: the text is split at the
 matches and each piece is escaped before <mark> is put around the matching ones.
 """
@@ -27,6 +30,7 @@ from wagtail.search.index import SearchField
 from wagtail.search.query import PlainText
 from wagtail.search.utils import normalise_query_string
 
+from hub.core.dates import human_date
 from hub.core.sanitise import strip_invisible, visible_text
 
 logger = logging.getLogger(__name__)
@@ -41,6 +45,7 @@ _WORD = re.compile(r"\w+")
 # word required they would otherwise narrow results on SQLite and Elasticsearch, while
 # PostgreSQL's English configuration ignores them; this keeps the backends alike. It also
 # makes typed operators (AND, OR, NOT) harmless words.
+OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
 STOP_WORDS = frozenset(
     {"a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "has", "have"}
     | {"in", "into", "is", "it", "its", "not", "of", "on", "or", "so", "that", "the"}
@@ -53,6 +58,7 @@ class CleanQuery:
     text: str  # what is shown back in the search box
     terms: tuple  # the words searched for, lower case, in order, without repeats
     truncated: bool  # the visitor typed more than MAX_QUERY_LENGTH characters
+    had_operators: bool = False  # AND, OR, NOT or NEAR were typed (and left out)
 
     def __bool__(self):
         return bool(self.terms)
@@ -67,10 +73,26 @@ def clean_query(raw):
     text = " ".join(strip_invisible(raw or "").split())
     truncated = len(text) > MAX_QUERY_LENGTH
     text = text[:MAX_QUERY_LENGTH]
-    words = tuple(dict.fromkeys(word.lower() for word in _WORD.findall(text)))
+    typed = _WORD.findall(text)
+    words = tuple(dict.fromkeys(word.lower() for word in typed if word not in OPERATORS))
     terms = tuple(word for word in words if word not in STOP_WORDS) or words
     terms = terms[:MAX_TERMS]
-    return CleanQuery(text=text, terms=terms, truncated=truncated)
+    had_operators = any(word in OPERATORS for word in typed)
+    return CleanQuery(text=text, terms=terms, truncated=truncated, had_operators=had_operators)
+
+
+def query_messages(cleaned, *, empty_message):
+    """What to tell the visitor about how their words were read: `empty_message` when
+    nothing searchable is left, and that operators are not needed when they typed some."""
+    messages = []
+    if cleaned.text and not cleaned:
+        messages.append(empty_message)
+    if cleaned.had_operators:
+        messages.append(OPERATORS_MESSAGE)
+    return messages
+
+
+OPERATORS_MESSAGE = "You do not need AND, OR or NOT: search finds what has every word you enter."
 
 
 # -- highlighting ---------------------------------------------------------------------------
@@ -203,9 +225,10 @@ def site_search(*, query, kind=None, page_number=None, backend=None, log=True):
         outcome.messages.append(
             f"Your search was shortened to its first {MAX_QUERY_LENGTH} characters."
         )
+    outcome.messages += query_messages(
+        cleaned, empty_message="Enter words or numbers to search for."
+    )
     if not cleaned:
-        if cleaned.text:
-            outcome.messages.append("Enter words or numbers to search for.")
         return outcome
 
     kind_slug = outcome.kind.slug if outcome.kind else None
@@ -359,7 +382,7 @@ def _detail(page):
         parts = [page.get_resource_type_display(), page.display_date]
         return ", ".join(part for part in parts if part)
     date = getattr(page, "date", None)
-    return f"{date.day} {date:%B %Y}" if date else ""
+    return human_date(date)
 
 
 def page_text(page):

@@ -13,7 +13,7 @@ from wagtail.models import PageViewRestriction
 from knowledge.embeds import video_embed_html
 from knowledge.forms import RELEVANCE, SORT_CHOICES, LibraryFilterForm
 from knowledge.models import ResourcePage, ResourceSection, ResourceType
-from knowledge.search import MAX_QUERY_LENGTH, clean_query, matching_ids
+from knowledge.search import MAX_QUERY_LENGTH, clean_query, matching_ids, query_messages
 
 PAGE_SIZE = 10
 NEWEST_FIRST = (F("publication_date").desc(nulls_last=True), "-first_published_at", "pk")
@@ -97,8 +97,7 @@ def library_listing(*, library, params):
         messages.append(
             f"Your search words were shortened to their first {MAX_QUERY_LENGTH} characters."
         )
-    elif query.text and not query:
-        messages.append("Enter words or numbers to search the library.")
+    messages += query_messages(query, empty_message="Enter words or numbers to search the library.")
 
     resources = in_library
     if values["type"]:

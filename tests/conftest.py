@@ -2,10 +2,13 @@
 test client."""
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.cache import cache
+from django.test import override_settings
 from wagtail.models import Locale, Page, Site
 
+from hub.core import public_address
 from tests import factories
 from tests.clients import SignedInClient
 
@@ -21,6 +24,12 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def at_public_address(url):
+    """Settings as a deployment with SITE_URL=`url` has them (base.py derives Wagtail's
+    two settings from SITE_URL; override_settings does not run base.py again)."""
+    return override_settings(SITE_URL=url, WAGTAILADMIN_BASE_URL=url, WAGTAILAPI_BASE_URL=url)
 
 
 def publish(page, user=None):
@@ -40,7 +49,7 @@ def home(db):
     home = factories.HomePageFactory(parent=root, slug="hub-home")
     Site.objects.update_or_create(
         is_default_site=True,
-        defaults={"hostname": "localhost", "port": 80, "root_page": home, "site_name": "Hub"},
+        defaults={**public_address.site_record_fields(), "root_page": home, "site_name": "Hub"},
     )
     for page in welcome_pages:
         page.delete()
@@ -86,6 +95,15 @@ def site_tree(home):
 @pytest.fixture
 def user(db):
     return factories.ProfileFactory().user
+
+
+@pytest.fixture
+def editor_client(client):
+    """An editor signed in to the Wagtail admin, with the second factor staff must have."""
+    editor = factories.UserFactory(is_staff=True, is_superuser=True)
+    Authenticator.objects.create(user=editor, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    client.force_login(editor)
+    return client
 
 
 @pytest.fixture

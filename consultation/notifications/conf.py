@@ -5,14 +5,17 @@ from datetime import timedelta
 
 from django.conf import settings
 
+from hub.core import public_address
+
 
 def subject_prefix():
     return getattr(settings, "NOTIFICATIONS_SUBJECT_PREFIX", "[AI strategy hub] ")
 
 
 def site_url():
-    """Where links in emails point: the public address of the site, without a final slash."""
-    return getattr(settings, "WAGTAILADMIN_BASE_URL", "http://localhost").rstrip("/")
+    """Where links in emails point: the public address of the site (SITE_URL), without a
+    final slash."""
+    return public_address.site_url()
 
 
 def batch_size():

@@ -9,15 +9,9 @@ from django.urls import reverse
 
 from consultation.notifications import conf, tokens
 from consultation.notifications.models import Kind
+from hub.core.public_address import absolute_url  # links in emails: at SITE_URL
 
 MAX_SUBJECT_LENGTH = 150
-
-
-def absolute_url(path):
-    """`path` on the public site; full URLs (Wagtail's page.full_url) pass through."""
-    if path.startswith(("http://", "https://")):
-        return path
-    return f"{conf.site_url()}{path}"
 
 
 def one_line(text, limit=MAX_SUBJECT_LENGTH):

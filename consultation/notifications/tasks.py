@@ -242,10 +242,12 @@ def send_report_outcome_notifications(mailing_id, decision_id, attempt=1):
 @task()
 def send_section_version_notifications(mailing_id, section_id, version_number, attempt=1):
     from hub.pages.models import SectionPage
+    from hub.pages.versions import version_by_number
 
     section = SectionPage.objects.live().filter(pk=section_id).first()
     if section is None:
         return {"sent": 0}
+    version = version_by_number(section, version_number)
     section_url = section.full_url
     compare_url = ""
     if version_number > 1:
@@ -268,6 +270,7 @@ def send_section_version_notifications(mailing_id, section_id, version_number, a
             "version_number": version_number,
             "section_url": section_url,
             "compare_url": compare_url,
+            "change_note": version.change_note if version else "",
         },
         kind=Kind.NEW_VERSIONS,
         section_id=section_id,

@@ -2,6 +2,9 @@
 
 Every block in a StreamField carries a UUID that Wagtail keeps when the block is edited or
 moved; a section's paragraphs use it as their stable id, the anchor for comments.
+
+Only what a reader sees is indexed for search: settings such as a heading's level are left
+out of the index (`search_index=False`), and a test walks every block to hold that line.
 """
 
 from wagtail import blocks
@@ -12,7 +15,10 @@ PARAGRAPH_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
 class HeadingBlock(blocks.StructBlock):
     text = blocks.CharBlock(max_length=120)
-    level = blocks.ChoiceBlock(choices=[("h2", "Heading 2"), ("h3", "Heading 3")], default="h2")
+    # The level is page furniture: readers never see "Heading 2", so search must not find it.
+    level = blocks.ChoiceBlock(
+        choices=[("h2", "Heading 2"), ("h3", "Heading 3")], default="h2", search_index=False
+    )
 
     class Meta:
         icon = "title"

@@ -15,4 +15,6 @@ def navigation(request):
         "menu_pages": SimpleLazyObject(lambda: selectors.menu_items(site_root(), request)),
         "footer_pages": SimpleLazyObject(lambda: selectors.footer_items(request)),
         "feeds_index_url": SimpleLazyObject(lambda: selectors.updates_index_url(request)),
+        # Where every "contact us" links (read only by the pages that show one).
+        "contact_url": SimpleLazyObject(selectors.contact_url),
     }

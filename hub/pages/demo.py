@@ -20,6 +20,7 @@ import datetime
 from django.utils import timezone
 from wagtail.models import Page, PageLogEntry, Revision, Site
 
+from hub.core import public_address
 from hub.pages.models import (
     GetInvolvedPage,
     HomePage,
@@ -50,7 +51,8 @@ def _inset(text):
 
 # slug: (title, kind, summary, body of version 1, changes for version 2 or None)
 # A version-2 change is a dict: {"edit": {index: new text}, "add": [(after_index, text)],
-# "remove": [index]} applied to the version-1 blocks, keeping every block's id.
+# "remove": [index]} applied to the version-1 blocks, keeping every block's id, and the
+# editor's change note saying what changed ("note").
 SECTIONS = [
     (
         "introduction",
@@ -86,6 +88,8 @@ SECTIONS = [
             ),
         ],
         {
+            "note": "Made equitable deployment at scale part of the aim, and added the "
+            "independent evaluation's finding on procurement pathways.",
             "edit": {
                 1: "This strategy sets out how the development, implementation, scaling and "
                 "monitoring of AI-driven technologies in the UK's health and adult social care "
@@ -125,6 +129,9 @@ SECTIONS = [
             ),
         ],
         {
+            "note": "Said that general practice teams need the time and tools to act on "
+            "results, added that people should see and share their own results, and "
+            "reworded the paragraph on inequalities.",
             "edit": {
                 1: "For this to happen safely, tests must be validated for the people who will "
                 "use them, results must reach the right clinical record, and general practice "
@@ -247,6 +254,8 @@ SECTIONS = [
             ),
         ],
         {
+            "note": "Added that evidence should be central to selecting and scaling "
+            "technologies, as the evaluation of the AI Lab recommends.",
             "edit": {
                 2: "The strategy proposes regulation and market management approaches, "
                 "developed together with regulators, suppliers and the organisations that "
@@ -328,6 +337,36 @@ HUB_OPENED_DAYS_AGO = 90
 WORKING_GROUP_FORMED_DAYS_AGO = 75
 DRAFT_PUBLISHED_DAYS_AGO = 21
 SECOND_VERSIONS_DAYS_AGO = 5
+CONSULTATION_CLOSES_IN_DAYS = 40
+
+
+def consultation_closes_at(now):
+    """When the demo consultation closes (consultation/demo.py), which is when the
+    engagement phase is expected to end: the last minute of the day, 40 days on."""
+    return timezone.localtime(now + datetime.timedelta(days=CONSULTATION_CLOSES_IN_DAYS)).replace(
+        hour=23, minute=59, second=0, microsecond=0
+    )
+
+
+def phase_dates(now):
+    """{phase kind: (starts on, ends on)}. Research ran from the plans to the draft; the
+    engagement phase opened with the draft and is expected to end when the consultation
+    closes. The seed articles give the futures and publication phases no dates, so neither
+    does the demo: the timeline says they are to be confirmed."""
+    today = timezone.localdate(now)
+    return {
+        "research": (
+            today - datetime.timedelta(days=HUB_OPENED_DAYS_AGO),
+            today - datetime.timedelta(days=DRAFT_PUBLISHED_DAYS_AGO),
+        ),
+        "engagement": (
+            today - datetime.timedelta(days=DRAFT_PUBLISHED_DAYS_AGO),
+            consultation_closes_at(now).date(),
+        ),
+        "futures": (None, None),
+        "publication": (None, None),
+    }
+
 
 # (slug, title, a fixed date from the articles or days before today, summary, paragraphs),
 # oldest first.
@@ -415,6 +454,8 @@ MEMBERS = [
 def load(stdout):
     hub_opened = _days_ago(HUB_OPENED_DAYS_AGO)
     home = _home_page(published_at=hub_opened)
+    if disagreement := public_address.sync_site_record():
+        stdout.write(f"{disagreement} The site record now follows SITE_URL.")
     strategy = _child(
         home,
         StrategyPage,
@@ -437,9 +478,12 @@ def load(stdout):
         _publish(section, at=_days_ago(DRAFT_PUBLISHED_DAYS_AGO))
         if version_two:
             section.body = _apply_changes(section.body.raw_data, version_two)
+            section.change_note = version_two["note"]
             _publish(section, at=_days_ago(SECOND_VERSIONS_DAYS_AGO))
         created_sections += 1
+    _note_second_versions(strategy)
 
+    dates = phase_dates(timezone.now())
     timeline = _child(
         home,
         TimelinePage,
@@ -448,19 +492,22 @@ def load(stdout):
             "title": "Phases and timeline",
             "intro": "<p>The strategy is developed in phases, in the open.</p>",
             "show_in_menus": True,
+            "phases": [
+                Phase(
+                    sort_order=order,
+                    kind=kind,
+                    title=title,
+                    summary=summary,
+                    is_current=current,
+                    starts_on=dates[kind][0],
+                    ends_on=dates[kind][1],
+                )
+                for order, (kind, title, summary, current) in enumerate(PHASES)
+            ],
         },
         published_at=hub_opened,
     )
-    if not timeline.phases.exists():
-        for order, (kind, title, summary, current) in enumerate(PHASES):
-            Phase.objects.create(
-                page=timeline,
-                sort_order=order,
-                kind=kind,
-                title=title,
-                summary=summary,
-                is_current=current,
-            )
+    _date_earlier_phases(timeline, dates, published_at=hub_opened)
 
     updates = _child(
         home,
@@ -567,7 +614,8 @@ def load(stdout):
             "body": [
                 _p(
                     "Every page works without JavaScript, with a keyboard and with a screen "
-                    "reader. If something does not work for you, tell us."
+                    'reader. If something does not work for you, <a href="/get-involved/#contact">'
+                    "tell us</a>."
                 )
             ],
             "show_in_footer": True,
@@ -595,8 +643,7 @@ def _home_page(*, published_at):
         Site.objects.update_or_create(
             is_default_site=True,
             defaults={
-                "hostname": "localhost",
-                "port": 80,
+                **public_address.site_record_fields(),
                 "root_page": home,
                 "site_name": "AI in health and care strategy",
             },
@@ -615,6 +662,31 @@ def _child(parent, model, slug, fields, *, published_at):
     parent.add_child(instance=page)
     _publish(page, at=published_at)
     return page
+
+
+def _note_second_versions(strategy):
+    """Second versions an earlier version of the demo published without a change note get
+    the note the demo gives them now."""
+    notes = {slug: changes["note"] for slug, *_, changes in SECTIONS if changes}
+    for section in SectionPage.objects.child_of(strategy).filter(slug__in=notes):
+        published = section.published_versions()
+        if len(published) >= 2 and not published[1].change_note:
+            PublishedVersion.objects.filter(
+                page_id=section.pk, revision_id=published[1].revision_id
+            ).update(change_note=notes[section.slug])
+
+
+def _date_earlier_phases(timeline, dates, *, published_at):
+    """Phases an earlier version of the demo made without dates get them, published as a
+    new revision of the timeline (as an editor's change would be)."""
+    phases = list(timeline.phases.order_by("sort_order", "pk"))
+    undated = [p for p in phases if p.starts_on is None and p.ends_on is None and p.kind in dates]
+    if not any(any(dates[phase.kind]) for phase in undated):
+        return
+    for phase in undated:
+        phase.starts_on, phase.ends_on = dates[phase.kind]
+    timeline.phases = phases
+    _publish(timeline, at=published_at)
 
 
 def _days_ago(days):

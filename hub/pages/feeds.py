@@ -1,7 +1,9 @@
 """RSS and Atom feeds of progress updates (Django's syndication framework).
 
-An update's publication date is its own `date` (what editors set, what the pages show), not
-when the page happened to be published; it was last updated when it was last published."""
+Every link in a feed is absolute at the site's public address (SITE_URL), whatever host the
+feed reader asked. An update's publication date is its own `date` (what editors set, what
+the pages show), not when the page happened to be published; it was last updated when it
+was last published."""
 
 import datetime
 
@@ -15,6 +17,7 @@ from hub.pages.models import UpdateIndexPage, UpdatePage
 
 class UpdatesRssFeed(Feed):
     feed_type = Rss201rev2Feed
+    route_name = "rss"  # the index page's route serving this feed
 
     def __init__(self, index_page: UpdateIndexPage):
         super().__init__()
@@ -24,7 +27,11 @@ class UpdatesRssFeed(Feed):
         return f"{self.index_page.title} — AI in health and care strategy"
 
     def link(self):
-        return self.index_page.url
+        return self.index_page.full_url
+
+    def feed_url(self):
+        # The feed's own address (Atom's self link), at the public address too.
+        return self.index_page.full_url + self.index_page.reverse_subpage(self.route_name)
 
     def description(self):
         return self.index_page.intro or "Progress on the strategy as it is written."
@@ -43,7 +50,7 @@ class UpdatesRssFeed(Feed):
         return item.summary
 
     def item_link(self, item: UpdatePage):
-        return item.url
+        return item.full_url
 
     def item_pubdate(self, item: UpdatePage):
         return timezone.make_aware(datetime.datetime.combine(item.date, datetime.time()))
@@ -55,6 +62,7 @@ class UpdatesRssFeed(Feed):
 
 class UpdatesAtomFeed(UpdatesRssFeed):
     feed_type = Atom1Feed
+    route_name = "atom"
 
     def subtitle(self):
         return self.description()

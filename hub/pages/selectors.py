@@ -3,7 +3,10 @@
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.conf import settings
 from wagtail.models import Page
+
+from hub.core.public_address import absolute_url
 
 
 def current_phase():
@@ -78,6 +81,20 @@ def breadcrumbs(page, request, *, include_page=False):
         MenuItem("Home" if crumb.depth == 2 else crumb.title, crumb.get_url(request), False)
         for crumb in trail
     ]
+
+
+def contact_url(*, absolute=False):
+    """Where "contact us" leads: the contact section of the get-involved page; without that
+    page, the team's email address (CONTACT_EMAIL); failing both, the home page. With
+    `absolute`, a URL at the public address (for emails)."""
+    from hub.pages.models import GetInvolvedPage
+
+    page = GetInvolvedPage.objects.live().public().first()
+    if page is not None:
+        return f"{page.full_url if absolute else page.url}#contact"
+    if settings.CONTACT_EMAIL:
+        return f"mailto:{settings.CONTACT_EMAIL}"
+    return absolute_url("/") if absolute else "/"
 
 
 def updates_index_url(request):

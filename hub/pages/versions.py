@@ -3,7 +3,11 @@
 Every revision of a section that goes live is recorded as a PublishedVersion (see
 `version_record`, called on Wagtail's page_published signal); the ordinal of that record
 among the section's versions is the version number readers see. The record also keeps the
-revision from being purged.
+revision from being purged, and the editor's change note saying what changed and why.
+
+Paragraphs are matched between versions by their block id, so a paragraph that was moved is
+compared with itself: the comparison says it moved (from which paragraph number to which)
+and, if its words changed too, shows those changes as well.
 """
 
 import difflib
@@ -15,6 +19,9 @@ from django import forms
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 from wagtail.models import Revision
+
+from hub.core.dates import human_date
+from hub.core.sanitise import strip_invisible
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,7 @@ class Version:
     number: int
     revision_id: int
     published_at: object
+    change_note: str = ""
     _revision: Revision | None = field(default=None, repr=False)
 
     @property
@@ -67,22 +75,29 @@ def published_versions(page):
     from hub.pages.models import PublishedVersion
 
     rows = PublishedVersion.objects.filter(page_id=page.pk).values_list(
-        "revision_id", "published_at"
+        "revision_id", "published_at", "change_note"
     )
     return [
-        Version(number=number, revision_id=revision_id, published_at=published_at)
-        for number, (revision_id, published_at) in enumerate(rows, 1)
+        Version(number, revision_id, published_at, change_note)
+        for number, (revision_id, published_at, change_note) in enumerate(rows, 1)
     ]
 
 
 def version_record(*, page, revision):
-    """Record that `revision` of the section `page` went live (once per revision)."""
+    """Record that `revision` of the section `page` went live (once per revision), with the
+    change note the editor wrote on that revision."""
     from hub.pages.models import PublishedVersion
 
     version, _ = PublishedVersion.objects.get_or_create(
         page_id=page.pk,
         revision=revision,
-        defaults={"published_at": page.last_published_at or revision.created_at},
+        defaults={
+            "published_at": page.last_published_at or revision.created_at,
+            # Plain text on one line (rendered escaped), without invisible characters.
+            "change_note": " ".join(
+                strip_invisible(str(revision.content.get("change_note") or "")).split()
+            ),
+        },
     )
     return version
 
@@ -121,9 +136,12 @@ def block_text(block):
 
 @dataclass
 class BlockChange:
-    status: str  # "added", "removed", "changed" or "unchanged"
+    status: str  # "added", "removed", "changed" (its words) or "unchanged"
     block_type: str
     html: str
+    moved: bool = False  # it stands elsewhere among the blocks both versions have
+    old_number: int | None = None  # its paragraph number in each version (commentable
+    new_number: int | None = None  # blocks only), to say where a moved paragraph was
 
 
 def _word_diff(old, new):
@@ -140,13 +158,33 @@ def _word_diff(old, new):
     return " ".join(parts)
 
 
+def moved_ids(old_order, new_order):
+    """Ids of the blocks, present in both orders, that moved: all but the longest run of
+    blocks kept in the same order relative to each other (what a reader sees as staying
+    put). Of two swapped paragraphs, one is said to move."""
+    kept = set(old_order) & set(new_order)
+    old_kept = [block_id for block_id in old_order if block_id in kept]
+    new_kept = [block_id for block_id in new_order if block_id in kept]
+    matcher = difflib.SequenceMatcher(a=old_kept, b=new_kept, autojunk=False)
+    in_place = {
+        block_id
+        for match in matcher.get_matching_blocks()
+        for block_id in old_kept[match.a : match.a + match.size]
+    }
+    return kept - in_place
+
+
 def diff_pages(old_page, new_page):
     """Block-by-block changes from `old_page` to `new_page`, matched by block id so that
-    moved blocks are compared with themselves. Removed blocks appear where they stood."""
+    moved blocks are compared with themselves and said to have moved. Removed blocks appear
+    where they stood."""
     old_blocks = {block.id: block for block in old_page.body}
     new_ids = {block.id for block in new_page.body}
     changes = []
     old_order = [block.id for block in old_page.body]
+    moved = moved_ids(old_order, [block.id for block in new_page.body])
+    old_numbers = {paragraph.id: paragraph.number for paragraph in paragraphs_of(old_page)}
+    new_numbers = {paragraph.id: paragraph.number for paragraph in paragraphs_of(new_page)}
     for block in new_page.body:
         # Removed blocks that stood before this one in the old order are shown first.
         if block.id in old_blocks:
@@ -162,9 +200,13 @@ def diff_pages(old_page, new_page):
             continue
         old_text = block_text(old)
         if old_text == new_text:
-            changes.append(BlockChange("unchanged", block.block_type, escape(new_text)))
+            change = BlockChange("unchanged", block.block_type, escape(new_text))
         else:
-            changes.append(BlockChange("changed", block.block_type, _word_diff(old_text, new_text)))
+            change = BlockChange("changed", block.block_type, _word_diff(old_text, new_text))
+        change.moved = block.id in moved
+        change.old_number = old_numbers.get(block.id)
+        change.new_number = new_numbers.get(block.id)
+        changes.append(change)
     for removed in old_blocks.values():
         changes.append(BlockChange("removed", removed.block_type, _removed(removed)))
     for change in changes:
@@ -182,7 +224,9 @@ class CompareForm(forms.Form):
 
     def __init__(self, *args, versions, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(v.number, f"Version {v.number} ({v.published_at:%d %B %Y})") for v in versions]
+        choices = [
+            (v.number, f"Version {v.number} ({human_date(v.published_at)})") for v in versions
+        ]
         self.fields["from_version"].choices = choices
         self.fields["to_version"].choices = choices
 
@@ -199,10 +243,32 @@ class Comparison:
     old: Version | None = None
     new: Version | None = None
     changes: list = field(default_factory=list)
+    all_versions: list = field(default_factory=list)
 
     @property
     def changed_count(self):
-        return sum(1 for change in self.changes if change.status != "unchanged")
+        """Blocks that differ in any way: added, removed, reworded or moved."""
+        return sum(1 for change in self.changes if change.status != "unchanged" or change.moved)
+
+    @property
+    def kinds_of_change(self):
+        """How many blocks were reworded, moved, added and removed (a block both moved and
+        reworded counts in both), leaving out kinds with none: ["1 reworded", "1 moved"]."""
+        counts = {
+            "reworded": sum(1 for change in self.changes if change.status == "changed"),
+            "moved": sum(1 for change in self.changes if change.moved),
+            "added": sum(1 for change in self.changes if change.status == "added"),
+            "removed": sum(1 for change in self.changes if change.status == "removed"),
+        }
+        return [f"{count} {kind}" for kind, count in counts.items() if count]
+
+    @property
+    def notes(self):
+        """The editors' change notes of the versions after `old` up to `new`, oldest first."""
+        if not (self.old and self.new):
+            return []
+        low, high = sorted((self.old.number, self.new.number))
+        return [v for v in self.all_versions if low < v.number <= high and v.change_note]
 
 
 def compare_request(all_versions, query):
@@ -210,7 +276,7 @@ def compare_request(all_versions, query):
     if "from_version" not in query and len(all_versions) >= 2:
         query = {"from_version": all_versions[-2].number, "to_version": all_versions[-1].number}
     form = CompareForm(query or None, versions=all_versions)
-    comparison = Comparison(form=form)
+    comparison = Comparison(form=form, all_versions=list(all_versions))
     if not form.is_bound or not form.is_valid():
         return comparison
     by_number = {v.number: v for v in all_versions}

@@ -4,14 +4,18 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
+
+from hub.core.public_address import absolute_url
 
 
 @require_GET
 @cache_control(max_age=86400, public=True)
 def robots_txt(request):
-    return render(request, "robots.txt", content_type="text/plain")
+    context = {"sitemap_url": absolute_url(reverse("sitemap"))}
+    return render(request, "robots.txt", context, content_type="text/plain")
 
 
 @require_GET

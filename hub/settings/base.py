@@ -3,6 +3,7 @@ the environment (12-factor); the variants dev/test/production only change defaul
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import django_cache_url
@@ -33,9 +34,31 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def public_address(value):
+    """SITE_URL as the site's origin: scheme, host and port, no path and no final slash."""
+    parts = urlsplit(value.strip())
+    if (
+        parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or parts.username
+        or parts.path.strip("/")
+        or parts.query
+        or parts.fragment
+    ):
+        raise ImproperlyConfigured(
+            f"SITE_URL must be the site's public address, like https://hub.example.org "
+            f"(http or https, a host and an optional port, no path), not {value!r}"
+        )
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
 SECRET_KEY = env("SECRET_KEY")
 DEBUG = env_bool("DEBUG", False)
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
+# The one public address of the site: every absolute link (emails, feeds, the API, the
+# sitemap, the admin's) is built from it, and Wagtail's Site record is kept in agreement
+# (hub/core/public_address.py). `make run` sets it from the host and port it serves.
+SITE_URL = public_address(env("SITE_URL", "http://127.0.0.1:8000"))
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", f"localhost,127.0.0.1,{urlsplit(SITE_URL).hostname}")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -112,6 +135,8 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "hub.pages.context_processors.navigation",
             ],
+            # One way of writing dates everywhere: human_date, human_datetime, machine_date.
+            "builtins": ["hub.core.templatetags.hub_dates"],
         },
     },
 ]
@@ -189,6 +214,9 @@ FILE_UPLOAD_HANDLERS = [
 
 # Email: console by default, SMTP when EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "AI strategy hub <no-reply@localhost>")
+# Where people can write to the strategy team: shown in the get-involved page's "Contact us"
+# section, where every "contact us" on the site and in emails leads.
+CONTACT_EMAIL = env("CONTACT_EMAIL", "")
 SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 EMAIL_HOST = env("EMAIL_HOST")
 if EMAIL_HOST:
@@ -208,7 +236,13 @@ TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBa
 
 # Wagtail
 WAGTAIL_SITE_NAME = "AI in health and care strategy hub"
-WAGTAILADMIN_BASE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = SITE_URL
+# No background saving in the page editor. Wagtail's autosave sends the form again after a
+# pause in typing; when the editor presses Publish within that pause, the autosave POST
+# goes out after the publish and is refused (400, "a newer version exists"), so publishing
+# was a redirect followed by a failed second POST. Editors save drafts with "Save draft";
+# the editor still warns before leaving with unsaved changes.
+WAGTAIL_AUTOSAVE_INTERVAL = 0
 WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
@@ -240,6 +274,18 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[AI strategy hub] "
 ACCOUNT_ADAPTER = "hub.accounts.adapter.AccountAdapter"
+MFA_ADAPTER = "hub.accounts.adapter.MFAAdapter"
+# allauth's forms with the site's own labels (templates/account/ has its own pages and emails).
+ACCOUNT_FORMS = {
+    "login": "hub.accounts.forms.LoginForm",
+    "signup": "hub.accounts.forms.SignupForm",
+    "add_email": "hub.accounts.forms.AddEmailForm",
+    "change_password": "hub.accounts.forms.ChangePasswordForm",
+    "set_password": "hub.accounts.forms.SetPasswordForm",
+    "reset_password": "hub.accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "hub.accounts.forms.ResetPasswordKeyForm",
+    "reauthenticate": "hub.accounts.forms.AccountReauthenticateForm",
+}
 # Tell people by email when their password, addresses or two-factor settings change.
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 # "key" in login_failed is the account together with the network address the attempts come
@@ -259,7 +305,6 @@ ACCOUNT_RATE_LIMITS = {
 # Sign-up hashes the password whether or not the address already has an account, so the
 # time it takes does not say which addresses do (allauth's ACCOUNT_PREVENT_ENUMERATION
 # already answers both the same way).
-ACCOUNT_FORMS = {"signup": "hub.accounts.forms.SignupForm"}
 # Behind TRUSTED_PROXY_COUNT proxies the client's address is the one that many places from
 # the end of X-Forwarded-For (see README, Security). allauth reads it for the sign-in,
 # sign-up and reset limits; the consultation's limits ask allauth for the address too.
@@ -329,7 +374,7 @@ CONSULTATION_REACTION_RATE_LIMITS = env(
 
 # Notifications (consultation.notifications; defaults in its conf.py). Emails go through
 # the task backend above: run `manage.py db_worker` next to the web server when it is the
-# database backend. Links in emails use SITE_URL (WAGTAILADMIN_BASE_URL).
+# database backend. Links in emails use SITE_URL.
 # NOTIFICATIONS_SUBJECT_PREFIX = "[AI strategy hub] "
 # NOTIFICATIONS_BATCH_SIZE = 100            # recipients per query and SMTP batch
 # NOTIFICATIONS_MAX_ATTEMPTS = 5            # tries per email; retries after 1, 4, 16, 64 min

@@ -5,6 +5,7 @@ from .base import env, env_bool
 
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env("SECRET_KEY", "dev-only-secret-key-not-for-production")
+CONTACT_EMAIL = env("CONTACT_EMAIL", "strategy-team@example.org")
 TASKS = {
     "default": {"BACKEND": env("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}
 }

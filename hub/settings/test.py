@@ -16,6 +16,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# Absolute links point where the test client sends its requests (never the developer's
+# own SITE_URL); Wagtail's two settings follow it as in base.py.
+SITE_URL = WAGTAILADMIN_BASE_URL = WAGTAILAPI_BASE_URL = "http://testserver"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

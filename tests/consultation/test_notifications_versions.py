@@ -1,6 +1,8 @@
 """Email to everyone who commented on a section when a new version of it is published
 (Wagtail's page_published, after the publish commits), and only when its text changed."""
 
+import re
+
 import pytest
 from django.core import mail
 
@@ -8,7 +10,7 @@ from consultation.models import Status
 from consultation.notifications import services, tasks
 from consultation.notifications.models import Mailing, Preferences
 from tests import factories
-from tests.conftest import publish
+from tests.conftest import at_public_address, publish
 from tests.consultation.factories import comment_on
 from tests.consultation.notifications_factories import parts, unsubscribe_path
 
@@ -55,6 +57,40 @@ def test_a_new_version_is_announced_to_its_commenters(
     assert section.full_url in html
     assert unsubscribe_path(message).startswith("/notifications/unsubscribe/new_versions/")
     assert Mailing.objects.get().sent == 2
+
+
+def test_every_link_in_the_new_version_email_is_at_the_public_address(
+    section, commenters, django_capture_on_commit_callbacks
+):
+    address = "https://consult.example.net:8443"
+    change_first_paragraph(section, "A rewritten first paragraph.")
+    with at_public_address(address), django_capture_on_commit_callbacks(execute=True):
+        publish(section)
+    message = mail.outbox[0]
+    text, html = parts(message)
+    path = section.url
+    assert f"Read the section: {address}{path}" in text
+    assert f"{address}{path}versions/compare/?from_version=1&to_version=2" in text
+    assert f'href="{address}{path}versions/compare/?from_version=1&amp;to_version=2"' in html
+    links = re.findall(r"https?://[^\s\"<>]+", text + html)
+    links.append(message.extra_headers["List-Unsubscribe"].strip("<>"))
+    assert len(links) >= 6
+    assert all(link == address or link.startswith(f"{address}/") for link in links), links
+
+
+def test_the_new_version_email_gives_the_editors_change_note(
+    section, commenters, django_capture_on_commit_callbacks
+):
+    change_first_paragraph(section, "A rewritten first paragraph.")
+    section.change_note = "Reworded the first paragraph after the clinicians' comments."
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(section)
+    text, html = parts(mail.outbox[0])
+    assert (
+        "What changed, from the editors: Reworded the first paragraph after the clinicians' "
+        "comments." in text
+    )
+    assert "Reworded the first paragraph after the clinicians&#x27; comments." in html
 
 
 def test_a_publish_without_a_change_to_the_text_sends_nothing(

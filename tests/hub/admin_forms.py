@@ -3,9 +3,10 @@
 from wagtail.test.utils.form_data import nested_form_data, rich_text
 
 
-def post_section_edit(client, section, paragraphs, *, action):
+def post_section_edit(client, section, paragraphs, *, action, change_note=""):
     """Post the edit form with `paragraphs`, a list of (block id, HTML) in the order the
-    editor wants them, and `action` "publish" or "submit" (for moderation)."""
+    editor wants them, a change note, and `action` "publish", "submit" (for moderation) or
+    "save" (a draft)."""
     body = {"count": str(len(paragraphs))}
     for n, (block_id, html) in enumerate(paragraphs):
         body[str(n)] = {
@@ -22,7 +23,8 @@ def post_section_edit(client, section, paragraphs, *, action):
             "kind": section.kind,
             "summary": section.summary,
             "body": body,
-            f"action-{action}": f"action-{action}",
+            "change_note": change_note,
+            **({} if action == "save" else {f"action-{action}": f"action-{action}"}),
         }
     )
     response = client.post(f"/admin/pages/{section.pk}/edit/", data)

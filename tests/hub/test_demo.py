@@ -227,3 +227,24 @@ def test_home_shows_the_current_phase():
     from hub.pages.selectors import current_phase
 
     assert current_phase().title == "Engagement"
+
+
+def test_second_versions_say_what_changed_and_why(client):
+    load_demo()
+    with_notes = [(slug, changes["note"]) for slug, *_, changes in pages_demo.SECTIONS if changes]
+    assert len(with_notes) >= 3
+
+    def notes():
+        return {
+            slug: [v.change_note for v in SectionPage.objects.get(slug=slug).published_versions()]
+            for slug, _ in with_notes
+        }
+
+    assert notes() == {slug: ["", note] for slug, note in with_notes}
+    slug, note = with_notes[0]
+    html = client.get(f"{SectionPage.objects.get(slug=slug).url}versions/").content.decode()
+    assert note.replace("'", "&#x27;") in html
+    # A database from before change notes gets them on the next load.
+    PublishedVersion.objects.update(change_note="")
+    load_demo()
+    assert notes() == {slug: ["", note] for slug, note in with_notes}

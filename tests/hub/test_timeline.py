@@ -1,13 +1,20 @@
 """The timeline has exactly one current phase, however its page is saved: in the Wagtail
-admin (the editor sees why) and in code (a revision with two current phases is refused)."""
+admin (the editor sees why) and in code (a revision with two current phases is refused).
+Each phase says when it starts and ends: past dates as facts, dates to come as expected,
+unknown ones as to be confirmed; a phase cannot end before it starts."""
+
+import datetime
+import io
+import re
 
 import pytest
-from allauth.mfa.models import Authenticator
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 from hub.pages.models import Phase, TimelinePage
-from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -17,20 +24,14 @@ def timeline(site_tree):
     return site_tree["timeline"]
 
 
-@pytest.fixture
-def editor_client(client):
-    editor = factories.UserFactory(is_staff=True, is_superuser=True)
-    Authenticator.objects.create(user=editor, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    client.force_login(editor)
-    return client
-
-
 def _phase_form(phase, *, is_current):
     return {
         "id": str(phase.pk),
         "kind": phase.kind,
         "title": phase.title,
         "period": phase.period,
+        "starts_on": phase.starts_on.isoformat() if phase.starts_on else "",
+        "ends_on": phase.ends_on.isoformat() if phase.ends_on else "",
         "summary": phase.summary,
         "is_current": "on" if is_current else "",
         "ORDER": str(phase.sort_order or 0),
@@ -52,6 +53,19 @@ def _post(client, timeline, current, *, new=(), delete=()):
             "slug": timeline.slug,
             "intro": rich_text("<p>How the strategy is written.</p>"),
             "phases": inline_formset([*forms, *new], initial=len(phases)),
+            "action-publish": "action-publish",
+        }
+    )
+    return client.post(f"/admin/pages/{timeline.pk}/edit/", data)
+
+
+def _publish_phase_forms(client, timeline, forms):
+    data = nested_form_data(
+        {
+            "title": timeline.title,
+            "slug": timeline.slug,
+            "intro": rich_text("<p>How the strategy is written.</p>"),
+            "phases": inline_formset(forms, initial=len(forms)),
             "action-publish": "action-publish",
         }
     )
@@ -137,3 +151,112 @@ def test_a_timeline_without_phases_is_fine(site_tree):
     page = TimelinePage.objects.get(pk=timeline.pk)
     page.save_revision().publish()
     assert page.live
+
+
+def _dated(timeline):
+    """Research ran from 90 to 21 days ago; engagement started 21 days ago and is expected
+    to end in 40 days; futures has no dates yet."""
+    today = timezone.localdate()
+    research, engagement = timeline.phases.order_by("sort_order", "pk")
+    Phase.objects.filter(pk=research.pk).update(
+        starts_on=today - datetime.timedelta(days=90), ends_on=today - datetime.timedelta(days=21)
+    )
+    Phase.objects.filter(pk=engagement.pk).update(
+        starts_on=today - datetime.timedelta(days=21), ends_on=today + datetime.timedelta(days=40)
+    )
+    Phase.objects.create(page=timeline, kind="futures", title="Futures", summary="Next.")
+    return today
+
+
+def _timing_lines(html):
+    """Each phase's timing lines, as text, in page order."""
+    lists = re.findall(r'<ul class="[^"]*hub-timeline__dates">(.*?)</ul>', html, re.S)
+    return [
+        [
+            " ".join(re.sub("<[^>]+>", "", item).split())
+            for item in re.findall(r"<li>(.*?)</li>", block, re.S)
+        ]
+        for block in lists
+    ]
+
+
+def test_each_phase_says_when_it_starts_and_ends(client, timeline):
+    from hub.core.dates import human_date
+
+    today = _dated(timeline)
+    html = client.get(timeline.url).content.decode()
+    days = {n: human_date(today + datetime.timedelta(days=n)) for n in (-90, -21, 40)}
+    assert _timing_lines(html) == [
+        [f"Started {days[-90]}", f"Ended {days[-21]}"],
+        [f"Started {days[-21]}", f"Expected to end {days[40]}"],
+        ["Start date to be confirmed", "End date to be confirmed"],
+    ]
+    expected_end = (today + datetime.timedelta(days=40)).isoformat()
+    assert f'Expected to end <time datetime="{expected_end}">{days[40]}</time>' in html
+
+
+def test_the_home_page_says_when_the_current_phase_ends(client, site_tree, timeline):
+    from hub.core.dates import human_date
+
+    today = _dated(timeline)
+    Phase.objects.filter(page=timeline).update(is_current=False)
+    Phase.objects.filter(page=timeline, kind="engagement").update(is_current=True)
+    html = client.get(site_tree["home"].url).content.decode()
+    assert (
+        f'Expected to end <time datetime="{(today + datetime.timedelta(days=40)).isoformat()}">'
+        in html
+    )
+    assert human_date(today + datetime.timedelta(days=40)) in html
+
+
+def test_the_admin_sets_a_phases_dates(editor_client, timeline):
+    research, engagement = timeline.phases.order_by("sort_order", "pk")
+    research.starts_on, research.ends_on = datetime.date(2026, 9, 1), datetime.date(2026, 10, 9)
+    forms = [_phase_form(research, is_current=True), _phase_form(engagement, is_current=False)]
+    response = _publish_phase_forms(editor_client, timeline, forms)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    research.refresh_from_db()
+    assert (research.starts_on, research.ends_on) == (
+        datetime.date(2026, 9, 1),
+        datetime.date(2026, 10, 9),
+    )
+
+
+def test_a_phase_cannot_end_before_it_starts(editor_client, timeline):
+    research, engagement = timeline.phases.order_by("sort_order", "pk")
+    research.starts_on, research.ends_on = datetime.date(2026, 10, 9), datetime.date(2026, 9, 1)
+    forms = [_phase_form(research, is_current=True), _phase_form(engagement, is_current=False)]
+    response = _publish_phase_forms(editor_client, timeline, forms)
+    assert response.status_code == 200
+    assert "A phase cannot end before it starts." in response.content.decode()
+    assert Phase.objects.get(pk=research.pk).starts_on is None
+    # The database holds the same rule.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Phase.objects.filter(pk=research.pk).update(
+            starts_on=datetime.date(2026, 10, 9), ends_on=datetime.date(2026, 9, 1)
+        )
+
+
+@pytest.mark.django_db
+def test_the_demo_timeline_dates_follow_its_story(client):
+    from consultation.models import Consultation
+    from hub.pages import demo
+
+    call_command("load_demo", stdout=io.StringIO())
+    phases = {phase.kind: phase for phase in Phase.objects.all()}
+    today = timezone.localdate()
+    assert phases["research"].starts_on == today - datetime.timedelta(days=demo.HUB_OPENED_DAYS_AGO)
+    assert phases["research"].ends_on == phases["engagement"].starts_on
+    consultation = Consultation.objects.get()
+    assert phases["engagement"].starts_on == timezone.localdate(consultation.opens_at)
+    assert phases["engagement"].ends_on == timezone.localdate(consultation.closes_at)
+    # The seed articles date neither of the later phases.
+    for kind in ["futures", "publication"]:
+        assert (phases[kind].starts_on, phases[kind].ends_on) == (None, None)
+    # The timeline's published revision holds the phases an editor will open.
+    timeline = TimelinePage.objects.get()
+    in_revision = timeline.live_revision.as_object().phases.all()
+    assert [p.kind for p in in_revision] == ["research", "engagement", "futures", "publication"]
+    html = client.get(timeline.url).content.decode()
+    assert html.count("to be confirmed") == 4
+    assert "Expected to end" in html

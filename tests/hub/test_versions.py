@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -214,3 +215,143 @@ def test_a_publish_scheduled_for_later_is_not_a_version_yet(section):
     section.go_live_at = timezone.now() + datetime.timedelta(days=1)
     section.save_revision().publish()
     assert len(section.published_versions()) == 1
+
+
+# -- moved paragraphs ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def three_paragraphs(section):
+    """Version 2 of the section has three paragraphs: (id, text) in reading order."""
+    _edit_body(section, lambda blocks: [*blocks, {"type": "paragraph", "value": "<p>Third.</p>"}])
+    return [(block.id, block.value.source) for block in section.body]
+
+
+def _changes(html):
+    """(classes, text) of each block in the comparison, in order."""
+    items = re.findall(r'<li class="hub-diff__block ([^"]+)">(.*?)</li>', html, re.S)
+    return [
+        (classes.split(), " ".join(re.sub("<[^>]+>", " ", body).split())) for classes, body in items
+    ]
+
+
+def test_moved_paragraphs_show_as_moved(editor_client, section, three_paragraphs):
+    (one, first), (two, second), (three, _) = three_paragraphs
+    # The editor swaps the first two paragraphs and rewords the third.
+    post_section_edit(
+        editor_client,
+        section,
+        [(two, second), (one, first), (three, "<p>Third, reworded.</p>")],
+        action="publish",
+    )
+    html = editor_client.get(f"{section.url}versions/compare/").content.decode()
+    assert "Changes from version 2 to version 3" in html
+    assert "2 paragraphs changed: 1 reworded, 1 moved." in html
+    changes = _changes(html)
+    assert len(changes) == 3
+    moved = [text for classes, text in changes if "hub-diff__block--moved" in classes]
+    assert len(moved) == 1
+    assert re.fullmatch(
+        r"Moved from paragraph (1 to paragraph 2|2 to paragraph 1) \S+ paragraph\.", moved[0]
+    )
+    reworded = changes[2]
+    assert "hub-diff__block--changed" in reworded[0]
+    assert "hub-diff__block--moved" not in reworded[0]
+    assert reworded[1].startswith("Reworded Third")
+    assert "<del>Third.</del>" in html and "<ins>Third, reworded.</ins>" in html
+
+
+def test_a_paragraph_moved_and_reworded_shows_both(editor_client, section, three_paragraphs):
+    (one, _), (two, second), (three, third) = three_paragraphs
+    post_section_edit(
+        editor_client,
+        section,
+        [(two, second), (three, third), (one, "<p>First paragraph, moved to the end.</p>")],
+        action="publish",
+    )
+    html = editor_client.get(f"{section.url}versions/compare/").content.decode()
+    assert "1 paragraph changed: 1 reworded, 1 moved." in html
+    classes, text = _changes(html)[2]
+    assert {"hub-diff__block--changed", "hub-diff__block--moved"} <= set(classes)
+    assert text.startswith("Reworded Moved from paragraph 1 to paragraph 3")
+    assert "<ins>paragraph, moved to the end.</ins>" in html
+    assert all("hub-diff__block--unchanged" in c for c, _ in _changes(html)[:2])
+
+
+def test_moved_ids_keep_the_longest_run_in_place():
+    assert versions.moved_ids(list("abcd"), list("abcd")) == set()
+    assert versions.moved_ids(list("abcd"), list("bcda")) == {"a"}
+    assert versions.moved_ids(list("abcd"), list("dabc")) == {"d"}
+    assert len(versions.moved_ids(list("ab"), list("ba"))) == 1
+    # Added and removed blocks are not moves.
+    assert versions.moved_ids(list("abc"), list("xacy")) == set()
+
+
+# -- change notes -------------------------------------------------------------------------
+
+
+def test_an_editor_gives_a_version_a_change_note_shown_with_it(editor_client, client, section):
+    ids = [block.id for block in section.body]
+    note = "Reworded ambition 2 after the clinicians' comments"
+    post_section_edit(
+        editor_client,
+        section,
+        [(ids[0], "<p>First paragraph, reworded.</p>"), (ids[1], "<p>Second paragraph.</p>")],
+        action="publish",
+        change_note=note,
+    )
+    assert [v.change_note for v in section.published_versions()] == ["", note]
+    shown = note.replace("'", "&#x27;")
+
+    listing = client.get(f"{section.url}versions/").content.decode()
+    assert shown in listing
+    compare = client.get(f"{section.url}versions/compare/").content.decode()
+    assert "What the editors said about the changes" in compare
+    assert "<strong>Version 2</strong>" in compare and shown in compare
+    version = client.get(f"{section.url}versions/2/").content.decode()
+    assert f"What changed in this version: {shown}" in version
+    assert (
+        "What changed in this version"
+        not in client.get(f"{section.url}versions/1/").content.decode()
+    )
+
+    # The next edit starts with an empty note, so the note is not published twice.
+    form = editor_client.get(f"/admin/pages/{section.pk}/edit/").content.decode()
+    field = re.search(r'<input[^>]*name="change_note"[^>]*>', form)[0]
+    assert 'value="' not in field or 'value=""' in field
+    post_section_edit(
+        editor_client,
+        section,
+        [(ids[0], "<p>First paragraph, reworded again.</p>"), (ids[1], "<p>Second paragraph.</p>")],
+        action="publish",
+    )
+    assert [v.change_note for v in section.published_versions()] == ["", note, ""]
+
+
+def test_a_drafts_change_note_waits_for_its_publish(editor_client, section):
+    ids = [block.id for block in section.body]
+    paragraphs = [(ids[0], "<p>Draft wording.</p>"), (ids[1], "<p>Second paragraph.</p>")]
+    post_section_edit(editor_client, section, paragraphs, action="save", change_note="A draft note")
+    assert len(section.published_versions()) == 1
+    form = editor_client.get(f"/admin/pages/{section.pk}/edit/").content.decode()
+    assert 'value="A draft note"' in form
+    post_section_edit(
+        editor_client, section, paragraphs, action="publish", change_note="A draft note"
+    )
+    assert section.published_versions()[-1].change_note == "A draft note"
+
+
+def test_a_change_note_is_shown_as_text(editor_client, client, section):
+    ids = [block.id for block in section.body]
+    post_section_edit(
+        editor_client,
+        section,
+        [(ids[0], "<p>Changed.</p>"), (ids[1], "<p>Second paragraph.</p>")],
+        action="publish",
+        change_note='<script>alert("x")</script>\u202e <b>bold</b>\n',
+    )
+    assert section.published_versions()[-1].change_note == '<script>alert("x")</script> <b>bold</b>'
+    for path in ["versions/", "versions/compare/", "versions/2/"]:
+        main = client.get(f"{section.url}{path}").content.decode().split('id="maincontent"')[1]
+        assert "<script>alert" not in main and "<b>bold</b>" not in main
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &lt;b&gt;bold&lt;/b&gt;" in main

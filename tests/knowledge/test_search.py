@@ -296,3 +296,73 @@ def test_highlight_escapes_every_piece():
     assert "<mark>needle</mark>" in extract
     assert extract.startswith("… ") and extract.endswith(" …")
     assert len(extract) < 320
+
+
+# -- only what a reader sees is indexed --------------------------------------------------
+
+
+def _blocks_within(block):
+    yield block
+    children = getattr(block, "child_blocks", None) or {}
+    for child in children.values():
+        yield from _blocks_within(child)
+    if getattr(block, "child_block", None) is not None:
+        yield from _blocks_within(block.child_block)
+
+
+def test_block_settings_readers_never_see_are_left_out_of_the_index():
+    from wagtail import blocks
+    from wagtail.fields import StreamField
+    from wagtail.models import get_page_models
+
+    settings_blocks = (blocks.ChoiceBlock, blocks.MultipleChoiceBlock, blocks.BooleanBlock)
+    found = []
+    for model in get_page_models():
+        for model_field in model._meta.get_fields():
+            if isinstance(model_field, StreamField):
+                for block in _blocks_within(model_field.stream_block):
+                    if isinstance(block, settings_blocks):
+                        found.append((model.__name__, model_field.name, block.name))
+                        assert not block.search_index, found[-1]
+    assert found  # the heading's level, at least
+
+
+def test_a_block_label_does_not_make_a_page_match(client, site_tree):
+    factories.StandardPageFactory(
+        parent=site_tree["home"],
+        slug="aims",
+        title="Our plans",
+        intro="",
+        body=[
+            {"type": "heading", "value": {"text": "Our aims", "level": "h2"}},
+            {"type": "paragraph", "value": "<p>We will write the strategy openly.</p>"},
+        ],
+    )
+    assert _hits(client.get("/search/", {"q": "heading"})) == []
+    assert [hit.title for hit in _hits(client.get("/search/", {"q": "aims"}))] == ["Our plans"]
+
+
+@pytest.mark.parametrize("query", ["AND(", "AND OR NOT", "(NOT)", "NEAR("])
+def test_a_query_of_operators_alone_searches_for_nothing_and_says_so(
+    client, corpus, library, query
+):
+    response = client.get("/search/", {"q": query})
+    html = response.content.decode()
+    assert response.context["search"].total == 0 and _hits(response) == []
+    assert "Enter words or numbers to search for." in html
+    assert "You do not need AND, OR or NOT" in html
+    assert "results-heading" not in html
+
+    response = client.get(library.url, {"q": query})
+    html = response.content.decode()
+    assert "Enter words or numbers to search the library." in html
+    assert "matching" not in html.split('id="results-heading"')[1].split("</h2>")[0]
+
+
+def test_operators_beside_words_are_left_out_and_explained(client, corpus):
+    response = client.get("/search/", {"q": "procurement AND"})
+    assert len(_hits(response)) == 4
+    assert "You do not need AND, OR or NOT" in response.content.decode()
+    # In lower case they are words (common ones), as before.
+    assert clean_query("and or").terms == ("and", "or")
+    assert clean_query("AND( procurement").terms == ("procurement",)

@@ -5,10 +5,11 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from hub.core.public_address import PublicAddressMixin
 from hub.pages import selectors
 
 
-class HomePage(Page):
+class HomePage(PublicAddressMixin, Page):
     intro = models.TextField(help_text="One or two sentences under the title.")
     get_involved = RichTextField(features=["bold", "italic", "link", "ul"], blank=True)
 

@@ -6,6 +6,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from hub.core.public_address import PublicAddressMixin
+
 
 class WorkingGroupMember(index.Indexed, Orderable):
     name = models.CharField(max_length=120)
@@ -23,7 +25,7 @@ class WorkingGroupMember(index.Indexed, Orderable):
         return self.name
 
 
-class WorkingGroupPage(Page):
+class WorkingGroupPage(PublicAddressMixin, Page):
     intro = RichTextField(features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]

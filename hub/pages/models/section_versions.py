@@ -4,7 +4,8 @@ Readers cite versions, comments are made on them and the compare page diffs them
 revisions behind them must outlive Wagtail's `purge_revisions`, which deletes every revision
 that is not the latest unless deleting it raises ProtectedError. The foreign key to the
 revision raises it, except when the section itself is being deleted: then its versions go
-with it, as its revisions do."""
+with it, as its revisions do. Each keeps the change note its revision carried (see
+SectionPage.change_note)."""
 
 from django.db import models
 from django.db.models.deletion import CASCADE, PROTECT
@@ -26,6 +27,11 @@ class PublishedVersion(models.Model):
         "wagtailcore.Revision", on_delete=protect_unless_page_deleted, related_name="+"
     )
     published_at = models.DateTimeField()
+    change_note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What changed in this version and why, as the editor put it when publishing.",
+    )
 
     class Meta:
         ordering = ["published_at", "pk"]

@@ -1,5 +1,6 @@
 """Plain content pages: the get-involved page and general pages (privacy, accessibility)."""
 
+from django.conf import settings
 from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
@@ -7,9 +8,10 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from hub.core.blocks import ContentBlock
+from hub.core.public_address import PublicAddressMixin
 
 
-class StandardPage(Page):
+class StandardPage(PublicAddressMixin, Page):
     intro = models.TextField(blank=True)
     body = StreamField(ContentBlock(), blank=True)
     show_in_footer = models.BooleanField(default=False, help_text="List this page in the footer.")
@@ -21,7 +23,7 @@ class StandardPage(Page):
     subpage_types = ["pages.StandardPage"]
 
 
-class GetInvolvedPage(Page):
+class GetInvolvedPage(PublicAddressMixin, Page):
     """How to take part: the ways in, with links to open consultations and subscriptions."""
 
     intro = models.TextField()
@@ -40,4 +42,5 @@ class GetInvolvedPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["open_consultations"] = selectors.open_consultations()
         context["updates_index"] = selectors.first_live_page("pages.UpdateIndexPage")
+        context["contact_email"] = settings.CONTACT_EMAIL
         return context

@@ -7,6 +7,7 @@ differences between them come from Wagtail's own history.
 
 from django.db import models
 from django.http import Http404
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -15,10 +16,11 @@ from wagtail.models import Page, Revision
 from wagtail.search import index
 
 from hub.core.blocks import SectionBodyBlock
+from hub.core.public_address import PublicAddressMixin
 from hub.pages import versions
 
 
-class StrategyPage(Page):
+class StrategyPage(PublicAddressMixin, Page):
     """The draft strategy document; its children are the sections."""
 
     summary = models.TextField(help_text="What the strategy is for, in a few sentences.")
@@ -50,18 +52,40 @@ class SectionKind(models.TextChoices):
     THEME = "theme", "Cross-cutting theme"
 
 
-class SectionPage(RoutablePageMixin, Page):
+class SectionPageForm(WagtailAdminPageForm):
+    """The section's edit form. A change note belongs to one version: once the revision
+    carrying it is live, the next edit starts with an empty note, so a note is never
+    published twice by accident (a draft keeps its own note until it is published)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        page = self.instance
+        if page.pk and page.live and not page.has_unpublished_changes:
+            self.initial["change_note"] = ""
+
+
+class SectionPage(PublicAddressMixin, RoutablePageMixin, Page):
     kind = models.CharField(
         max_length=20, choices=SectionKind.choices, default=SectionKind.AMBITION
     )
     summary = models.TextField(help_text="One or two sentences shown in lists and search results.")
     body = StreamField(SectionBodyBlock())
+    change_note = models.CharField(
+        "Change note",
+        max_length=300,
+        blank=True,
+        help_text="For readers: what changed in this version and why, in a sentence, for "
+        "example 'Reworded ambition 2 after the clinicians' comments'. Shown with the version "
+        "when you publish. Leave empty for the first version.",
+    )
 
+    base_form_class = SectionPageForm
     content_panels = [
         *Page.content_panels,
         FieldPanel("kind"),
         FieldPanel("summary"),
         FieldPanel("body"),
+        FieldPanel("change_note"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
     api_fields = [APIField("kind"), APIField("summary"), APIField("body")]

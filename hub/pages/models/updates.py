@@ -11,9 +11,10 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from hub.core.blocks import ContentBlock
+from hub.core.public_address import PublicAddressMixin
 
 
-class UpdateIndexPage(RoutablePageMixin, Page):
+class UpdateIndexPage(PublicAddressMixin, RoutablePageMixin, Page):
     intro = models.TextField(blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -44,7 +45,7 @@ class UpdateIndexPage(RoutablePageMixin, Page):
         return UpdatesAtomFeed(self)(request)
 
 
-class UpdatePage(Page):
+class UpdatePage(PublicAddressMixin, Page):
     date = models.DateField(default=timezone.localdate)
     summary = models.TextField(help_text="Shown in lists and feeds.")
     body = StreamField(ContentBlock())

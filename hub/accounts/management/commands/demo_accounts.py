@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from hub.accounts import demo
+from hub.core.public_address import absolute_url
 
 
 class Command(BaseCommand):
@@ -11,7 +12,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         lines = [
             "",
-            "The demo site is at http://127.0.0.1:8000  (admin: http://127.0.0.1:8000/admin/)",
+            f"The demo site is at {absolute_url('/')}  (admin: {absolute_url('/admin/')})",
             f"Sign in with any of these addresses and the password  {demo.DEMO_PASSWORD}",
             *demo.sign_in_lines(),
             "Staff accounts are asked to set up an authenticator app (TOTP) on their first",
