@@ -1,5 +1,4 @@
 """allauth adapter: someone who signs in without a completed profile is sent to complete
-"""allauth adapter: someone who signs in without a completed profile is sent to complete
 it first, then on to where they were going; someone who has just signed in is not asked
 for their password again before setting up a second factor; failed sign-ins lock an
 account only for the network address they came from. Account emails speak in the site's
