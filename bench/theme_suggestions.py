@@ -190,7 +190,9 @@ def speed(texts, labels, count, coded_share=0.10):
     codes = {int(i): list(np.flatnonzero(generated_labels[i])) for i in coded}
     print(
         f"\nSpeed: {count:,} generated items, {len(coded):,} coded, "
-        f"{labels.shape[1]} themes ({os.cpu_count()} cores)"
+        f"{labels.shape[1]} themes ({os.cpu_count()} cores, load average "
+        f"{os.getloadavg()[0]:.1f}: wall time grows with other work on the machine, "
+        "CPU time does not)"
     )
     uncoded = np.setdiff1d(np.arange(count), coded)
     started, cpu = time.perf_counter(), time.process_time()

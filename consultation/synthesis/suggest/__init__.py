@@ -125,10 +125,10 @@ def suggest_themes(
             scores, prior=theme_prior, examples=examples, word_counts=vectors.word_counts[rows]
         )
         confidences = calibration.confidences(features, scores)
-        for row, item_confidences in zip(rows, confidences, strict=True):
-            items[item_ids[row]] = _ranked(
-                item_confidences, themes, rejected_by_row.get(row, ()), per_item, calibration
-            )
+        for position, row in enumerate(rows):
+            # A rejected theme is never suggested again for that item.
+            confidences[position, list(rejected_by_row.get(row, ()))] = -1.0
+        items.update(_ranked(rows, confidences, item_ids, themes, per_item, calibration))
     return ThemeSuggestions(
         items=items,
         key_phrases=result.key_phrases,
@@ -166,16 +166,20 @@ def _by_row(rejected):
     return by_row
 
 
-def _ranked(confidences, themes, rejected_columns, per_item, calibration):
-    order = [
-        column
-        for column in np.argsort(-confidences, kind="stable")
-        if column not in rejected_columns
-    ][:per_item]
-    ranked = []
-    for position, column in enumerate(order):
-        confidence = float(confidences[column])
-        bar = calibration.top_threshold if position == 0 else calibration.threshold
-        suggested = confidence >= min(bar, calibration.threshold)
-        ranked.append(Suggestion(themes[column], confidence, suggested))
+def _ranked(rows, confidences, item_ids, themes, per_item, calibration):
+    """Each row's best `per_item` themes (rejected ones, at -1, left out), best first."""
+    order = np.argsort(-confidences, axis=1, kind="stable")[:, :per_item]
+    best = np.take_along_axis(confidences, order, axis=1)
+    bars = np.full(order.shape[1], calibration.threshold)
+    bars[0] = min(calibration.top_threshold, calibration.threshold)
+    flagged = best >= bars
+    ranked = {}
+    for row, columns, values, marks in zip(
+        rows, order.tolist(), best.tolist(), flagged.tolist(), strict=True
+    ):
+        ranked[item_ids[row]] = [
+            Suggestion(themes[column], value, mark)
+            for column, value, mark in zip(columns, values, marks, strict=True)
+            if value >= 0.0
+        ]
     return ranked

@@ -1,6 +1,6 @@
 """Text to vectors for theme suggestions: TF-IDF over every text of one consultation.
 
-Word 1-2-grams carry the meaning; character 2-5-grams within words carry spelling variants
+Word 1-2-grams carry the meaning; character 3-5-grams within words carry spelling variants
 and word families ("friendly", "friendliness", "frendly"), which matter when a theme has
 five examples. Both are fitted on all the consultation's texts, coded or not (they are all
 on the server), so rare words get their weight from the whole consultation. An optional
@@ -18,21 +18,17 @@ from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.preprocessing import normalize
 
-WORD = re.compile(r"\w+(?:'\w+)*")
-# Enough to tell words apart; longer runs (a pasted hash, a hostile 10,000-character
-# "word") would only add features nobody shares.
-LONGEST_WORD = 30
+# Words of up to 30 letters: longer runs (a pasted hash, a hostile 10,000-character "word")
+# would only add features nobody shares. Apostrophes are dropped so that "don't" and
+# "dont" are one word.
+WORD = re.compile(r"\b\w{1,30}\b")
+APOSTROPHES = str.maketrans("", "", "'\u2019")
 CONTEXT_WEIGHT = 0.5
 
 
 def words(text):
     """Lower-case word tokens of one text; anything that is not a word is dropped."""
-    text = (text or "").lower().replace("\u2019", "'")
-    return [word for word in WORD.findall(text) if len(word) <= LONGEST_WORD]
-
-
-def _unigrams(tokens):
-    return tokens
+    return WORD.findall((text or "").lower().translate(APOSTROPHES))
 
 
 def _word_ngrams(tokens):
@@ -49,19 +45,28 @@ class TextVectors:
     word_counts: np.ndarray  # words per text
 
 
-def vectorise(texts, *, contexts=None, char_ngrams=True):
+def vectorise(texts, *, contexts=None, char_ngrams=(3, 5)):
     """Vectors for `texts` (a list of str); `contexts` is None or one str per text."""
     tokens = [words(text) for text in texts]
     word_counts = np.array([len(t) for t in tokens], dtype=np.int64)
     blocks = []
     phrase_presence, phrases = _empty_presence(len(texts))
     if word_counts.any():
-        ngram_counts, phrases = _counts(tokens, _word_ngrams, min_df=2)
-        if ngram_counts is not None:
-            phrase_presence = (ngram_counts > 0).astype(np.float32).tocsr()
-            blocks.append(_tfidf(ngram_counts))
+        # One pass over the texts counts every word and word pair.
+        vectorizer = CountVectorizer(analyzer=_word_ngrams, dtype=np.float32)
+        counts = vectorizer.fit_transform(tokens).tocsr()
+        names = vectorizer.get_feature_names_out()
+        # A feature seen in one text only links it to nothing else, so it cannot help a
+        # suggestion; dropping it keeps a 100,000-item consultation's matrix small.
+        shared = np.flatnonzero(_document_frequency(counts) >= 2)
+        if shared.size:
+            phrase_counts = counts[:, shared]
+            phrases = names[shared]
+            phrase_presence = (phrase_counts > 0).astype(np.float32)
+            blocks.append(_tfidf(phrase_counts))
         if char_ngrams:
-            char_counts = _char_counts(tokens)
+            single = np.flatnonzero([" " not in name for name in names])
+            char_counts = _char_counts(counts[:, single], names[single], char_ngrams)
             if char_counts is not None:
                 blocks.append(_tfidf(char_counts))
     matrix = normalize(sparse.hstack(blocks).tocsr()) if blocks else _zeros(len(texts))
@@ -69,37 +74,25 @@ def vectorise(texts, *, contexts=None, char_ngrams=True):
         matrix = sparse.hstack([matrix, CONTEXT_WEIGHT * _one_hot(contexts)]).tocsr()
     return TextVectors(
         matrix=matrix.astype(np.float64),
-        phrase_presence=phrase_presence,
+        phrase_presence=phrase_presence.tocsr(),
         phrases=phrases,
         word_counts=word_counts,
     )
 
 
-def _counts(tokens, analyzer, *, min_df):
-    # A feature seen in one text only links it to nothing else, so it cannot help a
-    # suggestion; dropping it keeps a 100,000-item consultation's matrix small.
-    vectorizer = CountVectorizer(analyzer=analyzer, min_df=min_df, dtype=np.float32)
-    try:
-        counts = vectorizer.fit_transform(tokens)
-    except ValueError:  # no feature reached min_df
-        return None, np.array([], dtype=object)
-    return counts.tocsr(), vectorizer.get_feature_names_out()
+def _document_frequency(counts):
+    return np.bincount(counts.indices, minlength=counts.shape[1])
 
 
-def _char_counts(tokens):
-    """Character 2-5-grams within words, as scikit-learn's "char_wb" analyzer counts them.
+def _char_counts(word_counts, vocabulary, ngram_range):
+    """Character n-grams within words, as scikit-learn's "char_wb" analyzer counts them.
 
     Counted once per distinct word and summed through the word counts (one sparse
     product), which gives the same counts many times faster than analysing every text.
     """
-    word_counts, vocabulary = _counts(tokens, _unigrams, min_df=1)
-    if word_counts is None:
-        return None
-    spelling = CountVectorizer(analyzer="char_wb", ngram_range=(2, 5), dtype=np.float32)
-    per_word = spelling.fit_transform(vocabulary)
-    counts = (word_counts @ per_word).tocsr()
-    document_frequency = np.bincount(counts.indices, minlength=counts.shape[1])
-    kept = np.flatnonzero(document_frequency >= 2)
+    spelling = CountVectorizer(analyzer="char_wb", ngram_range=ngram_range, dtype=np.float32)
+    counts = (word_counts @ spelling.fit_transform(vocabulary)).tocsr()
+    kept = np.flatnonzero(_document_frequency(counts) >= 2)
     return counts[:, kept] if kept.size else None
 
 

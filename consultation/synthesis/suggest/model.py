@@ -29,7 +29,9 @@ class Settings:
     """How the engine learns; the defaults are what bench/theme_suggestions.py measured."""
 
     svm_c: float = 0.5
-    char_ngrams: bool = True
+    svm_tol: float = 1e-2
+    # Character n-grams within words (None: words only).
+    char_ngrams: tuple[int, int] | None = (3, 5)
     # An analyst's "no" is stronger evidence than a theme merely not coded.
     rejection_weight: float = 3.0
     # Unlabelled texts stand in as weak negatives for a theme that has no negative example.
@@ -38,8 +40,8 @@ class Settings:
     min_coded_for_calibration: int = 12
     # Bounds the cost on a large consultation: cross-validation on a sample of the coded
     # items, and each theme's SVM on all its positives plus a weighted sample of negatives.
-    max_calibration_items: int = 3000
-    max_training_rows: int = 6000
+    max_calibration_items: int = 2000
+    max_training_rows: int = 3000
     # Without calibration (too few coded items) a score of 0, the SVM's own boundary,
     # maps to this confidence.
     uncalibrated_threshold: float = 0.5
@@ -85,7 +87,7 @@ def fit_linear(matrix, training, *, settings, seed, subset=None):
         if targets.all():
             intercept[theme] = 1.0  # no text to tell apart: every item looks like it
             continue
-        svm = LinearSVC(C=settings.svm_c, tol=1e-3, max_iter=2000, random_state=seed)
+        svm = LinearSVC(C=settings.svm_c, tol=settings.svm_tol, max_iter=2000, random_state=seed)
         svm.fit(matrix[fit_rows], targets, sample_weight=_balanced(targets, weights))
         coef[:, theme] = svm.coef_[0]
         intercept[theme] = svm.intercept_[0]
@@ -188,9 +190,9 @@ def calibrate(matrix, training, *, word_counts, settings, seed):
     sample = np.arange(coded)
     if coded > settings.max_calibration_items:
         sample = np.sort(rng.choice(coded, size=settings.max_calibration_items, replace=False))
-    folds = KFold(
-        n_splits=min(settings.calibration_folds, len(sample)), shuffle=True, random_state=seed
-    )
+    # A large sample gives a stable calibration with fewer, cheaper folds.
+    wanted = settings.calibration_folds if len(sample) <= 1500 else 3
+    folds = KFold(n_splits=min(wanted, len(sample)), shuffle=True, random_state=seed)
     features, targets, usable = [], [], []
     for fit_part, held_part in folds.split(sample):
         fit_items, held_items = sample[fit_part], sample[held_part]
