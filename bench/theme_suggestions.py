@@ -216,7 +216,9 @@ def main():
     parser.add_argument("--quick", action="store_true", help="one seed, no speed run")
     options = parser.parse_args()
     if not options.data.is_file():
-        sys.exit(f"No data at {options.data}: see the bench's docstring.")
+        # Like the tests that need it, the bench skips cleanly where the data is absent.
+        print(f"No data at {options.data}: nothing to measure (see the docstring).")
+        return
     sys.path.insert(0, str(REPO))
     texts, questions, labels, themes = load(options.data)
     print(

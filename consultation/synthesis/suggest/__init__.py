@@ -122,7 +122,11 @@ def suggest_themes(
         rows = targets[start : start + CHUNK]
         scores = linear.scores(vectors.matrix[rows])
         features = meta_features(
-            scores, prior=theme_prior, examples=examples, word_counts=vectors.word_counts[rows]
+            scores,
+            prior=theme_prior,
+            examples=examples,
+            word_counts=vectors.word_counts[rows],
+            similarities=linear.similarities(vectors.matrix[rows]),
         )
         confidences = calibration.confidences(features, scores)
         for position, row in enumerate(rows):
