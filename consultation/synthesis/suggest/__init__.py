@@ -20,8 +20,7 @@ from consultation.synthesis.suggest.model import (
     Training,
     calibrate,
     fit_linear,
-    meta_features,
-    prior,
+    scored,
 )
 from consultation.synthesis.suggest.phrases import key_phrases
 
@@ -114,24 +113,20 @@ def suggest_themes(
         vectors.matrix, training, word_counts=vectors.word_counts, settings=settings, seed=seed
     )
     linear = fit_linear(vectors.matrix, training, settings=settings, seed=seed)
-    theme_prior = prior(training.labels)
-    examples = training.labels.sum(axis=0)
     rejected_by_row = _by_row(rejected)
     items = result.items
     for start in range(0, len(targets), CHUNK):
         rows = targets[start : start + CHUNK]
-        scores = linear.scores(vectors.matrix[rows])
-        features = meta_features(
-            scores,
-            prior=theme_prior,
-            examples=examples,
+        scores, features = scored(
+            linear,
+            vectors.matrix[rows],
+            labels=training.labels,
             word_counts=vectors.word_counts[rows],
-            similarities=linear.similarities(vectors.matrix[rows]),
         )
         confidences = calibration.confidences(features, scores)
-        for position, row in enumerate(rows):
-            # A rejected theme is never suggested again for that item.
-            confidences[position, list(rejected_by_row.get(row, ()))] = -1.0
+        # A rejected theme is never suggested again for that item.
+        for position in np.flatnonzero(np.isin(rows, list(rejected_by_row))):
+            confidences[position, list(rejected_by_row[int(rows[position])])] = -1.0
         items.update(_ranked(rows, confidences, item_ids, themes, per_item, calibration))
     return ThemeSuggestions(
         items=items,

@@ -4,9 +4,10 @@ Each theme gets a linear SVM (one-vs-rest) over the text vectors, trained on the
 items, with an analyst's rejections as extra negative examples. Raw SVM scores are not
 comparable between a theme with 300 examples and one with 4, so a single logistic
 regression, shared by all themes, turns them into confidences: it sees each (item, theme)
-pair's score, its gap to the item's best score, its rank, how common the theme is and how
-long the text is, and it is fitted on out-of-fold scores of the coded items (internal
-cross-validation), so it learns how far to trust a score the way the model will be used.
+pair's score, its gap to the item's best score, its rank, the item's cosine similarity to
+the mean of the theme's examples, how common the theme is and how long the text is, and it
+is fitted on out-of-fold scores of the coded items (internal cross-validation), so it
+learns how far to trust a score the way the model will be used.
 A global threshold on those confidences is chosen the same way. Nothing is tuned per
 theme: with five examples a theme's own threshold would fit noise.
 """
@@ -154,7 +155,7 @@ def _balanced(targets, weights):
 
 
 def meta_features(scores, *, prior, examples, word_counts, similarities=None):
-    """Per (item, theme): what the global calibration sees. Shape items x themes x 10."""
+    """Per (item, theme): what the global calibration sees (items x themes x features)."""
     items, themes = scores.shape
     order = np.argsort(-scores, axis=1, kind="stable")
     rank = np.empty_like(order)
@@ -177,6 +178,22 @@ def meta_features(scores, *, prior, examples, word_counts, similarities=None):
     if similarities is not None:
         columns += [similarities, similarities - similarities.max(axis=1, keepdims=True)]
     return np.stack([np.asarray(column, dtype=np.float64) for column in columns], axis=-1)
+
+
+def scored(linear, rows, *, labels, word_counts):
+    """SVM scores of `rows` (a slice of the text matrix) and their meta features.
+
+    `labels` are the coded items the model learnt from; `word_counts` those of `rows`.
+    """
+    scores = linear.scores(rows)
+    features = meta_features(
+        scores,
+        prior=prior(labels),
+        examples=labels.sum(axis=0),
+        word_counts=word_counts,
+        similarities=linear.similarities(rows),
+    )
+    return scores, features
 
 
 @dataclass(frozen=True)
@@ -214,20 +231,16 @@ def calibrate(matrix, training, *, word_counts, settings, seed):
     for fit_part, held_part in folds.split(sample):
         fit_items, held_items = sample[fit_part], sample[held_part]
         linear = fit_linear(matrix, training, settings=settings, seed=seed, subset=fit_items)
-        scores = linear.scores(matrix[training.coded_rows[held_items]])
-        present = linear.present
-        fit_labels = training.labels[fit_items]
-        features.append(
-            meta_features(
-                scores,
-                prior=prior(fit_labels),
-                examples=fit_labels.sum(axis=0),
-                word_counts=word_counts[training.coded_rows[held_items]],
-                similarities=linear.similarities(matrix[training.coded_rows[held_items]]),
-            )
+        held_rows = training.coded_rows[held_items]
+        scores, held_features = scored(
+            linear,
+            matrix[held_rows],
+            labels=training.labels[fit_items],
+            word_counts=word_counts[held_rows],
         )
+        features.append(held_features)
         targets.append(training.labels[held_items])
-        usable.append(np.broadcast_to(present, scores.shape))
+        usable.append(np.broadcast_to(linear.present, scores.shape))
     features = np.concatenate(features)
     targets = np.concatenate(targets)
     usable = np.concatenate(usable)
