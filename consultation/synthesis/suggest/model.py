@@ -44,6 +44,8 @@ class Settings:
     # items, and each theme's SVM on all its positives plus a weighted sample of negatives.
     max_calibration_items: int = 2000
     max_training_rows: int = 3000
+    # A larger sample gives a stable calibration with three folds, which cost less.
+    three_folds_above: int = 1500
     # Without calibration (too few coded items) a score of 0, the SVM's own boundary,
     # maps to this confidence.
     uncalibrated_threshold: float = 0.5
@@ -224,8 +226,7 @@ def calibrate(matrix, training, *, word_counts, settings, seed):
     sample = np.arange(coded)
     if coded > settings.max_calibration_items:
         sample = np.sort(rng.choice(coded, size=settings.max_calibration_items, replace=False))
-    # A large sample gives a stable calibration with fewer, cheaper folds.
-    wanted = settings.calibration_folds if len(sample) <= 1500 else 3
+    wanted = settings.calibration_folds if len(sample) <= settings.three_folds_above else 3
     folds = KFold(n_splits=min(wanted, len(sample)), shuffle=True, random_state=seed)
     features, targets, usable = [], [], []
     for fit_part, held_part in folds.split(sample):

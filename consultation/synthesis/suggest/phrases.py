@@ -1,16 +1,21 @@
 """Key phrases per theme: the words and two-word phrases that most set its items apart.
 
-Scored by the log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi and
-Quinn, "Fightin' Words", 2008): how much more often a phrase appears in the theme's coded
-items than in the other coded items, divided by its standard error, with the whole
-consultation's use of the phrase as the prior. Unlike raw frequency it ignores words every
-theme uses, and unlike a plain ratio it does not crown a phrase seen once.
+Each phrase is scored by the log odds ratio of appearing in the theme's coded items rather
+than in the other coded items (half a count added to each cell of the 2x2 table), divided
+by its standard error: a z-score. Unlike raw frequency it ignores words every theme uses;
+unlike a plain ratio it does not crown a phrase seen once, and a phrase seen in four of a
+theme's seven items and nowhere else still stands out, which matters when themes have a
+handful of examples.
 """
 
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-PRIOR_STRENGTH = 10.0
+# A phrase must stand out by about two standard errors: below that, common words ("care",
+# "staff") float into a small theme's list by chance.
+MIN_Z = 2.0
+# Negations carry meaning in a phrase ("not clean") though they are stop words.
+NEGATIONS = frozenset({"no", "not", "never", "nothing", "none", "nobody"})
 
 
 def key_phrases(presence, phrases, labels, coded_rows, *, limit):
@@ -22,9 +27,6 @@ def key_phrases(presence, phrases, labels, coded_rows, *, limit):
     if presence.shape[1] == 0 or len(coded_rows) == 0:
         return [[] for _ in range(themes)]
     useful = np.array([_is_content(phrase) for phrase in phrases], dtype=bool)
-    background = np.asarray(presence.sum(axis=0)).ravel() + 0.01
-    alpha = PRIOR_STRENGTH * background / background.sum()
-    alpha_total = alpha.sum()
     coded = presence[coded_rows]
     per_theme = np.asarray(coded.T @ labels.astype(np.float32)).T  # themes x phrases
     everywhere = np.asarray(coded.sum(axis=0)).ravel()
@@ -36,28 +38,28 @@ def key_phrases(presence, phrases, labels, coded_rows, *, limit):
         if n_inside == 0:
             result.append([])
             continue
-        log_odds = _log_odds(inside, n_inside, alpha, alpha_total) - _log_odds(
-            outside, n_outside, alpha, alpha_total
-        )
-        z = log_odds / np.sqrt(1.0 / (inside + alpha) + 1.0 / (outside + alpha))
+        cells = [inside, n_inside - inside, outside, n_outside - outside]
+        with_in, without_in, with_out, without_out = (cell + 0.5 for cell in cells)
+        log_odds = np.log(with_in * without_out / (without_in * with_out))
+        error = np.sqrt(1 / with_in + 1 / without_in + 1 / with_out + 1 / without_out)
+        z = log_odds / error
         least = 2 if n_inside >= 4 else 1
-        eligible = useful & (inside >= least) & (z > 0)
+        eligible = useful & (inside >= least) & (z >= MIN_Z)
         ranked = [k for k in np.argsort(-z, kind="stable") if eligible[k]]
         result.append(_without_overlap([str(phrases[k]) for k in ranked], limit))
     return result
 
 
-def _log_odds(counts, total, alpha, alpha_total):
-    return np.log(counts + alpha) - np.log(np.maximum(total + alpha_total - counts - alpha, 1e-9))
-
-
 def _is_content(phrase):
+    """Words that say something: no stop word alone or at either end of a pair."""
     words = phrase.split(" ")
     if any(word.isdigit() or len(word) < 2 for word in words):
         return False
-    return not all(word in ENGLISH_STOP_WORDS for word in words) and (
-        len(words) > 1 or words[0] not in ENGLISH_STOP_WORDS
-    )
+    return not _is_stop(words[0]) and not _is_stop(words[-1])
+
+
+def _is_stop(word):
+    return word in ENGLISH_STOP_WORDS and word not in NEGATIONS
 
 
 def _without_overlap(ranked, limit):

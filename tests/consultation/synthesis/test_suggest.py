@@ -276,6 +276,18 @@ def test_themes_and_items_can_be_any_hashable_and_contexts_are_used():
     )
 
 
+def test_a_large_consultation_learns_from_bounded_samples_and_still_ranks_right():
+    texts, codes = consultation()
+    # The bounds a 100,000-item consultation meets, scaled down to this one.
+    bounded = Settings(max_training_rows=10, max_calibration_items=16, three_folds_above=8)
+
+    result = suggest_themes(texts=texts, codes=codes, settings=bounded)
+
+    assert result.calibrated
+    for item in UNCODED:
+        assert best_theme(result, item) == item.removeprefix("u-")
+
+
 def test_words_only_settings_work():
     texts, codes = consultation()
 
