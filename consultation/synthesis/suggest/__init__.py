@@ -94,7 +94,7 @@ def suggest_themes(
         items={item_ids[row]: [] for row in uncoded_rows},
         key_phrases={theme: phrases[column_of[theme]] for theme in themes},
         threshold=settings.uncalibrated_threshold,
-        top_threshold=1.0,
+        top_threshold=settings.uncalibrated_threshold,
         calibrated=False,
     )
     # Texts without a word teach nothing and can be told nothing.
@@ -170,7 +170,7 @@ def _ranked(rows, confidences, item_ids, themes, per_item, calibration):
     order = np.argsort(-confidences, axis=1, kind="stable")[:, :per_item]
     best = np.take_along_axis(confidences, order, axis=1)
     bars = np.full(order.shape[1], calibration.threshold)
-    bars[0] = min(calibration.top_threshold, calibration.threshold)
+    bars[0] = calibration.top_threshold
     flagged = best >= bars
     ranked = {}
     for row, columns, values, marks in zip(

@@ -214,7 +214,8 @@ class Calibration:
 
 
 def uncalibrated(settings):
-    return Calibration(model=None, threshold=settings.uncalibrated_threshold, top_threshold=1.0)
+    bar = settings.uncalibrated_threshold
+    return Calibration(model=None, threshold=bar, top_threshold=bar)
 
 
 def calibrate(matrix, training, *, word_counts, settings, seed):

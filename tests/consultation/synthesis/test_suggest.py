@@ -184,6 +184,9 @@ def test_one_example_per_theme_still_ranks_the_right_theme_first():
     result = suggest_themes(texts=texts, codes=codes)
 
     assert not result.calibrated  # four examples cannot calibrate anything
+    assert result.threshold == result.top_threshold == 0.5
+    for ranked in result.items.values():
+        assert [s.suggested for s in ranked] == [s.confidence >= 0.5 for s in ranked]
     assert best_theme(result, "new-food") == "food"
     assert best_theme(result, "new-parking") == "parking"
 
