@@ -1,2 +1,4 @@
-"""The working group's synthesis: turning many responses into evidence (campaign grouping
-first; the codebook, coding, suggestions and dashboards join it)."""
+"""The working group's synthesis: turning feedback items into evidence. So far it holds
+two engines over plain data (no Django models) that the workspace calls: `campaigns`
+(grouping identical and near-identical responses) and `suggest` (local theme suggestions).
+"""
