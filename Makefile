@@ -68,9 +68,10 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Django's system checks and migrations nobody wrote, in one start of Django:
+# makemigrations runs every check `manage.py check` runs before it looks at the models.
 check: setup
-	DJANGO_ENV=test $(PY) manage.py check
-	DJANGO_ENV=test $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=hub.settings.test $(PY) manage.py makemigrations --check --dry-run
 
 pytest: setup
 	$(VENV)/bin/pytest -n $(TEST_WORKERS)

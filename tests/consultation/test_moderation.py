@@ -7,8 +7,7 @@ import pytest
 from django.core import mail
 
 from consultation.models import AuditEntry, BlockedUser, Comment, Flag, Status
-from tests.consultation.conftest import paragraph_ids
-from tests.consultation.factories import comment_on
+from tests.support.consultation_factories import comment_on, paragraph_ids
 
 pytestmark = pytest.mark.django_db
 

@@ -17,9 +17,13 @@ from django.core.management.sql import emit_post_migrate_signal
 from wagtail.models import Site, get_page_models
 
 from hub.core.public_address import PublicAddressMixin
-from tests import factories
-from tests.conftest import at_public_address
-from tests.knowledge.factories import DocumentFactory, LibraryPageFactory, ResourcePageFactory
+from tests.support import factories
+from tests.support.knowledge_factories import (
+    DocumentFactory,
+    LibraryPageFactory,
+    ResourcePageFactory,
+)
+from tests.support.pages import at_public_address
 
 pytestmark = pytest.mark.django_db
 

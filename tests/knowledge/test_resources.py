@@ -18,9 +18,9 @@ from knowledge.models import (
     normalised_date,
     resource_problems,
 )
-from tests import factories
-from tests.conftest import publish
-from tests.knowledge.factories import ResourcePageFactory
+from tests.support import factories
+from tests.support.knowledge_factories import ResourcePageFactory
+from tests.support.pages import publish
 
 pytestmark = pytest.mark.django_db
 
