@@ -10,6 +10,7 @@ from wagtail.models import Locale, Page, Site
 from hub.core import public_address
 from tests.support import factories
 from tests.support.clients import SignedInClient
+from tests.support.demo import load_demo
 from tests.support.pages import publish
 from tests.support.shared_rows import fresh, remembered, rows_for_the_module
 
@@ -105,19 +106,29 @@ def site_tree(_shared_site_tree, home):
 
 
 def pytest_collection_modifyitems(items):
-    # A module shares its site tree only if every test that uses the database asks for the
-    # tree (a test without it would find the others' pages) and none commits for real.
+    # In a module that shares its site tree every test finds the tree: one that asks for the
+    # home page alone would get more than it asked for, and one that commits for real (a
+    # live server, transaction=True) would end the transaction the tree lives in.
     for item in items:
         if item.get_closest_marker("shared_site_tree") is None:
             continue
         names = getattr(item, "fixturenames", ())
         marker = item.get_closest_marker("django_db")
         transactional = (marker and marker.kwargs.get("transaction")) or "live_server" in names
-        if transactional or ((marker or "db" in names) and "site_tree" not in names):
+        if transactional or ("home" in names and "site_tree" not in names):
             raise pytest.UsageError(
-                f"{item.nodeid} is in a module marked shared_site_tree but does not use "
-                "the site_tree fixture (or commits for real): it cannot share the tree."
+                f"{item.nodeid} cannot share its module's site tree: it commits for real or "
+                "asks for the home page without the tree."
             )
+
+
+@pytest.fixture(scope="module")
+def loaded_demo(django_db_setup, django_db_blocker):
+    """The whole demo, loaded once for the module that asks for it (load it from nothing in
+    one test only: it takes seconds)."""
+    with rows_for_the_module(django_db_blocker):
+        load_demo()
+        yield
 
 
 @pytest.fixture

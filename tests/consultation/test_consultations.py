@@ -11,7 +11,7 @@ from consultation.models import Consultation
 from consultation.templatetags.consultation_tags import deadline_phrase
 from tests.support.consultation_factories import ConsultationFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
 ADMIN_URL = "/admin/snippets/consultation/consultation/"
 

@@ -15,7 +15,7 @@ from tests.support.factories import ProfileFactory
 from tests.support.markup import soup_of
 from tests.support.notification_factories import parts, unsubscribe_path
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
 CONTRIBUTIONS = "/consultation/my-contributions/"
 

@@ -29,7 +29,7 @@ from tests.support.inert_html import (
 )
 from tests.support.notification_factories import parts
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
 FRAGMENT = {"X-Hub-Fragment": "1"}
 # Every fourth input, every one that tries to close the element it is shown in, the data:

@@ -16,7 +16,7 @@ from tests.support.inert_html import (
     tag_counts,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
 
 def test_corpus_is_big_enough():

@@ -12,7 +12,7 @@ from hub import urls as hub_urls
 from tests.support import factories
 from tests.support.pages import publish
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
 
 def broken_view(request):

@@ -16,7 +16,7 @@ from tests.support import factories
 from tests.support.admin_forms import post_section_edit
 from tests.support.pages import publish
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
 
 @pytest.fixture

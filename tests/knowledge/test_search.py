@@ -13,7 +13,7 @@ from tests.support import factories
 from tests.support.hostile import HOSTILE_QUERIES
 from tests.support.knowledge_factories import ResourcePageFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from knowledge.search import backend_query, build_search, clean_query
 from tests.support import factories
 from tests.support.knowledge_factories import ResourcePageFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
 ES_BACKEND = "wagtail.search.backends.elasticsearch8"
 
