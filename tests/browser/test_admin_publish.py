@@ -7,7 +7,7 @@ from allauth.mfa.models import Authenticator
 from tests.support import factories
 from tests.support.browser import signed_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.processes, pytest.mark.django_db(transaction=True)]
 
 
 def test_publishing_is_one_clean_round_trip(client, live_server, page, site_tree):

@@ -11,7 +11,7 @@ from tests.support.browser import signed_in
 from tests.support.consultation_factories import ConsultationFactory, comment_on, paragraph_ids
 from tests.support.factories import ProfileFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.processes, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

@@ -135,6 +135,7 @@ def test_the_demo_makes_its_site_record_at_site_url_and_its_banner_says_so():
     assert "8000" not in banner.getvalue()
 
 
+@pytest.mark.processes
 def test_make_run_serves_and_links_at_the_same_address():
     dry_run = subprocess.run(
         ["make", "-n", "run", "HOST=0.0.0.0", "PORT=8123"],
