@@ -12,8 +12,11 @@ PORT      ?= 8000
 # The public address in every absolute link (emails, feeds, the API): where `make run` serves.
 SITE_URL  ?= http://$(HOST):$(PORT)
 
-# Test processes (pytest-xdist): one per core; each gets its own test database.
+# Test processes (pytest-xdist): one per core; each gets its own test database. A worker
+# that runs out of tests takes some from the other's queue (worksteal), so neither waits
+# for the other at the end.
 TEST_WORKERS ?= auto
+PYTEST := $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist worksteal
 
 .PHONY: run test setup system-packages lint check pytest pytest-postgres bench lock clean
 
@@ -74,10 +77,12 @@ check: setup
 	DJANGO_SETTINGS_MODULE=hub.settings.test $(PY) manage.py makemigrations --check --dry-run
 
 pytest: setup
-	$(VENV)/bin/pytest -n $(TEST_WORKERS)
+	$(PYTEST)
 
+# The tests that use the database, again on PostgreSQL (the others, from settings read in a
+# fresh interpreter to the synthesis algorithms, give the same answer on any database).
 pytest-postgres: setup
-	$(PY) tests/with_postgres.py $(VENV)/bin/pytest -n $(TEST_WORKERS)
+	$(PY) tests/with_postgres.py $(PYTEST) --database-tests-only
 
 # The scripts that measure (bench/ also holds what they share: settings, builders, wrk's script).
 BENCH_SCRIPTS := bench/section_comments.py bench/pages.py

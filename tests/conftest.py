@@ -105,7 +105,28 @@ def site_tree(_shared_site_tree, home):
     return make_site_tree(home)
 
 
-def pytest_collection_modifyitems(items):
+DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="run only the tests that use the database (the PostgreSQL run of `make test`: "
+        "the others give the same answer on any database and run in the SQLite run)",
+    )
+
+
+def uses_the_database(item):
+    return item.get_closest_marker("django_db") is not None or bool(
+        DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("database_tests_only"):
+        config.hook.pytest_deselected(items=[i for i in items if not uses_the_database(i)])
+        items[:] = [item for item in items if uses_the_database(item)]
     # In a module that shares its site tree every test finds the tree: one that asks for the
     # home page alone would get more than it asked for, and one that commits for real (a
     # live server, transaction=True) would end the transaction the tree lives in.
