@@ -4,6 +4,7 @@
 VENV      := .venv
 PY        := $(VENV)/bin/python
 PYSTAMP   := $(VENV)/.installed
+PYDEPS    := $(VENV)/.dependencies
 PIP_VERSION := 26.3
 LOCK      := requirements.lock
 NPMSTAMP  := node_modules/.installed
@@ -18,7 +19,7 @@ SITE_URL  ?= http://$(HOST):$(PORT)
 TEST_WORKERS ?= auto
 PYTEST := $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist worksteal
 
-.PHONY: run test setup system-packages lint check pytest pytest-postgres bench lock clean
+.PHONY: run test setup system-packages lint check pytest pytest-postgres bench lock clean FORCE
 
 run: setup
 	SITE_URL=$(SITE_URL) $(PY) manage.py migrate --noinput
@@ -48,8 +49,20 @@ system-packages:
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
 
-# The direct dependencies are pinned in pyproject.toml, every indirect one in $(LOCK).
-$(PYSTAMP): pyproject.toml $(LOCK) | $(VENV)/bin/python
+# What pip installs from: the [project] and [build-system] tables of pyproject.toml (the
+# direct dependencies, pinned) and $(LOCK) (every indirect one). $(PYDEPS) holds their
+# fingerprint and is rewritten only when it changes, so editing the tools' settings in
+# pyproject.toml (pytest markers, ruff rules) installs nothing.
+FINGERPRINT = $(PY) -c 'import hashlib, sys, tomllib; \
+	project = tomllib.load(open("pyproject.toml", "rb")); \
+	tables = repr([project["project"], project["build-system"]]).encode(); \
+	print(hashlib.sha256(tables + open(sys.argv[1], "rb").read()).hexdigest())' $(LOCK)
+
+$(PYDEPS): FORCE | $(VENV)/bin/python
+	@$(FINGERPRINT) > $@.new
+	@if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
+
+$(PYSTAMP): $(PYDEPS)
 	$(PY) -m pip install --quiet pip==$(PIP_VERSION)
 	$(PY) -m pip install --quiet -e ".[test]" -c $(LOCK)
 	@touch $@
@@ -61,6 +74,7 @@ lock: | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -e ".[test]"
 	{ sed -n '/^#/p' $(LOCK); $(PY) -m pip freeze --exclude-editable | grep -v -e ' @ ' -e '^-e '; } > $(LOCK).new
 	mv $(LOCK).new $(LOCK)
+	@$(FINGERPRINT) > $(PYDEPS)
 	@touch $(PYSTAMP)
 
 $(NPMSTAMP): package.json package-lock.json
