@@ -4,6 +4,7 @@
 VENV      := .venv
 PY        := $(VENV)/bin/python
 PYSTAMP   := $(VENV)/.installed
+PYDEPS    := $(VENV)/.dependencies
 PIP_VERSION := 26.3
 LOCK      := requirements.lock
 NPMSTAMP  := node_modules/.installed
@@ -12,10 +13,13 @@ PORT      ?= 8000
 # The public address in every absolute link (emails, feeds, the API): where `make run` serves.
 SITE_URL  ?= http://$(HOST):$(PORT)
 
-# Test processes (pytest-xdist): one per core; each gets its own test database.
+# Test processes (pytest-xdist): one per core; each gets its own test database. A worker
+# that runs out of tests takes some from the other's queue (worksteal), so neither waits
+# for the other at the end.
 TEST_WORKERS ?= auto
+PYTEST := $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist worksteal
 
-.PHONY: run test setup system-packages lint check pytest pytest-postgres bench lock clean
+.PHONY: run test setup system-packages lint check pytest pytest-postgres bench lock clean FORCE
 
 run: setup
 	SITE_URL=$(SITE_URL) $(PY) manage.py migrate --noinput
@@ -45,8 +49,20 @@ system-packages:
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
 
-# The direct dependencies are pinned in pyproject.toml, every indirect one in $(LOCK).
-$(PYSTAMP): pyproject.toml $(LOCK) | $(VENV)/bin/python
+# What pip installs from: the [project] and [build-system] tables of pyproject.toml (the
+# direct dependencies, pinned) and $(LOCK) (every indirect one). $(PYDEPS) holds their
+# fingerprint and is rewritten only when it changes, so editing the tools' settings in
+# pyproject.toml (pytest markers, ruff rules) installs nothing.
+FINGERPRINT = $(PY) -c 'import hashlib, sys, tomllib; \
+	project = tomllib.load(open("pyproject.toml", "rb")); \
+	tables = repr([project["project"], project["build-system"]]).encode(); \
+	print(hashlib.sha256(tables + open(sys.argv[1], "rb").read()).hexdigest())' $(LOCK)
+
+$(PYDEPS): FORCE | $(VENV)/bin/python
+	@$(FINGERPRINT) > $@.new
+	@if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
+
+$(PYSTAMP): $(PYDEPS)
 	$(PY) -m pip install --quiet pip==$(PIP_VERSION)
 	$(PY) -m pip install --quiet -e ".[test]" -c $(LOCK)
 	@touch $@
@@ -58,6 +74,7 @@ lock: | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -e ".[test]"
 	{ sed -n '/^#/p' $(LOCK); $(PY) -m pip freeze --exclude-editable | grep -v -e ' @ ' -e '^-e '; } > $(LOCK).new
 	mv $(LOCK).new $(LOCK)
+	@$(FINGERPRINT) > $(PYDEPS)
 	@touch $(PYSTAMP)
 
 $(NPMSTAMP): package.json package-lock.json
@@ -68,15 +85,18 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Django's system checks and migrations nobody wrote, in one start of Django:
+# makemigrations runs every check `manage.py check` runs before it looks at the models.
 check: setup
-	DJANGO_ENV=test $(PY) manage.py check
-	DJANGO_ENV=test $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=hub.settings.test $(PY) manage.py makemigrations --check --dry-run
 
 pytest: setup
-	$(VENV)/bin/pytest -n $(TEST_WORKERS)
+	$(PYTEST)
 
+# The tests that use the database, again on PostgreSQL (the others, from settings read in a
+# fresh interpreter to the synthesis algorithms, give the same answer on any database).
 pytest-postgres: setup
-	$(PY) tests/with_postgres.py $(VENV)/bin/pytest -n $(TEST_WORKERS)
+	$(PY) tests/with_postgres.py $(PYTEST) --database-tests-only
 
 # The scripts that measure (bench/ also holds what they share: settings, builders, wrk's script).
 BENCH_SCRIPTS := bench/section_comments.py bench/pages.py

@@ -13,47 +13,33 @@ this run.
 """
 
 import argparse
-import datetime
 
-from section_comments import build_people, measure, setup_django  # the same set-up
+from section_comments import measure, setup_django  # the same set-up
 
 SMALL = 10
 
 
 def add_conversation(section, consultation, people, replies):
-    """An opening comment and `replies` replies to it; returns (root, last reply)."""
-    from django.db import transaction
+    """An opening comment and `replies` replies to it, one a second, with a reaction on each
+    of the first 300; returns (root, last reply)."""
+    import datetime
+
     from django.utils import timezone
 
-    from consultation import anchoring
-    from consultation.models import Comment, Kind, Reaction
+    from bench import builders
+    from consultation.models import Reaction
 
-    marks = anchoring.fingerprints(section)
-    place = next(iter(marks))
+    count = replies + 1
+    bodies = [f"<p>Reply {n}: a view on the draft, with a reason or two.</p>" for n in range(count)]
     start = timezone.now()
-
-    def comment(n, **extra):
-        return Comment(
-            consultation=consultation,
-            kind=Kind.COMMENT,
-            section=section,
-            paragraph_id=place,
-            revision_id=section.live_revision_id,
-            text_fingerprint=marks[place],
-            author=people[n % len(people)],
-            body=f"<p>Reply {n}: a view on the draft, with a reason or two.</p>",
-            created_at=start + datetime.timedelta(seconds=n),
-            **extra,
-        )
-
-    root = comment(0)
+    root = builders.comment_maker(section, consultation, people, bodies, start=start)(0)
     root.save()
-    made = []
-    with transaction.atomic():
-        for n in range(1, replies + 1):
-            parent = made[-1] if made and n % 4 == 0 else root
-            made.append(comment(n, parent=parent, root=root, depth=parent.depth + 1))
-            made[-1].save()
+    made = builders.add_replies(
+        root,
+        people[1:] + people[:1],
+        bodies[1:],
+        start=start + datetime.timedelta(seconds=1),
+    )
     Reaction.objects.bulk_create(
         Reaction(comment=reply, user=people[(n + 1) % len(people)], value="agree")
         for n, reply in enumerate(made[:300])
@@ -72,30 +58,12 @@ def main():
 
     with tempfile.TemporaryDirectory(prefix="bench-conversation-") as folder:
         setup_django(Path(folder) / "bench.sqlite3")
-        import io
-
         from django.test import Client
-        from django.utils import timezone
 
+        from bench import builders
         from consultation import conf
-        from consultation.models import Consultation
-        from hub.accounts import demo as accounts_demo
-        from hub.pages import demo as pages_demo
-        from hub.pages.models import SectionPage
 
-        quiet = io.StringIO()
-        accounts_demo.load(quiet)
-        pages_demo.load(quiet)
-        section = SectionPage.objects.live().get(slug="introduction")
-        consultation = Consultation.objects.create(
-            title="Bench consultation",
-            slug="bench",
-            summary="Measuring.",
-            opens_at=timezone.now() - datetime.timedelta(days=1),
-            closes_at=timezone.now() + datetime.timedelta(days=30),
-        )
-        consultation.sections.add(section)
-        people = build_people(60)
+        section, consultation, people = builders.demo_section_consultation()
         anonymous, signed_in = Client(), Client()
         signed_in.force_login(people[0])
         sizes = (SMALL, conf.REPLIES_PER_PAGE, args.replies)

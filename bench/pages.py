@@ -44,7 +44,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bench.section_comments import (  # noqa: E402
+from bench.builders import (  # noqa: E402
     add_comments,
     add_conversation,
     build_people,
@@ -96,7 +96,7 @@ CACHED_SECTION_SHARE = 0.5
 def load_demo_database(env, log):
     """Migrate and load the demo as `make run` does: with the dev settings (load_demo refuses
     production), whose password hasher is production's, so the demo passwords work there."""
-    dev = {**env, "DJANGO_ENV": "dev", "DJANGO_SETTINGS_MODULE": "hub.settings"}
+    dev = {**env, "DJANGO_SETTINGS_MODULE": "hub.settings.dev"}
     for command in (["migrate", "--noinput"], ["load_demo"]):
         with log.open("a") as output:
             done = subprocess.run(
@@ -524,7 +524,6 @@ def settings_env(folder):
     throwaway database, for gunicorn and for this process alike."""
     return {
         **os.environ,
-        "DJANGO_ENV": "production",
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": HOST,

@@ -10,7 +10,6 @@ prints the median times, their ratio and the query counts, all measured in this 
 """
 
 import argparse
-import csv
 import os
 import statistics
 import sys
@@ -19,24 +18,13 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-DATA = REPO.parent / "shared" / "data" / "polis"
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
 
-
-def polis_texts(limit):
-    texts = []
-    for path in sorted(DATA.glob("*.csv")) if DATA.is_dir() else []:
-        with path.open(newline="", encoding="utf-8") as handle:
-            for row in csv.DictReader(handle):
-                body = (row.get("comment-body") or "").strip()
-                if body:
-                    texts.append(body)
-                if len(texts) >= limit:
-                    return texts
-    return texts or [f"Comment {n} on the draft, with a reason or two." for n in range(limit)]
+from bench import builders  # noqa: E402  (the repository is on the path only now)
 
 
 def setup_django(database):
-    sys.path.insert(0, str(REPO))
     os.environ["DJANGO_SETTINGS_MODULE"] = "hub.settings.test"
     os.environ["DATABASE_URL"] = f"sqlite:///{database}"
     import django
@@ -50,114 +38,6 @@ def setup_django(database):
     request_finished.disconnect(close_old_connections)
 
     call_command("migrate", verbosity=0)
-
-
-def build_people(count):
-    from allauth.account.models import EmailAddress
-    from django.utils import timezone
-
-    from hub.accounts.models import Profile, Region, Sector, User
-
-    sectors, regions = list(Sector.values), list(Region.values)
-    people = []
-    for n in range(count):
-        user = User.objects.create_user(email=f"bench{n}@example.org", password=None)
-        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-        Profile.objects.create(
-            user=user,
-            display_name=f"Bench person {n}",
-            sector=sectors[n % len(sectors)],
-            region=regions[n % len(regions)],
-            show_name=n % 3 != 0,
-            completed_at=timezone.now(),
-        )
-        people.append(user)
-    return people
-
-
-def comment_maker(section, consultation, people, texts):
-    """A function making the n-th unsaved comment on `section`, by one of `people`, with
-    one of `texts`, on one of its paragraphs in turn unless `place` says which."""
-    from django.utils import timezone
-
-    from consultation import anchoring, formatting
-    from consultation.models import Comment, Kind
-
-    marks = anchoring.fingerprints(section)
-    places = [*marks]
-    now = timezone.now()
-    bodies = [formatting.to_html(text) or "<p>A comment.</p>" for text in texts]
-
-    def comment(n, **extra):
-        place = extra.pop("place", places[n % len(places)])
-        return Comment(
-            consultation=consultation,
-            kind=Kind.COMMENT,
-            section=section,
-            paragraph_id=place,
-            revision_id=section.live_revision_id,
-            text_fingerprint=marks[place],
-            author=people[n % len(people)],
-            body=bodies[n % len(bodies)],
-            created_at=now,
-            **extra,
-        )
-
-    return comment
-
-
-def add_comments(section, consultation, people, texts, count):
-    """`count` comments on the section: two thirds new threads, one third replies to them,
-    and up to three reactions on each thread."""
-    from consultation.models import Comment, Reaction
-
-    comment = comment_maker(section, consultation, people, texts)
-    root_count = max(1, count * 2 // 3)
-    roots = Comment.objects.bulk_create(comment(n) for n in range(root_count))
-    Comment.objects.bulk_create(
-        comment(
-            n,
-            place=roots[n % len(roots)].paragraph_id,
-            parent=roots[n % len(roots)],
-            root=roots[n % len(roots)],
-            depth=1,
-        )
-        for n in range(root_count, count)
-    )
-    Reaction.objects.bulk_create(
-        Reaction(
-            comment=root,
-            user=people[(n + k + 1) % len(people)],
-            value="agree" if k % 3 else "disagree",
-        )
-        for n, root in enumerate(roots)
-        for k in range(n % 4)
-    )
-
-
-def add_conversation(section, consultation, people, texts, replies):
-    """One comment with `replies` replies: half answer it, half answer those answers.
-    Returns the comment that starts the conversation."""
-    from consultation.models import Comment
-
-    comment = comment_maker(section, consultation, people, texts)
-    root = comment(0)
-    root.save()
-    first = Comment.objects.bulk_create(
-        comment(n, place=root.paragraph_id, parent=root, root=root, depth=1)
-        for n in range(1, replies // 2 + 1)
-    )
-    Comment.objects.bulk_create(
-        comment(
-            n,
-            place=root.paragraph_id,
-            parent=first[n % len(first)],
-            root=root,
-            depth=2,
-        )
-        for n in range(len(first) + 1, replies + 1)
-    )
-    return root
 
 
 def measure(client, url, renders, status=(200,)):
@@ -187,39 +67,18 @@ def main():
 
     with tempfile.TemporaryDirectory(prefix="bench-comments-") as folder:
         setup_django(Path(folder) / "bench.sqlite3")
-        import datetime
-        import io
-
         from django.test import Client
-        from django.utils import timezone
 
-        from consultation.models import Consultation
-        from hub.accounts import demo as accounts_demo
-        from hub.pages import demo as pages_demo
-        from hub.pages.models import SectionPage
-
-        quiet = io.StringIO()
-        accounts_demo.load(quiet)
-        pages_demo.load(quiet)
-        section = SectionPage.objects.live().get(slug="introduction")
-        consultation = Consultation.objects.create(
-            title="Bench consultation",
-            slug="bench",
-            summary="Measuring.",
-            opens_at=timezone.now() - datetime.timedelta(days=1),
-            closes_at=timezone.now() + datetime.timedelta(days=30),
-        )
-        consultation.sections.add(section)
-        people = build_people(60)
+        section, consultation, people = builders.demo_section_consultation()
         anonymous, signed_in = Client(), Client()
         signed_in.force_login(people[0])
 
         clients = (("anonymous", anonymous), ("signed in", signed_in))
-        texts = polis_texts(args.comments)
+        texts = builders.polis_texts(args.comments)
         before = {name: measure(c, section.url, args.renders) for name, c in clients}
-        add_comments(section, consultation, people, texts, 1)
+        builders.add_comments(section, consultation, people, texts, 1)
         one = {name: measure(c, section.url, 1)[1] for name, c in clients}
-        add_comments(section, consultation, people, texts, args.comments - 1)
+        builders.add_comments(section, consultation, people, texts, args.comments - 1)
         after = {name: measure(c, section.url, args.renders) for name, c in clients}
         if args.profile:
             import cProfile

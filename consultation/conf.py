@@ -1,4 +1,5 @@
-"""The consultation app's settings, with their defaults (see hub/settings/base.py)."""
+"""The consultation app's settings, read when used so tests and deployments can change them.
+Their defaults are written once, in hub/settings/base.py."""
 
 from datetime import timedelta
 
@@ -6,7 +7,7 @@ from django.conf import settings
 
 
 def edit_window_minutes():
-    return getattr(settings, "CONSULTATION_EDIT_WINDOW_MINUTES", 15)
+    return settings.CONSULTATION_EDIT_WINDOW_MINUTES
 
 
 def edit_window():
@@ -14,7 +15,7 @@ def edit_window():
 
 
 def withdrawn_retention_days():
-    return getattr(settings, "CONSULTATION_WITHDRAWN_RETENTION_DAYS", 30)
+    return settings.CONSULTATION_WITHDRAWN_RETENTION_DAYS
 
 
 def withdrawn_retention():
@@ -22,7 +23,7 @@ def withdrawn_retention():
 
 
 def max_characters():
-    return getattr(settings, "CONSULTATION_MAX_CHARACTERS", 5000)
+    return settings.CONSULTATION_MAX_CHARACTERS
 
 
 def max_title_characters():
@@ -30,16 +31,16 @@ def max_title_characters():
 
 
 def max_links():
-    return getattr(settings, "CONSULTATION_MAX_LINKS", 3)
+    return settings.CONSULTATION_MAX_LINKS
 
 
-RATE_LIMIT_DEFAULTS = {
+RATE_LIMIT_SETTINGS = {
     # Writing words: enough for anyone typing by hand.
-    "post": ("CONSULTATION_RATE_LIMITS", "5/m/user,40/h/user,30/m/ip"),
+    "post": "CONSULTATION_RATE_LIMITS",
     # Reports to the moderators: the same numbers as contributions, counted on their own.
-    "flag": ("CONSULTATION_RATE_LIMITS", "5/m/user,40/h/user,30/m/ip"),
+    "flag": "CONSULTATION_RATE_LIMITS",
     # Agreeing or disagreeing is one click: a reader going down a page clicks many.
-    "react": ("CONSULTATION_REACTION_RATE_LIMITS", "30/m/user,300/h/user,120/m/ip"),
+    "react": "CONSULTATION_REACTION_RATE_LIMITS",
 }
 
 
@@ -47,8 +48,7 @@ def rate_limits(action="post"):
     """The limits on one kind of write (CONSULTATION_RATE_LIMITS for contributions and
     reports, CONSULTATION_REACTION_RATE_LIMITS for reactions), e.g. "5/m/user,40/h/user,30/m/ip":
     a list of (count, seconds, scope) with scope "user" or "ip"."""
-    setting, default = RATE_LIMIT_DEFAULTS[action]
-    spec = getattr(settings, setting, default)
+    spec = getattr(settings, RATE_LIMIT_SETTINGS[action])
     units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
     limits = []
     for part in spec.split(","):

@@ -1,10 +1,10 @@
-"""ASGI entry point. Production settings unless DJANGO_ENV says otherwise (see wsgi.py)."""
+"""ASGI entry point. The production settings unless DJANGO_SETTINGS_MODULE names another
+variant (see wsgi.py)."""
 
 import os
 
 from django.core.asgi import get_asgi_application
 
-os.environ.setdefault("DJANGO_ENV", "production")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings.production")
 
 application = get_asgi_application()

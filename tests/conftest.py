@@ -1,16 +1,18 @@
-"""Shared fixtures: a site tree with one page of every type, users in each role, and the
-test client."""
+"""Shared fixtures: a site tree with one page of every type (made for each test, or once for
+a module marked `shared_site_tree`), users in each role, and the test client."""
 
 import pytest
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.cache import cache
-from django.test import override_settings
 from wagtail.models import Locale, Page, Site
 
 from hub.core import public_address
-from tests import factories
-from tests.clients import SignedInClient
+from tests.support import factories
+from tests.support.clients import SignedInClient
+from tests.support.demo import load_demo
+from tests.support.pages import publish
+from tests.support.shared_rows import fresh, remembered, rows_for_the_module
 
 
 @pytest.fixture
@@ -26,22 +28,8 @@ def _clear_cache():
     cache.clear()
 
 
-def at_public_address(url):
-    """Settings as a deployment with SITE_URL=`url` has them (base.py derives Wagtail's
-    two settings from SITE_URL; override_settings does not run base.py again)."""
-    return override_settings(SITE_URL=url, WAGTAILADMIN_BASE_URL=url, WAGTAILAPI_BASE_URL=url)
-
-
-def publish(page, user=None):
-    """Save a new revision of `page` and publish it, as an editor does."""
-    revision = page.save_revision(user=user)
-    revision.publish(user=user)
-    page.refresh_from_db()
-    return page
-
-
-@pytest.fixture
-def home(db):
+def make_home():
+    """The home page as the default site's root, in place of Wagtail's welcome page."""
     # Transactional tests (the browser tests) flush the data migrations made.
     Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
     root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
@@ -56,9 +44,8 @@ def home(db):
     return home
 
 
-@pytest.fixture
-def site_tree(home):
-    """One live page of each type, as a dict keyed by short name."""
+def make_site_tree(home):
+    """One live page of each type under `home`, as a dict keyed by short name."""
     strategy = factories.StrategyPageFactory(parent=home, slug="strategy", show_in_menus=True)
     section = factories.SectionPageFactory(
         parent=strategy, slug="ambition-one", title="Ambition one"
@@ -90,6 +77,79 @@ def site_tree(home):
         "get_involved": involved,
         "standard": standard,
     }
+
+
+@pytest.fixture(scope="module")
+def _shared_site_tree(request, django_db_setup, django_db_blocker):
+    """In a module marked `shared_site_tree`, the site tree made once for all its tests
+    (tests/support/shared_rows.py); elsewhere nothing, and each test makes its own."""
+    if request.node.get_closest_marker("shared_site_tree") is None:
+        yield None
+        return
+    with rows_for_the_module(django_db_blocker):
+        yield remembered(make_site_tree(make_home()))
+
+
+@pytest.fixture
+def home(_shared_site_tree, db):
+    if _shared_site_tree:
+        return fresh({"home": _shared_site_tree["home"]})["home"]
+    return make_home()
+
+
+@pytest.fixture
+def site_tree(_shared_site_tree, home):
+    """One live page of each type, as a dict keyed by short name."""
+    if _shared_site_tree:
+        return {**fresh({k: v for k, v in _shared_site_tree.items() if k != "home"}), "home": home}
+    return make_site_tree(home)
+
+
+DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="run only the tests that use the database (the PostgreSQL run of `make test`: "
+        "the others give the same answer on any database and run in the SQLite run)",
+    )
+
+
+def uses_the_database(item):
+    return item.get_closest_marker("django_db") is not None or bool(
+        DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("database_tests_only"):
+        config.hook.pytest_deselected(items=[i for i in items if not uses_the_database(i)])
+        items[:] = [item for item in items if uses_the_database(item)]
+    # In a module that shares its site tree every test finds the tree: one that asks for the
+    # home page alone would get more than it asked for, and one that commits for real (a
+    # live server, transaction=True) would end the transaction the tree lives in.
+    for item in items:
+        if item.get_closest_marker("shared_site_tree") is None:
+            continue
+        names = getattr(item, "fixturenames", ())
+        marker = item.get_closest_marker("django_db")
+        transactional = (marker and marker.kwargs.get("transaction")) or "live_server" in names
+        if transactional or ("home" in names and "site_tree" not in names):
+            raise pytest.UsageError(
+                f"{item.nodeid} cannot share its module's site tree: it commits for real or "
+                "asks for the home page without the tree."
+            )
+
+
+@pytest.fixture(scope="module")
+def loaded_demo(django_db_setup, django_db_blocker):
+    """The whole demo, loaded once for the module that asks for it (load it from nothing in
+    one test only: it takes seconds)."""
+    with rows_for_the_module(django_db_blocker):
+        load_demo()
+        yield
 
 
 @pytest.fixture

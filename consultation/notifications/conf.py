@@ -1,5 +1,5 @@
-"""The notifications app's settings, with their defaults. Read when used, so tests and
-deployments can change them (see the commented block at the end of hub/settings/base.py)."""
+"""The notifications app's settings, read when used so tests and deployments can change
+them. Their defaults are written once, in hub/settings/base.py."""
 
 from datetime import timedelta
 
@@ -9,7 +9,7 @@ from hub.core import public_address
 
 
 def subject_prefix():
-    return getattr(settings, "NOTIFICATIONS_SUBJECT_PREFIX", "[AI strategy hub] ")
+    return settings.NOTIFICATIONS_SUBJECT_PREFIX
 
 
 def site_url():
@@ -21,12 +21,12 @@ def site_url():
 def batch_size():
     """Recipients per batch when one email goes to many people (one query and one SMTP
     conversation per batch)."""
-    return getattr(settings, "NOTIFICATIONS_BATCH_SIZE", 100)
+    return settings.NOTIFICATIONS_BATCH_SIZE
 
 
 def max_attempts():
     """How many times a task tries to hand an email to the mail server."""
-    return getattr(settings, "NOTIFICATIONS_MAX_ATTEMPTS", 5)
+    return settings.NOTIFICATIONS_MAX_ATTEMPTS
 
 
 def retry_delay(attempt):
@@ -36,20 +36,20 @@ def retry_delay(attempt):
 
 def unsubscribe_max_age():
     """How long an unsubscribe link in an email keeps working."""
-    return timedelta(days=getattr(settings, "NOTIFICATIONS_UNSUBSCRIBE_LINK_DAYS", 365))
+    return timedelta(days=settings.NOTIFICATIONS_UNSUBSCRIBE_LINK_DAYS)
 
 
 def confirmation_max_age():
     """How long a subscription confirmation link works; unconfirmed addresses are deleted
     after this."""
-    return timedelta(days=getattr(settings, "NOTIFICATIONS_CONFIRMATION_DAYS", 7))
+    return timedelta(days=settings.NOTIFICATIONS_CONFIRMATION_DAYS)
 
 
 def subscribe_rate_limit():
     """(attempts, seconds): subscription requests allowed from one network address."""
-    return getattr(settings, "NOTIFICATIONS_SUBSCRIBE_RATE_LIMIT", (5, 600))
+    return settings.NOTIFICATIONS_SUBSCRIBE_RATE_LIMIT
 
 
 def confirmation_resend_seconds():
     """At most one subscription email per address in this time, whoever asks."""
-    return getattr(settings, "NOTIFICATIONS_CONFIRMATION_RESEND_SECONDS", 600)
+    return settings.NOTIFICATIONS_CONFIRMATION_RESEND_SECONDS

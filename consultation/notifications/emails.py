@@ -34,7 +34,7 @@ def build(*, to, subject, template, context, kind=None, user=None, subscriber=No
     context = {
         **context,
         "site_url": conf.site_url(),
-        "site_name": getattr(settings, "WAGTAIL_SITE_NAME", ""),
+        "site_name": settings.WAGTAIL_SITE_NAME,
         "unsubscribe_url": "",
         "kind_label": Kind(kind).label if kind else "",
     }

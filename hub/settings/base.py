@@ -1,5 +1,7 @@
 """Settings shared by every variant. Everything that differs between machines comes from
-the environment (12-factor); the variants dev/test/production only change defaults."""
+the environment (12-factor); the variants dev/test/production only change defaults. Each
+setting's default is written once: here (read from the environment where a deployment may
+change it), and the apps' conf.py modules read `settings.X` without a second default."""
 
 import os
 from pathlib import Path
@@ -51,6 +53,14 @@ def public_address(value):
         )
     return f"{parts.scheme}://{parts.netloc.lower()}"
 
+
+# DJANGO_ENV used to pick the variant. A deployment that still sets it expects the variant it
+# names and would quietly get another (manage.py's development settings), so it is refused.
+if "DJANGO_ENV" in os.environ:
+    raise ImproperlyConfigured(
+        "DJANGO_ENV is no longer read: name the settings with DJANGO_SETTINGS_MODULE "
+        "(hub.settings.dev, hub.settings.test or hub.settings.production) and unset DJANGO_ENV."
+    )
 
 SECRET_KEY = env("SECRET_KEY")
 DEBUG = env_bool("DEBUG", False)
@@ -357,7 +367,7 @@ LOGGING = {
     },
 }
 
-# --- Consultation (consultation/): limits on what participants write --------------------
+# --- Consultation (consultation/, read through its conf.py): limits on what participants write
 # Minutes an author may edit what they posted; days the text of a withdrawn contribution
 # is kept for the audit trail before `manage.py purge_withdrawn` removes it.
 CONSULTATION_EDIT_WINDOW_MINUTES = int(env("CONSULTATION_EDIT_WINDOW_MINUTES", "15"))
@@ -372,16 +382,20 @@ CONSULTATION_REACTION_RATE_LIMITS = env(
 )
 # The client's network address, behind proxies: ALLAUTH_TRUSTED_PROXY_COUNT above.
 
-# Notifications (consultation.notifications; defaults in its conf.py). Emails go through
+# Notifications (consultation.notifications, read through its conf.py). Emails go through
 # the task backend above: run `manage.py db_worker` next to the web server when it is the
 # database backend. Links in emails use SITE_URL.
-# NOTIFICATIONS_SUBJECT_PREFIX = "[AI strategy hub] "
-# NOTIFICATIONS_BATCH_SIZE = 100            # recipients per query and SMTP batch
-# NOTIFICATIONS_MAX_ATTEMPTS = 5            # tries per email; retries after 1, 4, 16, 64 min
-# NOTIFICATIONS_UNSUBSCRIBE_LINK_DAYS = 365
-# NOTIFICATIONS_CONFIRMATION_DAYS = 7       # unconfirmed subscriptions are deleted after this
-# NOTIFICATIONS_SUBSCRIBE_RATE_LIMIT = (5, 600)  # requests per network address per seconds
-# NOTIFICATIONS_CONFIRMATION_RESEND_SECONDS = 600
+NOTIFICATIONS_SUBJECT_PREFIX = "[AI strategy hub] "
+NOTIFICATIONS_BATCH_SIZE = 100  # recipients per query and SMTP batch
+NOTIFICATIONS_MAX_ATTEMPTS = 5  # tries per email; retries after 1, 4, 16, 64 min
+NOTIFICATIONS_UNSUBSCRIBE_LINK_DAYS = 365
+NOTIFICATIONS_CONFIRMATION_DAYS = 7  # unconfirmed subscriptions are deleted after this
+NOTIFICATIONS_SUBSCRIBE_RATE_LIMIT = (5, 600)  # requests per network address per seconds
+NOTIFICATIONS_CONFIRMATION_RESEND_SECONDS = 600
+
+# The demo content (`manage.py load_demo`) has accounts with shared passwords: the
+# production variant forbids loading it.
+DEMO_CONTENT_ALLOWED = True
 
 # --- Knowledge library, site search and the public API (knowledge/, hub/api.py) -----------
 # Wagtail's Elasticsearch backend names each index INDEX_PREFIX + the root model's table

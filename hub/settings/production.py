@@ -61,6 +61,7 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+DEMO_CONTENT_ALLOWED = False
 
 # Production runs behind one reverse proxy that appends the client's address to
 # X-Forwarded-For; every per-address rate limit reads it from there. Set TRUSTED_PROXY_COUNT

@@ -56,6 +56,7 @@ def test_a_page_in_the_wrong_state_stops_the_bench(home):
 
 
 @needs_wrk
+@pytest.mark.processes
 @pytest.mark.django_db(transaction=True)
 def test_wrks_figures_are_read_back_with_the_expected_statuses(live_server):
     figures = pages.run_wrk(
@@ -69,6 +70,7 @@ def test_wrks_figures_are_read_back_with_the_expected_statuses(live_server):
 
 
 @needs_wrk
+@pytest.mark.processes
 @pytest.mark.django_db(transaction=True)
 def test_wrk_counts_error_statuses(live_server):
     figures = pages.run_wrk(live_server.url + "/no-such-page/", seconds=1, connections=2)

@@ -4,10 +4,10 @@ answered with a redirect, then the listing; no background request after it that 
 import pytest
 from allauth.mfa.models import Authenticator
 
-from tests import factories
-from tests.browser.test_consultation_comments import signed_in
+from tests.support import factories
+from tests.support.browser import signed_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.processes, pytest.mark.django_db(transaction=True)]
 
 
 def test_publishing_is_one_clean_round_trip(client, live_server, page, site_tree):

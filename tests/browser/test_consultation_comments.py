@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from consultation.models import Comment, Reaction
-from tests.consultation.conftest import paragraph_ids
-from tests.consultation.factories import ConsultationFactory, comment_on
-from tests.factories import ProfileFactory
+from tests.support.browser import signed_in
+from tests.support.consultation_factories import ConsultationFactory, comment_on, paragraph_ids
+from tests.support.factories import ProfileFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.processes, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
@@ -24,14 +24,6 @@ def consultation(section):
     consultation = ConsultationFactory(slug="draft")
     consultation.sections.add(section)
     return consultation
-
-
-def signed_in(context_page, client, live_server, user):
-    client.force_login(user)
-    context_page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    return context_page
 
 
 def test_comment_reply_and_react_inline(client, live_server, page, section, consultation):

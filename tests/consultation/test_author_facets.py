@@ -9,10 +9,9 @@ from django.apps import apps
 from django.urls import reverse
 
 from consultation.models import Comment, Kind
-from tests.consultation.conftest import paragraph_ids
-from tests.consultation.factories import comment_on
+from tests.support.consultation_factories import comment_on, paragraph_ids
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
 AS_WRITTEN = ("clinician", "london", "Example Trust")  # tests.factories.ProfileFactory
 

@@ -5,11 +5,10 @@ private consultations."""
 import pytest
 
 from consultation.models import Comment, Status
-from tests.conftest import publish
-from tests.consultation.conftest import paragraph_ids
-from tests.consultation.factories import comment_on
+from tests.support.consultation_factories import comment_on, paragraph_ids
+from tests.support.pages import publish
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
 FRAGMENT = {"HTTP_X_HUB_FRAGMENT": "1"}
 
@@ -146,7 +145,7 @@ def test_unknown_paragraph_is_not_found(client, section, consultation, stakehold
 def test_section_outside_the_consultation_is_not_found(
     client, site_tree, consultation, stakeholder
 ):
-    from tests.factories import SectionPageFactory
+    from tests.support.factories import SectionPageFactory
 
     other = publish(SectionPageFactory(parent=site_tree["strategy"], slug="not-covered"))
     client.force_login(stakeholder)

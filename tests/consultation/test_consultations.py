@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from consultation.models import Consultation
 from consultation.templatetags.consultation_tags import deadline_phrase
-from tests.consultation.factories import ConsultationFactory
+from tests.support.consultation_factories import ConsultationFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
 ADMIN_URL = "/admin/snippets/consultation/consultation/"
 
@@ -128,7 +128,7 @@ def test_open_consultations_are_listed_with_deadlines(client, site_tree, section
 
 
 def test_consultation_page_lists_sections_with_counts(client, section, consultation, topic):
-    from tests.consultation.factories import comment_on
+    from tests.support.consultation_factories import comment_on
 
     comment_on(section, consultation=consultation)
     html = client.get(consultation.get_absolute_url()).content.decode()
@@ -138,7 +138,7 @@ def test_consultation_page_lists_sections_with_counts(client, section, consultat
 
 
 def test_consultation_with_comments_cannot_be_deleted(client, section, consultation, editor):
-    from tests.consultation.factories import comment_on
+    from tests.support.consultation_factories import comment_on
 
     comment_on(section, consultation=consultation)
     client.force_login(editor)
@@ -156,7 +156,7 @@ def test_consultation_with_comments_cannot_be_deleted(client, section, consultat
 
 
 def test_topic_with_posts_cannot_be_removed_in_the_admin(client, section, consultation, editor):
-    from tests.consultation.factories import TopicFactory, post_in
+    from tests.support.consultation_factories import TopicFactory, post_in
 
     topic = TopicFactory(consultation=consultation, title="Busy topic")
     post_in(topic)
@@ -180,9 +180,8 @@ def test_topic_with_posts_cannot_be_removed_in_the_admin(client, section, consul
 
 def test_section_with_comments_cannot_be_deleted(client, section, consultation):
     from hub.pages.models import SectionPage
-    from tests.consultation.conftest import with_mfa
-    from tests.consultation.factories import comment_on
-    from tests.factories import ProfileFactory
+    from tests.support.consultation_factories import comment_on
+    from tests.support.factories import ProfileFactory, with_mfa
 
     comment_on(section, consultation=consultation)
     admin = ProfileFactory(user__is_superuser=True, user__is_staff=True).user

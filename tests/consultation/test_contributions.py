@@ -10,13 +10,12 @@ from django.urls import reverse
 from consultation.models import Flag, Status
 from consultation.notifications import tokens
 from consultation.notifications.models import Kind, Preferences
-from tests.consultation.conftest import paragraph_ids
-from tests.consultation.factories import comment_on, post_in
-from tests.consultation.markup import soup_of
-from tests.consultation.notifications_factories import parts, unsubscribe_path
-from tests.factories import ProfileFactory
+from tests.support.consultation_factories import comment_on, paragraph_ids, post_in
+from tests.support.factories import ProfileFactory
+from tests.support.markup import soup_of
+from tests.support.notification_factories import parts, unsubscribe_path
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
 CONTRIBUTIONS = "/consultation/my-contributions/"
 

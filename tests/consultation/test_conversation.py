@@ -8,10 +8,9 @@ from django.test import override_settings
 from django.utils import timezone
 
 from consultation.models import AuditEntry, Comment, CommentEdit, Reaction, Status
-from tests.consultation.conftest import paragraph_ids
-from tests.consultation.factories import comment_on
+from tests.support.consultation_factories import comment_on, paragraph_ids
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
 FRAGMENT = {"HTTP_X_HUB_FRAGMENT": "1"}
 

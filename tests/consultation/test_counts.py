@@ -11,10 +11,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from consultation.models import Status
-from tests.consultation.conftest import paragraph_ids
-from tests.consultation.factories import comment_on, post_in
+from tests.support.consultation_factories import comment_on, paragraph_ids, post_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
 NOT_COUNTED = (Status.WITHDRAWN, Status.HIDDEN, Status.REJECTED)
 

@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 
 from consultation.models import Comment, Kind, Status
-from tests.consultation.factories import post_in
+from tests.support.consultation_factories import post_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
 
 def test_start_a_thread_reply_and_react(client, topic, stakeholder, other_stakeholder):
@@ -107,7 +107,7 @@ def test_closed_board_takes_no_new_threads(client, topic, stakeholder):
 
 
 def test_topic_of_another_consultation_is_not_found(client, topic):
-    from tests.consultation.factories import ConsultationFactory, TopicFactory
+    from tests.support.consultation_factories import ConsultationFactory, TopicFactory
 
     other = TopicFactory(consultation=ConsultationFactory())
     assert (

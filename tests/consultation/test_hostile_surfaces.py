@@ -1,7 +1,8 @@
-"""The hostile corpus of test_sanitising.py on the surfaces that test does not walk: the HTML
-fragments the page script asks for (header X-Hub-Fragment: 1), the edit form's pre-filled
-text box, the moderation queue and item pages, the audit log, and the notification emails
-(reply and decision, HTML and plain text). Nothing executable may appear unescaped.
+"""The hostile markup corpus (tests/support/hostile.py) on the surfaces test_sanitising.py
+does not walk: the HTML fragments the page script asks for (header X-Hub-Fragment: 1), the
+edit form's pre-filled text box, the moderation queue and item pages, the audit log, and
+the notification emails (reply and decision, HTML and plain text). Nothing executable may
+appear unescaped.
 
 Where HTTP is not the point the corpus is written through the services (as the forms would
 hand it over); a representative subset is posted through HTTP."""
@@ -17,19 +18,18 @@ from consultation.models import AuditEntry, Comment, CommentEdit, Status
 from consultation.services import comments as comment_services
 from consultation.services import moderation as moderation_services
 from hub.core.sanitise import sanitise_plain
-from tests.consultation.conftest import paragraph_ids
-from tests.consultation.factories import ConsultationFactory
-from tests.consultation.notifications_factories import parts
-from tests.consultation.test_sanitising import (
-    HOSTILE,
+from tests.support.consultation_factories import ConsultationFactory, paragraph_ids
+from tests.support.hostile import HOSTILE_MARKUP as HOSTILE
+from tests.support.inert_html import (
     comment_bodies,
     elements,
     problems_in_page,
     problems_in_user_html,
     tag_counts,
 )
+from tests.support.notification_factories import parts
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
 FRAGMENT = {"X-Hub-Fragment": "1"}
 # Every fourth input, every one that tries to close the element it is shown in, the data:

@@ -10,41 +10,25 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from consultation import anchoring, conf
-from consultation.models import Comment, Kind
-from tests.consultation.factories import comment_on
-from tests.consultation.markup import soup_of
-from tests.factories import ProfileFactory
+from bench import builders
+from consultation import conf
+from consultation.models import Comment
+from tests.support.consultation_factories import comment_on
+from tests.support.factories import ProfileFactory
+from tests.support.markup import soup_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
 
 def add_replies(root, count, *, authors):
     """`count` replies to `root`, one a second: most answer the root, every fourth answers
     the reply before it (so the conversation has depth). Returns them in created order."""
-    section = root.section
-    marks = anchoring.fingerprints(section)
-    start = timezone.now() + datetime.timedelta(seconds=1)
-    made = []
-    for n in range(count):
-        parent = made[-1] if made and n % 4 == 3 else root
-        made.append(
-            Comment.objects.create(
-                consultation=root.consultation,
-                kind=Kind.COMMENT,
-                section=section,
-                paragraph_id=root.paragraph_id,
-                revision_id=section.live_revision_id,
-                text_fingerprint=marks[root.paragraph_id],
-                parent=parent,
-                root=root,
-                depth=parent.depth + 1,
-                author=authors[n % len(authors)],
-                body=f"<p>Reply number {n}.</p>",
-                created_at=start + datetime.timedelta(seconds=n),
-            )
-        )
-    return made
+    return builders.add_replies(
+        root,
+        authors,
+        [f"<p>Reply number {n}.</p>" for n in range(count)],
+        start=timezone.now() + datetime.timedelta(seconds=1),
+    )
 
 
 def reading_order(root, replies):

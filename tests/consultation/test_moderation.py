@@ -7,10 +7,9 @@ import pytest
 from django.core import mail
 
 from consultation.models import AuditEntry, BlockedUser, Comment, Flag, Status
-from tests.consultation.conftest import paragraph_ids
-from tests.consultation.factories import comment_on
+from tests.support.consultation_factories import comment_on, paragraph_ids
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
 
 def form_url(consultation, section):

@@ -7,11 +7,11 @@ import pytest
 
 from consultation.models import Status
 from hub.accounts.rules import MODERATORS, WORKING_GROUP
-from tests import factories
-from tests.consultation.conftest import in_group, paragraph_ids, with_mfa
-from tests.consultation.factories import comment_on, post_in
+from tests.support import factories
+from tests.support.consultation_factories import comment_on, paragraph_ids, post_in
+from tests.support.factories import in_group, with_mfa
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
 NOT_PUBLIC = {
     Status.HIDDEN: "Hidden words",

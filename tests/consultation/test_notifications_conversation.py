@@ -9,10 +9,10 @@ from django.urls import reverse
 from consultation.models import ModerationMode, Status
 from consultation.notifications import services
 from consultation.notifications.models import Preferences
-from tests.consultation.factories import ConsultationFactory, comment_on, post_in
-from tests.consultation.notifications_factories import parts, unsubscribe_path
+from tests.support.consultation_factories import ConsultationFactory, comment_on, post_in
+from tests.support.notification_factories import parts, unsubscribe_path
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
 HOSTILE_REPLY = (
     "I <b>disagree</b> <script>alert('x')</script>\n\n"

@@ -3,12 +3,10 @@ a request only queues the email, `manage.py db_worker` sends it, and a failed se
 retried later (resuming a mailing where it stopped) until the attempts run out."""
 
 import logging
-import smtplib
 from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -16,27 +14,15 @@ from django_tasks_db.models import DBTaskResult
 
 from consultation.models import Comment
 from consultation.notifications import services
-from tests.consultation.factories import comment_on
-from tests.consultation.notifications_factories import SubscriberFactory
+from tests.support.consultation_factories import comment_on
+from tests.support.notification_factories import FlakyBackend, SubscriberFactory
 
 pytestmark = pytest.mark.django_db
 
-FAILING = "tests.consultation.notifications_factories.FailingEmailBackend"
-FLAKY = "tests.consultation.test_notifications_delivery.FlakyBackend"
+FAILING = "tests.support.notification_factories.FailingEmailBackend"
+FLAKY = "tests.support.notification_factories.FlakyBackend"
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-class FlakyBackend(LocmemBackend):
-    """Delivers `budget` messages, then fails like a server that went away."""
-
-    budget = 0
-
-    def send_messages(self, messages):
-        if FlakyBackend.budget < len(messages):
-            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
-        FlakyBackend.budget -= len(messages)
-        return super().send_messages(messages)
 
 
 @pytest.fixture(autouse=True)
@@ -97,7 +83,7 @@ def test_a_task_queue_that_is_down_does_not_break_the_request(
     client, settings, comment, other_stakeholder, caplog, django_capture_on_commit_callbacks
 ):
     settings.TASKS = {
-        "default": {"BACKEND": "tests.consultation.notifications_factories.UnreachableQueueBackend"}
+        "default": {"BACKEND": "tests.support.notification_factories.UnreachableQueueBackend"}
     }
     with (
         caplog.at_level(logging.ERROR, logger="django.db.backends.base"),
@@ -202,7 +188,7 @@ def test_after_the_last_attempt_the_task_fails_and_says_so(
 def test_a_mailing_resumes_after_the_last_recipient_sent(
     run_worker, settings, home, django_capture_on_commit_callbacks
 ):
-    from tests import factories
+    from tests.support import factories
 
     settings.TASKS = DATABASE_TASKS
     settings.NOTIFICATIONS_BATCH_SIZE = 2

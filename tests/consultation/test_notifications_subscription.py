@@ -12,14 +12,14 @@ from django.utils import timezone
 
 from consultation.notifications import tasks, tokens
 from consultation.notifications.models import Mailing, Subscriber
-from tests import factories
-from tests.conftest import publish
-from tests.consultation.notifications_factories import (
+from tests.support import factories
+from tests.support.notification_factories import (
     SubscriberFactory,
     link_path,
     parts,
     unsubscribe_path,
 )
+from tests.support.pages import publish
 
 pytestmark = pytest.mark.django_db
 

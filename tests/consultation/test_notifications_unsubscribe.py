@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from consultation.notifications import tokens
 from consultation.notifications.models import Kind, Preferences, Subscriber
-from tests.consultation.notifications_factories import SubscriberFactory
+from tests.support.notification_factories import SubscriberFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,12 +9,12 @@ from django.core import mail
 from consultation.models import Status
 from consultation.notifications import services, tasks
 from consultation.notifications.models import Mailing, Preferences
-from tests import factories
-from tests.conftest import at_public_address, publish
-from tests.consultation.factories import comment_on
-from tests.consultation.notifications_factories import parts, unsubscribe_path
+from tests.support import factories
+from tests.support.consultation_factories import comment_on
+from tests.support.notification_factories import parts, unsubscribe_path
+from tests.support.pages import at_public_address, publish
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
 
 def change_first_paragraph(section, text):

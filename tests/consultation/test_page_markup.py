@@ -10,12 +10,11 @@ import pytest
 from django.urls import reverse
 
 from consultation.models import Comment
-from tests.consultation.conftest import paragraph_ids
-from tests.consultation.factories import comment_on
-from tests.consultation.markup import first_text_in_main, id_problems, inside, soup_of
-from tests.factories import ProfileFactory
+from tests.support.consultation_factories import comment_on, paragraph_ids
+from tests.support.factories import ProfileFactory
+from tests.support.markup import first_text_in_main, id_problems, inside, soup_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
 FRAGMENT = {"HTTP_X_HUB_FRAGMENT": "1"}
 

@@ -8,12 +8,11 @@ import threading
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
-from consultation import anchoring
-from consultation.models import Comment, Kind, Reaction, Status
-from tests import factories
-from tests.consultation.conftest import paragraph_ids
+from bench import builders
+from consultation.models import Comment, Reaction, Status
+from tests.support import factories
+from tests.support.consultation_factories import paragraph_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -32,36 +31,21 @@ def status_of(n):
 def bulk_comments(section, consultation, *, count, authors):
     """`count` comments spread over the paragraphs and the whole section, a third of them
     replies, a few withdrawn or hidden, with reactions: like a busy consultation."""
-    marks = anchoring.fingerprints(section)
-    places = [*paragraph_ids(section), ""]
-    now = timezone.now()
+    bodies = [f"<p>Comment number {n} with <strong>some</strong> words.</p>" for n in range(count)]
+    make = builders.comment_maker(section, consultation, authors, bodies)
     roots_wanted = max(1, count * 2 // 3)
-
-    def make(n, **extra):
-        place = places[n % len(places)]
-        return Comment(
-            consultation=consultation,
-            kind=Kind.COMMENT,
-            section=section,
-            paragraph_id=place,
-            revision_id=section.live_revision_id,
-            text_fingerprint=marks[place],
-            author=authors[n % len(authors)],
-            body=f"<p>Comment number {n} with <strong>some</strong> words.</p>",
+    roots = Comment.objects.bulk_create(make(n, status=status_of(n)) for n in range(roots_wanted))
+    Comment.objects.bulk_create(
+        make(
+            n,
             status=status_of(n),
-            created_at=now,
-            **extra,
+            place=roots[n % len(roots)].paragraph_id,
+            parent=roots[n % len(roots)],
+            root=roots[n % len(roots)],
+            depth=1,
         )
-
-    roots = Comment.objects.bulk_create(make(n) for n in range(roots_wanted))
-    replies = []
-    for n in range(count - roots_wanted):
-        parent = roots[n % len(roots)]
-        reply = make(n)
-        reply.paragraph_id, reply.text_fingerprint = parent.paragraph_id, parent.text_fingerprint
-        reply.parent, reply.root, reply.depth = parent, parent, 1
-        replies.append(reply)
-    Comment.objects.bulk_create(replies)
+        for n in range(count - roots_wanted)
+    )
     Reaction.objects.bulk_create(
         Reaction(comment=root, user=authors[(n + 1) % len(authors)], value="agree")
         for n, root in enumerate(roots[:200])
@@ -138,7 +122,7 @@ def test_double_click_is_stored_once(client, section, consultation, stakeholder)
 def test_concurrent_posting_loses_nothing(site_tree):
     from django.test import Client
 
-    from tests.consultation.factories import ConsultationFactory
+    from tests.support.consultation_factories import ConsultationFactory
 
     section = site_tree["section"]
     consultation = ConsultationFactory(slug="busy")
@@ -198,7 +182,7 @@ def run_together(count, request):
 
 @pytest.fixture
 def open_comment(site_tree):
-    from tests.consultation.factories import ConsultationFactory, comment_on
+    from tests.support.consultation_factories import ConsultationFactory, comment_on
 
     section = site_tree["section"]
     consultation = ConsultationFactory(slug="together")

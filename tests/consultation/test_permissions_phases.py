@@ -12,10 +12,14 @@ import re
 import pytest
 from django.utils import timezone
 
-from tests import factories
-from tests.consultation.conftest import paragraph_ids
-from tests.consultation.factories import ConsultationFactory, TopicFactory, comment_on
-from tests.consultation.test_permissions import (
+from tests.support import factories
+from tests.support.consultation_factories import (
+    ConsultationFactory,
+    TopicFactory,
+    comment_on,
+    paragraph_ids,
+)
+from tests.support.permissions import (
     MODERATING_ROLES,
     ROLES,
     VIEWS,
@@ -26,7 +30,7 @@ from tests.consultation.test_permissions import (
     walk,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
 WRITES = [
     "comment form", "comment", "reply form", "reply", "edit form", "edit", "withdraw form",

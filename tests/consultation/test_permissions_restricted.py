@@ -13,20 +13,11 @@ import pytest
 from django.contrib.auth.models import Group
 from wagtail.models import PageViewRestriction
 
-from tests import factories
-from tests.consultation.conftest import paragraph_ids
-from tests.consultation.factories import comment_on
-from tests.consultation.test_permissions import (
-    EXPECTED,
-    ROLES,
-    VIEWS,
-    make_user,
-    sign_in,
-    values_maker,
-    walk,
-)
+from tests.support import factories
+from tests.support.consultation_factories import comment_on, paragraph_ids
+from tests.support.permissions import EXPECTED, ROLES, VIEWS, make_user, sign_in, values_maker, walk
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
 ON_THE_SECTION = [
     "paragraph list", "permalink", "comment form", "comment", "reply form", "reply",

@@ -18,9 +18,9 @@ from django.utils import timezone
 
 from consultation import conf, rules
 from consultation.models import Flag, FlagReason, Status
-from tests import factories
-from tests.consultation.factories import ConsultationFactory, TopicFactory, post_in
-from tests.consultation.test_permissions import MODERATING_ROLES, PASSWORD_ONLY, ROLES, make_user
+from tests.support import factories
+from tests.support.consultation_factories import ConsultationFactory, TopicFactory, post_in
+from tests.support.permissions import MODERATING_ROLES, PASSWORD_ONLY, ROLES, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -9,18 +9,11 @@ import pytest
 from django.urls import reverse
 
 from consultation.models import Status
-from tests import factories
-from tests.consultation.conftest import paragraph_ids
-from tests.consultation.factories import comment_on, post_in
-from tests.consultation.test_permissions import (
-    MODERATING_ROLES,
-    ROLES,
-    make_user,
-    outcome,
-    sign_in,
-)
+from tests.support import factories
+from tests.support.consultation_factories import comment_on, paragraph_ids, post_in
+from tests.support.permissions import MODERATING_ROLES, ROLES, make_user, outcome, sign_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
 NOT_PUBLIC = [Status.HIDDEN, Status.PENDING, Status.REJECTED, Status.WITHDRAWN]
 PLACEHOLDER = {Status.HIDDEN, Status.WITHDRAWN}  # shown to everyone, without the words

@@ -10,12 +10,11 @@ from django.urls import reverse
 
 from consultation.models import Status
 from hub.accounts.models import Sector
-from tests.consultation.conftest import paragraph_ids
-from tests.consultation.factories import comment_on, post_in
-from tests.consultation.markup import soup_of
-from tests.factories import ProfileFactory
+from tests.support.consultation_factories import comment_on, paragraph_ids, post_in
+from tests.support.factories import ProfileFactory
+from tests.support.markup import soup_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
 NOTES = {
     Status.WITHDRAWN: "withdrawn by its author",

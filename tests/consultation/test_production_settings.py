@@ -3,11 +3,15 @@ every per-address limit (allauth's and the consultation's) reads the client's ad
 X-Forwarded-For, trusting TRUSTED_PROXY_COUNT proxies (CONSULTATION_TRUSTED_PROXY_COUNT,
 its older name, is still read)."""
 
-from tests.hub.test_settings import REAL_KEY, SHARED_CACHE, run_manage
+import pytest
+
+from tests.support.deployment import REAL_KEY, SHARED_CACHE, run_manage
+
+pytestmark = pytest.mark.processes
 
 PRINT_PROXY_COUNT = "from django.conf import settings; print(settings.ALLAUTH_TRUSTED_PROXY_COUNT)"
 PRODUCTION = {
-    "DJANGO_ENV": "production",
+    "DJANGO_SETTINGS_MODULE": "hub.settings.production",
     "SECRET_KEY": REAL_KEY,
     "ALLOWED_HOSTS": "hub.example.org",
     "CACHE_URL": SHARED_CACHE,

@@ -9,9 +9,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from consultation.models import AuditEntry, CommentEdit, Status
-from tests.consultation.factories import comment_on
+from tests.support.consultation_factories import comment_on
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
 
 def withdrawn(section, consultation, *, days_ago, body):

@@ -10,10 +10,9 @@ from django.utils import timezone
 from consultation.models import Comment, CommentEdit, Reaction
 from consultation.services import comments as comment_services
 from consultation.services import reactions as reaction_services
-from tests.consultation.conftest import paragraph_ids
-from tests.consultation.factories import comment_on, post_in
+from tests.support.consultation_factories import comment_on, paragraph_ids, post_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
 CLOSED_MESSAGE = "This consultation closed on"
 UPCOMING_MESSAGE = "This consultation opens on"

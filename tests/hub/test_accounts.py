@@ -9,7 +9,8 @@ from django.core import mail
 from django.test import Client
 
 from hub.accounts.models import Profile, Region, Sector, User
-from tests import factories
+from tests.support import factories
+from tests.support.accounts import VALID_PROFILE
 
 PASSWORD = "a-long-test-password"
 NEW_PASSWORD = "another-long-password-2"
@@ -30,15 +31,6 @@ def sign_up(client, email="new.person@example.org", password=PASSWORD):
 
 def sign_in(client, email, password=PASSWORD, **extra):
     return client.post("/accounts/login/", {"login": email, "password": password, **extra})
-
-
-VALID_PROFILE = {
-    "display_name": "Ada Example",
-    "organisation": "Example Trust",
-    "sector": Sector.NURSE_AHP,
-    "region": Region.WALES,
-    "show_name": "on",
-}
 
 
 @pytest.mark.django_db

@@ -10,9 +10,8 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core import mail
 
-from tests import factories
-
-PASSWORD = "a-long-test-password"
+from tests.support import factories
+from tests.support.accounts import ANONYMOUS_PAGES, MANAGE_PAGES, confirm_password, sign_in
 
 
 class PageAudit(HTMLParser):
@@ -74,14 +73,6 @@ def assert_site_page(response):
     return html
 
 
-def sign_in(client, user, password=PASSWORD):
-    return client.post("/accounts/login/", {"login": user.email, "password": password})
-
-
-def confirm_password(client):
-    client.post("/accounts/reauthenticate/", {"password": PASSWORD})
-
-
 @pytest.fixture
 def member(db):
     return factories.ProfileFactory().user
@@ -91,16 +82,6 @@ def member(db):
 def signed_in(client, member):
     sign_in(client, member)
     return client
-
-
-ANONYMOUS_PAGES = [
-    "/accounts/login/",
-    "/accounts/signup/",
-    "/accounts/password/reset/",
-    "/accounts/password/reset/done/",
-    "/accounts/password/reset/key/done/",
-    "/accounts/confirm-email/",
-]
 
 
 @pytest.mark.django_db
@@ -131,16 +112,6 @@ def test_password_reset_from_key_pages(client, member):
     assert "There is a problem" in html
     html = assert_site_page(client.get("/accounts/password/reset/key/1-bad-token/"))
     assert "invalid" in html.lower()
-
-
-MANAGE_PAGES = [
-    "/accounts/logout/",
-    "/accounts/password/change/",
-    "/accounts/email/",
-    "/accounts/2fa/",
-    "/accounts/profile/",
-    "/accounts/reauthenticate/",
-]
 
 
 @pytest.mark.django_db

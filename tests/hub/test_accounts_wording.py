@@ -13,21 +13,21 @@ from allauth.account import app_settings as account_settings
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, TOTP, generate_totp_secret
 from django.core import mail
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from tests import factories
-from tests.conftest import at_public_address
-from tests.hub.test_accounts_pages import (
+from tests.support import factories
+from tests.support.accounts import (
     ANONYMOUS_PAGES,
     MANAGE_PAGES,
     PASSWORD,
     confirm_password,
     sign_in,
+    totp_code,
 )
-from tests.hub.test_mfa import SECRET_SESSION_KEY, totp_code
+from tests.support.pages import at_public_address
 
 pytestmark = pytest.mark.django_db
 

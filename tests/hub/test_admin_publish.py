@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from tests.hub.admin_forms import post_section_edit
+from tests.support.admin_forms import post_section_edit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
 
 def test_the_page_editor_makes_no_background_saves(editor_client, site_tree):

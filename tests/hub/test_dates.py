@@ -16,11 +16,16 @@ from hub.accounts.rules import MODERATORS
 from hub.core import dates
 from hub.pages.models import Phase, PublishedVersion
 from knowledge.models import DatePrecision
-from tests import factories
-from tests.conftest import publish
-from tests.consultation.conftest import in_group, with_mfa
-from tests.consultation.factories import ConsultationFactory, TopicFactory, comment_on, post_in
-from tests.knowledge.factories import LibraryPageFactory, ResourcePageFactory
+from tests.support import factories
+from tests.support.consultation_factories import (
+    ConsultationFactory,
+    TopicFactory,
+    comment_on,
+    post_in,
+)
+from tests.support.factories import in_group, with_mfa
+from tests.support.knowledge_factories import LibraryPageFactory, ResourcePageFactory
+from tests.support.pages import publish
 
 pytestmark = pytest.mark.django_db
 
@@ -191,7 +196,7 @@ def test_the_compare_form_names_versions_by_their_date_without_a_leading_zero(
 def test_the_progress_update_email_writes_its_date_the_same_way(site_tree, everything):
     from consultation.notifications import tasks
     from consultation.notifications.models import Mailing
-    from tests.consultation.notifications_factories import SubscriberFactory, parts
+    from tests.support.notification_factories import SubscriberFactory, parts
 
     SubscriberFactory()
     mailing = Mailing.objects.create(key="dates")

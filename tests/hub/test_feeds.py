@@ -10,10 +10,10 @@ import feedparser
 import pytest
 from django.conf import settings
 
-from tests import factories
-from tests.conftest import publish
+from tests.support import factories
+from tests.support.pages import publish
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 LONDON = ZoneInfo("Europe/London")

@@ -7,10 +7,10 @@ from django.contrib.auth.models import Group
 from wagtail.models import GroupApprovalTask, TaskState, Workflow
 
 from hub.accounts import rules
-from tests import factories
-from tests.hub.admin_forms import post_section_edit
+from tests.support import factories
+from tests.support.admin_forms import post_section_edit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
 
 def staff_member(*group_names):

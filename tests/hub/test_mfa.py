@@ -3,20 +3,13 @@ up an authenticator app with a real TOTP code, the code step at sign-in, recover
 and the `staff_view` decorator other apps use. Codes come from allauth's own helpers."""
 
 import re
-import time
 
 import pytest
-from allauth.account import app_settings as account_settings
-from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
-from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import (
     SECRET_SESSION_KEY,
-    TOTP,
-    format_hotp_value,
     generate_totp_secret,
-    hotp_value,
 )
 from django.contrib.auth.models import Group, Permission
 from django.http import HttpResponse
@@ -28,9 +21,16 @@ from wagtail.admin.auth import require_admin_access
 from hub import urls as hub_urls
 from hub.accounts import rules
 from hub.accounts.decorators import staff_view
-from tests import factories
-
-PASSWORD = "a-long-test-password"
+from tests.support import factories
+from tests.support.accounts import (
+    PASSWORD,
+    person,
+    sign_in,
+    signed_in_long_ago,
+    superuser,
+    totp_code,
+    with_totp,
+)
 
 
 @staff_view(rules.is_moderator)
@@ -52,28 +52,6 @@ def _totp_tolerance(settings):
     settings.MFA_TOTP_TOLERANCE = 1
 
 
-def totp_code(secret, steps_ahead=0):
-    counter = int(time.time()) // mfa_settings.TOTP_PERIOD + steps_ahead
-    return format_hotp_value(hotp_value(secret, counter))
-
-
-def person(*, groups=(), **fields):
-    user = factories.ProfileFactory(user__is_staff=bool(groups), **fields).user
-    for name in groups:
-        user.groups.add(Group.objects.get(name=name))
-    return user
-
-
-def superuser():
-    return factories.ProfileFactory(user__is_staff=True, user__is_superuser=True).user
-
-
-def with_totp(user):
-    secret = generate_totp_secret()
-    TOTP.activate(user, secret)
-    return secret
-
-
 def confirm_password(client, response):
     """allauth asks for the password again before authenticators are added or removed."""
     assert response.status_code == 302
@@ -81,13 +59,6 @@ def confirm_password(client, response):
     page = client.get(response.url)
     assert b'<label class="nhsuk-label" for="id_password">' in page.content
     return client.post(response.url, {"password": PASSWORD})
-
-
-def sign_in(client, user, next_url=None):
-    data = {"login": user.email, "password": PASSWORD}
-    if next_url:
-        data["next"] = next_url
-    return client.post("/accounts/login/", data)
 
 
 STAFF_ROLES = {
@@ -283,16 +254,6 @@ def test_staff_view_decorator(client, settings, django_assert_max_num_queries):
         response = client.get(url)
     assert response.status_code == 200
     assert response.content == b"moderation queue"
-
-
-def signed_in_long_ago(client):
-    """Make the session's sign-in older than allauth's reauthentication timeout."""
-    session = client.session
-    records = session[AUTHENTICATION_METHODS_SESSION_KEY]
-    for record in records:
-        record["at"] -= account_settings.REAUTHENTICATION_TIMEOUT + 1
-    session[AUTHENTICATION_METHODS_SESSION_KEY] = records
-    session.save()
 
 
 @pytest.mark.django_db

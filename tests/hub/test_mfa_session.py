@@ -12,8 +12,7 @@ from django.test import Client
 
 from consultation.models import Status
 from hub.accounts import rules
-from tests.consultation.factories import comment_on, consultation_on
-from tests.hub.test_mfa import (
+from tests.support.accounts import (
     PASSWORD,
     person,
     sign_in,
@@ -22,7 +21,8 @@ from tests.hub.test_mfa import (
     totp_code,
     with_totp,
 )
-from tests.url_map import routes
+from tests.support.consultation_factories import comment_on, consultation_on
+from tests.support.url_map import routes
 
 pytestmark = pytest.mark.django_db
 

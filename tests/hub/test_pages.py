@@ -9,10 +9,10 @@ from django.urls import include, path
 from wagtail.models import Page, get_page_models
 
 from hub import urls as hub_urls
-from tests import factories
-from tests.conftest import publish
+from tests.support import factories
+from tests.support.pages import publish
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
 
 def broken_view(request):

@@ -5,9 +5,9 @@ into a live `<svg onload=…>` and stored (safe only because output is escaped).
 import pytest
 
 from consultation.models import Flag
-from tests import factories
-from tests.consultation.factories import comment_on, consultation_on
-from tests.hub.test_accounts import VALID_PROFILE
+from tests.support import factories
+from tests.support.accounts import VALID_PROFILE
+from tests.support.consultation_factories import comment_on, consultation_on
 
 pytestmark = pytest.mark.django_db
 

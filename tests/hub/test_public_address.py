@@ -17,9 +17,13 @@ from django.core.management.sql import emit_post_migrate_signal
 from wagtail.models import Site, get_page_models
 
 from hub.core.public_address import PublicAddressMixin
-from tests import factories
-from tests.conftest import at_public_address
-from tests.knowledge.factories import DocumentFactory, LibraryPageFactory, ResourcePageFactory
+from tests.support import factories
+from tests.support.knowledge_factories import (
+    DocumentFactory,
+    LibraryPageFactory,
+    ResourcePageFactory,
+)
+from tests.support.pages import at_public_address
 
 pytestmark = pytest.mark.django_db
 
@@ -131,6 +135,7 @@ def test_the_demo_makes_its_site_record_at_site_url_and_its_banner_says_so():
     assert "8000" not in banner.getvalue()
 
 
+@pytest.mark.processes
 def test_make_run_serves_and_links_at_the_same_address():
     dry_run = subprocess.run(
         ["make", "-n", "run", "HOST=0.0.0.0", "PORT=8123"],

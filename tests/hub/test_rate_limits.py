@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from wagtail.models import Collection, CollectionViewRestriction
 
 from hub.accounts.client_address import client_address
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.django_db
 

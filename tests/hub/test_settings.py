@@ -1,37 +1,10 @@
 """Settings come from the environment; production refuses to start without a real secret."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-REAL_KEY = "k3Jx-9vQ2_pL8mN4sR7tW1yZ5bC0dF6gH2jK8lM3nP9qS4uV7xA1"
-# Production refuses a cache its processes do not share (the rate limits live there).
-SHARED_CACHE = "redis://cache.example.org:6379/1"
+from tests.support.deployment import REAL_KEY, SHARED_CACHE, run_manage, run_python
 
-
-def run_python(*args, env_overrides, unset=()):
-    """Run Python in the repository with the environment a deployment would give it:
-    this process's, without what pytest sets, with `env_overrides` and without `unset`."""
-    # The browser tests allow sync ORM calls beside Playwright's loop; a deployment never does.
-    dropped = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", *unset}
-    env = {key: value for key, value in os.environ.items() if key not in dropped}
-    env.update(env_overrides)
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-def run_manage(*args, env_overrides, unset=()):
-    return run_python("manage.py", *args, env_overrides=env_overrides, unset=unset)
+pytestmark = pytest.mark.processes
 
 
 @pytest.mark.parametrize(
@@ -46,7 +19,7 @@ def run_manage(*args, env_overrides, unset=()):
     ],
 )
 def test_production_refuses_to_start_without_a_real_secret(secret):
-    env = {"DJANGO_ENV": "production", "ALLOWED_HOSTS": "hub.example.org"}
+    env = {"DJANGO_SETTINGS_MODULE": "hub.settings.production", "ALLOWED_HOSTS": "hub.example.org"}
     if secret is not None:
         env["SECRET_KEY"] = secret
     result = run_manage("check", env_overrides=env, unset={"SECRET_KEY"})
@@ -55,17 +28,19 @@ def test_production_refuses_to_start_without_a_real_secret(secret):
 
 
 def test_production_without_a_secret_key_in_the_environment_says_so():
-    result = run_manage("check", env_overrides={"DJANGO_ENV": "production"}, unset={"SECRET_KEY"})
+    result = run_manage(
+        "check",
+        env_overrides={"DJANGO_SETTINGS_MODULE": "hub.settings.production"},
+        unset={"SECRET_KEY"},
+    )
     assert result.returncode != 0
     assert "ImproperlyConfigured: SECRET_KEY must be set in production." in result.stderr
 
 
 @pytest.mark.parametrize("module", ["hub.wsgi", "hub.asgi"])
 def test_the_server_entry_points_default_to_production(module):
-    # `gunicorn hub.wsgi` on a machine where nobody set DJANGO_ENV or SECRET_KEY.
-    result = run_python(
-        "-c", f"import {module}", env_overrides={}, unset={"DJANGO_ENV", "SECRET_KEY", "DEBUG"}
-    )
+    # `gunicorn hub.wsgi` on a machine where nobody set DJANGO_SETTINGS_MODULE or SECRET_KEY.
+    result = run_python("-c", f"import {module}", env_overrides={}, unset={"SECRET_KEY", "DEBUG"})
     assert result.returncode != 0
     assert "ImproperlyConfigured: SECRET_KEY must be set in production." in result.stderr
 
@@ -78,7 +53,7 @@ def test_the_server_entry_points_default_to_production(module):
         "-c",
         code,
         env_overrides={"SECRET_KEY": REAL_KEY, "CACHE_URL": SHARED_CACHE},
-        unset={"DJANGO_ENV", "DEBUG"},
+        unset={"DEBUG"},
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "True", "True", "True"]
@@ -86,9 +61,7 @@ def test_the_server_entry_points_default_to_production(module):
 
 def test_manage_py_keeps_the_development_default():
     code = "from django.conf import settings as s; print(s.DEBUG, s.SECRET_KEY)"
-    result = run_manage(
-        "shell", "-c", code, env_overrides={}, unset={"DJANGO_ENV", "SECRET_KEY", "DEBUG"}
-    )
+    result = run_manage("shell", "-c", code, env_overrides={}, unset={"SECRET_KEY", "DEBUG"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "True dev-only-secret-key-not-for-production"
 
@@ -100,7 +73,7 @@ def test_production_check_deploy_reports_nothing():
         "--fail-level",
         "WARNING",
         env_overrides={
-            "DJANGO_ENV": "production",
+            "DJANGO_SETTINGS_MODULE": "hub.settings.production",
             "SECRET_KEY": REAL_KEY,
             "ALLOWED_HOSTS": "hub.example.org",
             "DATABASE_URL": "sqlite:///:memory:",
@@ -114,14 +87,46 @@ def test_production_check_deploy_reports_nothing():
 def test_production_refuses_debug():
     result = run_manage(
         "check",
-        env_overrides={"DJANGO_ENV": "production", "SECRET_KEY": REAL_KEY, "DEBUG": "true"},
+        env_overrides={
+            "DJANGO_SETTINGS_MODULE": "hub.settings.production",
+            "SECRET_KEY": REAL_KEY,
+            "DEBUG": "true",
+        },
     )
     assert result.returncode != 0 and "DEBUG" in result.stderr
 
 
-def test_unknown_environment_name_is_refused():
-    result = run_manage("check", env_overrides={"DJANGO_ENV": "staging"})
+def test_unknown_variant_is_refused():
+    result = run_manage("check", env_overrides={"DJANGO_SETTINGS_MODULE": "hub.settings.staging"})
+    assert result.returncode != 0 and "hub.settings.staging" in result.stderr
+
+
+def test_the_variable_that_used_to_pick_the_variant_is_refused_with_directions():
+    # A deployment still setting DJANGO_ENV=production would otherwise get manage.py's
+    # development settings (and, with them, a demo it may load).
+    result = run_manage("check", env_overrides={"DJANGO_ENV": "production"})
     assert result.returncode != 0 and "DJANGO_ENV" in result.stderr
+    assert "DJANGO_SETTINGS_MODULE" in result.stderr
+
+
+@pytest.mark.parametrize("variant", ["dev", "test", "production"])
+def test_each_variant_loads_alone_in_a_fresh_interpreter(variant):
+    """Importing one variant (and starting Django on it) imports no other: only the package,
+    base.py and the variant itself."""
+    code = (
+        "import sys, django; django.setup(); from django.conf import settings as s;"
+        "print(sorted(m for m in sys.modules if m.startswith('hub.settings')));"
+        "print(s.DEBUG, s.DEMO_CONTENT_ALLOWED)"
+    )
+    env = {"DJANGO_SETTINGS_MODULE": f"hub.settings.{variant}"}
+    if variant == "production":
+        env.update(SECRET_KEY=REAL_KEY, CACHE_URL=SHARED_CACHE)
+    result = run_python("-c", code, env_overrides=env, unset={"DEBUG"})
+    assert result.returncode == 0, result.stderr
+    modules, flags = result.stdout.splitlines()[-2:]
+    assert modules == str(["hub.settings", "hub.settings.base", f"hub.settings.{variant}"])
+    # Debug only in development; the demo, with its shared passwords, never in production.
+    assert flags == {"dev": "True True", "test": "False True", "production": "False False"}[variant]
 
 
 def test_settings_read_from_the_environment():
@@ -135,7 +140,7 @@ def test_settings_read_from_the_environment():
         "-c",
         code,
         env_overrides={
-            "DJANGO_ENV": "dev",
+            "DJANGO_SETTINGS_MODULE": "hub.settings.dev",
             "DATABASE_URL": "postgres://u:p@db.example.org:5432/hub",
             "CACHE_URL": "redis://cache.example.org:6379/1",
             "EMAIL_HOST": "smtp.example.org",
@@ -161,14 +166,17 @@ def test_default_database_is_sqlite_with_wal(tmp_path):
         "shell",
         "-c",
         code,
-        env_overrides={"DJANGO_ENV": "dev", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"},
+        env_overrides={
+            "DJANGO_SETTINGS_MODULE": "hub.settings.dev",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        },
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("wal")
 
 
 PRODUCTION = {
-    "DJANGO_ENV": "production",
+    "DJANGO_SETTINGS_MODULE": "hub.settings.production",
     "SECRET_KEY": REAL_KEY,
     "ALLOWED_HOSTS": "hub.example.org",
 }

@@ -13,8 +13,8 @@ from django.conf import settings
 from django.test import Client
 from wagtail.models import PageViewRestriction
 
-from tests import factories
-from tests.url_map import routes
+from tests.support import factories
+from tests.support.url_map import routes
 
 pytestmark = pytest.mark.django_db
 

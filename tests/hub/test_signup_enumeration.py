@@ -5,7 +5,7 @@ Counted through a password hasher that notes each use (timing itself is never as
 import pytest
 from django.contrib.auth.hashers import MD5PasswordHasher
 
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.django_db
 

@@ -4,19 +4,17 @@ Each phase says when it starts and ends: past dates as facts, dates to come as e
 unknown ones as to be confirmed; a phase cannot end before it starts."""
 
 import datetime
-import io
 import re
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 from hub.pages.models import Phase, TimelinePage
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
 
 @pytest.fixture
@@ -235,28 +233,3 @@ def test_a_phase_cannot_end_before_it_starts(editor_client, timeline):
         Phase.objects.filter(pk=research.pk).update(
             starts_on=datetime.date(2026, 10, 9), ends_on=datetime.date(2026, 9, 1)
         )
-
-
-@pytest.mark.django_db
-def test_the_demo_timeline_dates_follow_its_story(client):
-    from consultation.models import Consultation
-    from hub.pages import demo
-
-    call_command("load_demo", stdout=io.StringIO())
-    phases = {phase.kind: phase for phase in Phase.objects.all()}
-    today = timezone.localdate()
-    assert phases["research"].starts_on == today - datetime.timedelta(days=demo.HUB_OPENED_DAYS_AGO)
-    assert phases["research"].ends_on == phases["engagement"].starts_on
-    consultation = Consultation.objects.get()
-    assert phases["engagement"].starts_on == timezone.localdate(consultation.opens_at)
-    assert phases["engagement"].ends_on == timezone.localdate(consultation.closes_at)
-    # The seed articles date neither of the later phases.
-    for kind in ["futures", "publication"]:
-        assert (phases[kind].starts_on, phases[kind].ends_on) == (None, None)
-    # The timeline's published revision holds the phases an editor will open.
-    timeline = TimelinePage.objects.get()
-    in_revision = timeline.live_revision.as_object().phases.all()
-    assert [p.kind for p in in_revision] == ["research", "engagement", "futures", "publication"]
-    html = client.get(timeline.url).content.decode()
-    assert html.count("to be confirmed") == 4
-    assert "Expected to end" in html

@@ -13,9 +13,9 @@ from wagtail.models import Collection
 
 from consultation.models import Comment
 from hub.accounts.models import Profile
-from tests import factories
-from tests.consultation.factories import consultation_on
-from tests.hub.test_accounts import VALID_PROFILE
+from tests.support import factories
+from tests.support.accounts import VALID_PROFILE
+from tests.support.consultation_factories import consultation_on
 
 pytestmark = pytest.mark.django_db
 

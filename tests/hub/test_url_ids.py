@@ -8,12 +8,12 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.test import Client
 
 from consultation.models import Comment
-from tests import factories
-from tests.clients import SignedInClient
-from tests.consultation.factories import TopicFactory, comment_on, consultation_on
-from tests.url_map import routes
+from tests.support import factories
+from tests.support.clients import SignedInClient
+from tests.support.consultation_factories import TopicFactory, comment_on, consultation_on
+from tests.support.url_map import routes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
 TOO_LARGE = ("99999999999999999999", str(2**63))
 

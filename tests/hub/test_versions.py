@@ -12,11 +12,11 @@ from wagtail.models import Revision
 
 from hub.pages import versions
 from hub.pages.models import PublishedVersion, SectionPage
-from tests import factories
-from tests.conftest import publish
-from tests.hub.admin_forms import post_section_edit
+from tests.support import factories
+from tests.support.admin_forms import post_section_edit
+from tests.support.pages import publish
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
 
 @pytest.fixture

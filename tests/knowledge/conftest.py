@@ -3,7 +3,7 @@ signed-in editor for the admin is in tests/conftest.py)."""
 
 import pytest
 
-from tests.knowledge.factories import LibraryPageFactory
+from tests.support.knowledge_factories import LibraryPageFactory
 
 
 @pytest.fixture

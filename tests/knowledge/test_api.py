@@ -10,11 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
 from knowledge.models import ResourceType
-from tests import factories
-from tests.knowledge.factories import DocumentFactory, ResourcePageFactory
-from tests.knowledge.hostile import HOSTILE_QUERIES
+from tests.support import factories
+from tests.support.hostile import HOSTILE_QUERIES
+from tests.support.knowledge_factories import DocumentFactory, ResourcePageFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
 
 @pytest.fixture

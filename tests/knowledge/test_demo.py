@@ -1,5 +1,6 @@
-"""The library's demo content: loads after the strategy, twice without change, with facts
-from the seed articles, linked to the demo sections and reachable from the navigation."""
+"""The library's demo content: loads after the strategy (loaded once for the module), twice
+without change, with facts from the seed articles, linked to the demo sections and
+reachable from the navigation."""
 
 import datetime
 import io
@@ -10,8 +11,18 @@ from wagtail.models import Page, Revision
 from hub.pages import demo as pages_demo
 from knowledge import demo as knowledge_demo
 from knowledge.models import LibraryPage, ResourcePage, ResourceSection
+from tests.support.shared_rows import rows_for_the_module
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_demo_strategy")]
+
+
+@pytest.fixture(scope="module")
+def _demo_strategy(django_db_setup, django_db_blocker):
+    """The demo strategy the library links to, loaded once for the module (each test loads
+    it again, which finds everything in place, and its changes are rolled back)."""
+    with rows_for_the_module(django_db_blocker):
+        pages_demo.load(io.StringIO())
+        yield
 
 
 def _load():

@@ -13,10 +13,10 @@ from wagtail.models import PageViewRestriction
 from wagtail.test.utils.form_data import nested_form_data
 
 from knowledge.models import DatePrecision, LibraryPage, ResourceType
-from tests.knowledge.factories import ResourcePageFactory
-from tests.knowledge.hostile import HOSTILE_QUERIES
+from tests.support.hostile import HOSTILE_QUERIES
+from tests.support.knowledge_factories import ResourcePageFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
 
 def _titles(response):

@@ -18,11 +18,11 @@ from knowledge.models import (
     normalised_date,
     resource_problems,
 )
-from tests import factories
-from tests.conftest import publish
-from tests.knowledge.factories import ResourcePageFactory
+from tests.support import factories
+from tests.support.knowledge_factories import ResourcePageFactory
+from tests.support.pages import publish
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
 
 def test_evidence_links_both_ways(client, library, site_tree):

@@ -9,11 +9,11 @@ from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.models import PageViewRestriction
 
 from knowledge.search import clean_query, highlight, snippet
-from tests import factories
-from tests.knowledge.factories import ResourcePageFactory
-from tests.knowledge.hostile import HOSTILE_QUERIES
+from tests.support import factories
+from tests.support.hostile import HOSTILE_QUERIES
+from tests.support.knowledge_factories import ResourcePageFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
 
 @pytest.fixture

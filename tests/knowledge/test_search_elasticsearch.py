@@ -18,10 +18,10 @@ from wagtail.search.index import get_indexed_models
 
 from knowledge.models import ResourcePage
 from knowledge.search import backend_query, build_search, clean_query
-from tests import factories
-from tests.knowledge.factories import ResourcePageFactory
+from tests.support import factories
+from tests.support.knowledge_factories import ResourcePageFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
 ES_BACKEND = "wagtail.search.backends.elasticsearch8"
 
@@ -88,10 +88,13 @@ def test_library_search_body_is_limited_to_live_resources_of_the_library(offline
     assert {"prefix": {"path_filter": library.path}} in clauses
 
 
+@pytest.mark.processes
 def test_settings_give_the_indexes_a_prefix():
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env.update(
-        DJANGO_ENV="dev", ELASTICSEARCH_URL="http://127.0.0.1:9", ELASTICSEARCH_INDEX_PREFIX="t1"
+        DJANGO_SETTINGS_MODULE="hub.settings.dev",
+        ELASTICSEARCH_URL="http://127.0.0.1:9",
+        ELASTICSEARCH_INDEX_PREFIX="t1",
     )
     code = (
         "from wagtail.search.backends import get_search_backend;"

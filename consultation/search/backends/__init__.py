@@ -18,6 +18,6 @@ from django.db import connection
 def configured_engine():
     """Which engine answers searches: "elasticsearch" when ELASTICSEARCH_URL is set,
     otherwise the database's own ("sqlite" or "postgresql")."""
-    if getattr(settings, "ELASTICSEARCH_URL", None):
+    if settings.ELASTICSEARCH_URL:
         return "elasticsearch"
     return connection.vendor

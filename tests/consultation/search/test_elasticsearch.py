@@ -14,8 +14,8 @@ from consultation.search.backends import elasticsearch as es
 from consultation.search.highlight import MARK_END, MARK_START
 from consultation.search.query import STOP_WORDS
 from consultation.search.types import FACETS, FeedbackQuery
-from tests.consultation.search.corpus import CORPUS, EXPECTED, REGIONS, SECTORS
-from tests.knowledge.hostile import HOSTILE_QUERIES
+from tests.support.hostile import HOSTILE_QUERIES
+from tests.support.search_corpus import CORPUS, EXPECTED, REGIONS, SECTORS
 
 ALLOWED_QUERIES = {
     "bool",

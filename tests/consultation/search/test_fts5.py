@@ -10,8 +10,8 @@ from django.db import connection, transaction
 from consultation.search.backends.fts5 import Fts5Index, Fts5Match, compile_match, quoted
 from consultation.search.highlight import marked_to_html
 from consultation.search.query import Clause, ParsedQuery, Phrase, Term, parse
-from tests.consultation.search.corpus import CORPUS, EXPECTED
-from tests.knowledge.hostile import HOSTILE_QUERIES
+from tests.support.hostile import HOSTILE_QUERIES
+from tests.support.search_corpus import CORPUS, EXPECTED
 
 INDEX = Fts5Index(table="probe_items", column="body")
 

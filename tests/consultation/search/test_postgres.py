@@ -18,8 +18,8 @@ from consultation.search.backends.postgres import (
 )
 from consultation.search.highlight import marked_to_html
 from consultation.search.query import Clause, ParsedQuery, Term, parse
-from tests.consultation.search.corpus import CORPUS, EXPECTED
-from tests.knowledge.hostile import HOSTILE_QUERIES
+from tests.support.hostile import HOSTILE_QUERIES
+from tests.support.search_corpus import CORPUS, EXPECTED
 
 pytestmark = [
     pytest.mark.postgres_only,

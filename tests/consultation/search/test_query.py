@@ -8,7 +8,7 @@ import pytest
 
 from consultation.search import query as q
 from consultation.search.query import Clause, ParsedQuery, Phrase, Term, parse
-from tests.knowledge.hostile import HOSTILE_QUERIES
+from tests.support.hostile import HOSTILE_QUERIES
 
 
 def shape(text):

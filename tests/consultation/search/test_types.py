@@ -19,7 +19,7 @@ from consultation.search.types import (
     Hit,
     SearchResults,
 )
-from tests.knowledge.hostile import HOSTILE_QUERIES
+from tests.support.hostile import HOSTILE_QUERIES
 
 PARAGRAPH = "0f8fad5b-d9cb-469f-a165-70867728950e"
 

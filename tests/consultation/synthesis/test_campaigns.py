@@ -22,7 +22,8 @@ from consultation.synthesis.campaigns import (
     remove,
     shingles,
 )
-from tests.consultation.test_sanitising import HOSTILE as SANITISING_CORPUS
+from tests.support.hostile import DEGENERATE_TEXT
+from tests.support.hostile import HOSTILE_MARKUP as SANITISING_CORPUS
 
 LETTER = [
     "I am writing to ask that the new strategy protects the right of every patient to see "
@@ -341,21 +342,11 @@ def test_progress_is_reported_to_the_end():
     assert calls[-1][1] == calls[-1][2]
 
 
+# Text no analysis may fail on, with one the grouping must still read: a letter in HTML.
 HOSTILE = [
-    "",
-    None,
-    "\x00\x01\x02\x1b[31m\x7f",
-    "<script>alert(1)</script>" * 20,
+    *DEGENERATE_TEXT[:4],
     "<p onclick='x()'>" + " ".join(LETTER) + "</p>",
-    "\u202e\u200b\ufeff" * 300,
-    "\ud800 lone surrogate \udfff " * 5,
-    "\U0001f600 emoji \U0001f4a9 " * 40,
-    "Zalgo t\u0336\u0335e\u0337x\u0338t " * 50,
-    "\u00dcn\u00efc\u00f6d\u00e9 \ufb01 ligatures and \uff26\uff35\uff2c\uff2c width " * 10,
-    "x" * 10_000,
-    ("word " * 2_000).strip(),
-    " ".join(f"w{n}" for n in range(10_000))[:10_000],
-    "\n" * 10_000,
+    *DEGENERATE_TEXT[4:],
 ]
 
 

@@ -1,8 +1,7 @@
 """Load the demo content: accounts for each role, the draft strategy, the library and an
 open consultation. Idempotent: a second run finds everything in place and changes nothing."""
 
-import os
-
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -19,7 +18,7 @@ class Command(BaseCommand):
     help = "Load the demo content (safe to run again)."
 
     def handle(self, *args, **options):
-        if os.environ.get("DJANGO_ENV") == "production":
+        if not settings.DEMO_CONTENT_ALLOWED:
             raise CommandError(
                 "Demo content has shared passwords: it is never loaded in production."
             )

@@ -1,11 +1,13 @@
-"""Factories and helpers for the notifications tests: subscribers, a mail server and a
-task queue that are down, and reading what the emails say."""
+"""Factories and helpers for the notifications tests: subscribers, a mail server that is
+down or goes away after a few messages, a task queue that is down, and reading what the
+emails say."""
 
 import re
 import smtplib
 
 import factory
 from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.db import OperationalError
 from django.utils import timezone
 from django_tasks.backends.base import BaseTaskBackend
@@ -27,6 +29,18 @@ class FailingEmailBackend(BaseEmailBackend):
 
     def send_messages(self, email_messages):
         raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+class FlakyBackend(LocmemBackend):
+    """Delivers `budget` messages, then fails like a server that went away."""
+
+    budget = 0
+
+    def send_messages(self, messages):
+        if FlakyBackend.budget < len(messages):
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        FlakyBackend.budget -= len(messages)
+        return super().send_messages(messages)
 
 
 class UnreachableQueueBackend(BaseTaskBackend):

@@ -2,11 +2,16 @@
 
 import factory
 import wagtail_factories
+from allauth.mfa.models import Authenticator
+from django.contrib.auth.models import Group
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from hub.accounts.models import Profile, Region, Sector, User
 from hub.pages import models as pages
+
+# The password of every account the factories make.
+PASSWORD = "a-long-test-password"
 
 
 def paragraph_stream(*texts):
@@ -20,7 +25,7 @@ class UserFactory(DjangoModelFactory):
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"person{n}@example.org")
-    password = factory.PostGenerationMethodCall("set_password", "a-long-test-password")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
     is_active = True
 
     @factory.post_generation
@@ -47,6 +52,17 @@ class ProfileFactory(DjangoModelFactory):
     region = Region.LONDON
     show_name = True
     completed_at = factory.LazyFunction(timezone.now)
+
+
+def with_mfa(user):
+    """`user` with an authenticator app, as staff areas require."""
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    return user
+
+
+def in_group(user, name):
+    user.groups.add(Group.objects.get_or_create(name=name)[0])
+    return user
 
 
 class HomePageFactory(wagtail_factories.PageFactory):

@@ -10,7 +10,7 @@ from factory.django import DjangoModelFactory
 from consultation import anchoring
 from consultation.models import Comment, Consultation, Kind, Status, Topic
 from consultation.services.comments import author_facets
-from tests.factories import ProfileFactory
+from tests.support.factories import ProfileFactory
 
 
 class ConsultationFactory(DjangoModelFactory):
@@ -37,6 +37,10 @@ class TopicFactory(DjangoModelFactory):
     consultation = factory.SubFactory(ConsultationFactory)
     title = factory.Sequence(lambda n: f"Topic {n}")
     description = "What should the strategy say about this?"
+
+
+def paragraph_ids(section):
+    return [paragraph.id for paragraph in section.paragraphs()]
 
 
 def comment_on(

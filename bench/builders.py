@@ -1,0 +1,198 @@
+"""Building a busy consultation in bulk, for the benches and for the tests that need one:
+people, an open consultation on a demo section, and comments made as the service would
+store them (anchored to the section's live revision and the paragraph's fingerprint, with
+the author's facets), saved many rows at a time. Django must be set up before any of these
+is called; each imports the models it needs when it runs."""
+
+import csv
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+POLIS = REPO.parent / "shared" / "data" / "polis"
+
+
+def polis_texts(limit):
+    """Up to `limit` comment texts from the public Polis data in ../shared/data/polis, or
+    made-up ones when it is absent."""
+    texts = []
+    for path in sorted(POLIS.glob("*.csv")) if POLIS.is_dir() else []:
+        with path.open(newline="", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                body = (row.get("comment-body") or "").strip()
+                if body:
+                    texts.append(body)
+                if len(texts) >= limit:
+                    return texts
+    return texts or [f"Comment {n} on the draft, with a reason or two." for n in range(limit)]
+
+
+def build_people(count):
+    """`count` people with verified addresses and complete profiles, of every sector and
+    region in turn; a third of them hide their name."""
+    from allauth.account.models import EmailAddress
+    from django.utils import timezone
+
+    from hub.accounts.models import Profile, Region, Sector, User
+
+    sectors, regions = list(Sector.values), list(Region.values)
+    people = []
+    for n in range(count):
+        user = User.objects.create_user(email=f"bench{n}@example.org", password=None)
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        Profile.objects.create(
+            user=user,
+            display_name=f"Bench person {n}",
+            sector=sectors[n % len(sectors)],
+            region=regions[n % len(regions)],
+            show_name=n % 3 != 0,
+            completed_at=timezone.now(),
+        )
+        people.append(user)
+    return people
+
+
+def demo_section_consultation(*, people=60, slug="introduction"):
+    """The demo's accounts and strategy, an open consultation on its section `slug` and
+    `people` more people: (section, consultation, people)."""
+    import datetime
+    import io
+
+    from django.utils import timezone
+
+    from consultation.models import Consultation
+    from hub.accounts import demo as accounts_demo
+    from hub.pages import demo as pages_demo
+    from hub.pages.models import SectionPage
+
+    quiet = io.StringIO()
+    accounts_demo.load(quiet)
+    pages_demo.load(quiet)
+    section = SectionPage.objects.live().get(slug=slug)
+    consultation = Consultation.objects.create(
+        title="Bench consultation",
+        slug="bench",
+        summary="Measuring.",
+        opens_at=timezone.now() - datetime.timedelta(days=1),
+        closes_at=timezone.now() + datetime.timedelta(days=30),
+    )
+    consultation.sections.add(section)
+    return section, consultation, build_people(people)
+
+
+def comment_maker(section, consultation, people, bodies, *, start=None):
+    """A function making the n-th unsaved comment on `section`: by people[n], saying
+    bodies[n] (HTML as the service stores it), created at `start` (now by default), on the
+    section's paragraphs and then the whole section in turn (counting from n; `place=`
+    names one). Both lists are used in turn when n runs past their end. Other keyword
+    arguments are fields of the comment (parent, root, depth, status, created_at...)."""
+    from django.utils import timezone
+
+    from consultation import anchoring
+    from consultation.models import Comment, Kind
+    from consultation.services.comments import author_facets
+
+    marks = anchoring.fingerprints(section)
+    places = [*marks]
+    start = start or timezone.now()
+
+    def comment(n, **extra):
+        place = extra.pop("place", places[n % len(places)])
+        author = people[n % len(people)]
+        fields = {
+            "consultation": consultation,
+            "kind": Kind.COMMENT,
+            "section": section,
+            "paragraph_id": place,
+            "revision_id": section.live_revision_id,
+            "text_fingerprint": marks[place],
+            "author": author,
+            **author_facets(author),
+            "body": bodies[n % len(bodies)],
+            "created_at": start,
+        }
+        return Comment(**(fields | extra))
+
+    return comment
+
+
+def add_comments(section, consultation, people, texts, count):
+    """`count` comments on the section: two thirds new threads, one third replies to them,
+    and up to three reactions on each thread."""
+    from consultation import formatting
+    from consultation.models import Comment, Reaction
+
+    bodies = [formatting.to_html(text) or "<p>A comment.</p>" for text in texts]
+    comment = comment_maker(section, consultation, people, bodies)
+    root_count = max(1, count * 2 // 3)
+    roots = Comment.objects.bulk_create(comment(n) for n in range(root_count))
+    Comment.objects.bulk_create(
+        comment(
+            n,
+            place=roots[n % len(roots)].paragraph_id,
+            parent=roots[n % len(roots)],
+            root=roots[n % len(roots)],
+            depth=1,
+        )
+        for n in range(root_count, count)
+    )
+    Reaction.objects.bulk_create(
+        Reaction(
+            comment=root,
+            user=people[(n + k + 1) % len(people)],
+            value="agree" if k % 3 else "disagree",
+        )
+        for n, root in enumerate(roots)
+        for k in range(n % 4)
+    )
+
+
+def add_conversation(section, consultation, people, texts, replies):
+    """One comment with `replies` replies: half answer it, half answer those answers.
+    Returns the comment that starts the conversation."""
+    from consultation import formatting
+    from consultation.models import Comment
+
+    bodies = [formatting.to_html(text) or "<p>A comment.</p>" for text in texts]
+    comment = comment_maker(section, consultation, people, bodies)
+    root = comment(0)
+    root.save()
+    first = Comment.objects.bulk_create(
+        comment(n, place=root.paragraph_id, parent=root, root=root, depth=1)
+        for n in range(1, replies // 2 + 1)
+    )
+    Comment.objects.bulk_create(
+        comment(n, place=root.paragraph_id, parent=first[n % len(first)], root=root, depth=2)
+        for n in range(len(first) + 1, replies + 1)
+    )
+    return root
+
+
+def add_replies(root, people, bodies, *, start):
+    """A reply to `root` for each of `bodies`, one a second from `start`: most answer the
+    root, every fourth the reply before it, so the conversation has depth. Saved in the
+    order made, a batch at a time (a reply's parent is always saved before it); returns
+    them in that order."""
+    import datetime
+
+    from consultation.models import Comment
+
+    comment = comment_maker(root.section, root.consultation, people, bodies, start=start)
+    made, batch = [], []
+    for n in range(len(bodies)):
+        parent = made[-1] if made and n % 4 == 3 else root
+        if parent.pk is None:  # it answers a reply of this batch: save the batch first
+            Comment.objects.bulk_create(batch)
+            batch = []
+        reply = comment(
+            n,
+            place=root.paragraph_id,
+            parent=parent,
+            root=root,
+            depth=parent.depth + 1,
+            created_at=start + datetime.timedelta(seconds=n),
+        )
+        made.append(reply)
+        batch.append(reply)
+    if batch:
+        Comment.objects.bulk_create(batch)
+    return made

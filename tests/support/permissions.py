@@ -1,0 +1,260 @@
+"""The permission matrix of the consultation and notifications apps: every view with the
+request that reaches it (VIEWS), what each role should get from each (EXPECTED), and what
+walks it: making each role's person, signing them in as they would, fresh values for every
+row, and reading where a response leads. The test_permissions*.py modules walk it for
+open, closed, upcoming, private and restricted consultations."""
+
+from urllib.parse import urlsplit
+
+from allauth.account.models import EmailAddress
+from django.urls import reverse
+
+from consultation.models import BlockedUser
+from consultation.notifications import tokens
+from consultation.notifications.models import Kind
+from hub.accounts.rules import EDITORS, MODERATORS, WORKING_GROUP
+from tests.support import factories
+from tests.support.consultation_factories import comment_on, paragraph_ids
+from tests.support.factories import in_group, with_mfa
+from tests.support.notification_factories import SubscriberFactory
+
+# (name, method, url template, POST data). Templates use {slug}, {section}, {paragraph},
+# {topic}, {comment} (a comment by the "author" role), {person} (a stakeholder), and for
+# the emails' links {unsubscribe} / {confirm} (valid signed tokens), {unsubscribe_bad} /
+# {confirm_bad} (the same with a changed signature) and {email}.
+SECTION = "/consultation/{slug}/sections/{section}"
+COMMENT = "/consultation/comments/{comment}"
+TOPIC = "/consultation/{slug}/discussion/{topic}"
+MODERATION = "/consultation/moderation"
+UNSUBSCRIBE = "/notifications/unsubscribe/replies"
+CONFIRM = "/notifications/subscribe/confirm"
+WRITE = {"body": "Hi", "key": "{key}"}
+
+VIEWS = [
+    ("section page", "get", "{section_url}", None),
+    ("index", "get", "/consultation/", None),
+    ("detail", "get", "/consultation/{slug}/", None),
+    ("paragraph list", "get", SECTION + "/comments/{paragraph}/", None),
+    ("permalink", "get", COMMENT + "/", None),
+    ("discussion", "get", "/consultation/{slug}/discussion/", None),
+    ("topic", "get", TOPIC + "/", None),
+    ("my contributions", "get", "/consultation/my-contributions/", None),
+    ("comment form", "get", SECTION + "/comment/?paragraph={paragraph}", None),
+    ("comment", "post", SECTION + "/comment/?paragraph={paragraph}", WRITE),
+    ("reply form", "get", COMMENT + "/reply/", None),
+    ("reply", "post", COMMENT + "/reply/", WRITE),
+    ("edit form", "get", COMMENT + "/edit/", None),
+    ("edit", "post", COMMENT + "/edit/", {"body": "Changed"}),
+    ("withdraw form", "get", COMMENT + "/withdraw/", None),
+    ("withdraw", "post", COMMENT + "/withdraw/", {}),
+    ("react", "post", COMMENT + "/react/", {"reaction": "agree"}),
+    ("report form", "get", COMMENT + "/report/", None),
+    ("report", "post", COMMENT + "/report/", {"reason": "spam"}),
+    ("thread form", "get", TOPIC + "/new/", None),
+    ("thread", "post", TOPIC + "/new/", {**WRITE, "title": "T"}),
+    ("queue", "get", MODERATION + "/", None),
+    ("moderation item", "get", MODERATION + "/items/{comment}/", None),
+    ("decide", "post", MODERATION + "/items/{comment}/", {"action": "hide", "reason": "R"}),
+    ("participant", "get", MODERATION + "/participants/{person}/", None),
+    ("block", "post", MODERATION + "/participants/{person}/", {"do": "block", "reason": "R"}),
+    ("audit log", "get", MODERATION + "/log/", None),
+    ("email choices", "get", "/notifications/preferences/", None),
+    ("save email choices", "post", "/notifications/preferences/", {"replies": "on"}),
+    ("unsubscribe page", "get", UNSUBSCRIBE + "/{unsubscribe}/", None),
+    ("unsubscribe", "post", UNSUBSCRIBE + "/{unsubscribe}/", {}),
+    ("unsubscribe page, tampered", "get", UNSUBSCRIBE + "/{unsubscribe_bad}/", None),
+    ("unsubscribe, tampered", "post", UNSUBSCRIBE + "/{unsubscribe_bad}/", {}),
+    ("subscribe form", "get", "/notifications/subscribe/", None),
+    ("subscribe", "post", "/notifications/subscribe/", {"email": "{email}", "website": ""}),
+    ("subscribe sent", "get", "/notifications/subscribe/check-your-email/", None),
+    ("confirm page", "get", CONFIRM + "/{confirm}/", None),
+    ("confirm", "post", CONFIRM + "/{confirm}/", {}),
+    ("confirm page, tampered", "get", CONFIRM + "/{confirm_bad}/", None),
+    ("confirm, tampered", "post", CONFIRM + "/{confirm_bad}/", {}),
+]
+
+PUBLIC = {
+    "section page": 200, "index": 200, "detail": 200, "paragraph list": 200, "permalink": 200,
+    "discussion": 200, "topic": 200,
+}  # fmt: skip
+# The links in emails work for whoever opens them (the signed token is the authority), and
+# a link whose signature was changed shows a "this link does not work" page.
+EMAIL_LINKS = {
+    "unsubscribe page": 200, "unsubscribe": 200,
+    "unsubscribe page, tampered": 400, "unsubscribe, tampered": 400,
+    "subscribe form": 200, "subscribe": 302, "subscribe sent": 200,
+    "confirm page": 200, "confirm": 200, "confirm page, tampered": 400, "confirm, tampered": 400,
+}  # fmt: skip
+SIGNED_IN = {"my contributions": 200, "email choices": 200, "save email choices": 302}
+STAFF = ["queue", "moderation item", "decide", "participant", "block", "audit log"]
+PARTICIPANT_WRITES = {
+    "comment form": 200, "comment": 302, "reply form": 200, "reply": 302, "react": 302,
+    "report form": 200, "report": 302, "thread form": 200, "thread": 302,
+}  # fmt: skip
+NOT_AUTHOR = {"edit form": 403, "edit": 403, "withdraw form": 403, "withdraw": 403}
+
+ANONYMOUS = {
+    **PUBLIC,
+    **EMAIL_LINKS,
+    **{name: "login" for name, *_ in VIEWS if name not in PUBLIC and name not in EMAIL_LINKS},
+}
+CANNOT_PARTICIPATE = {
+    **PUBLIC,
+    **EMAIL_LINKS,
+    **SIGNED_IN,
+    **dict.fromkeys(PARTICIPANT_WRITES, 403),
+    **NOT_AUTHOR,
+    **dict.fromkeys(STAFF, 403),
+}
+STAKEHOLDER = {
+    **PUBLIC,
+    **EMAIL_LINKS,
+    **SIGNED_IN,
+    **PARTICIPANT_WRITES,
+    **NOT_AUTHOR,
+    **dict.fromkeys(STAFF, 403),
+}
+AUTHOR = {
+    **STAKEHOLDER,
+    "edit form": 200, "edit": 302, "withdraw form": 200, "withdraw": 302,
+    "react": 403, "report form": 403, "report": 403,  # not on one's own words
+}  # fmt: skip
+MODERATOR = {**STAKEHOLDER, **dict.fromkeys(STAFF, 200), "decide": 302, "block": 302}
+MODERATOR_WITHOUT_MFA = {**STAKEHOLDER, **dict.fromkeys(STAFF, "mfa")}
+# Has an authenticator but signed in with the password alone: a participant on the public
+# pages, sent to enter the code at the staff pages.
+MODERATOR_PASSWORD_ONLY = {**STAKEHOLDER, **dict.fromkeys(STAFF, "code")}
+PASSWORD_ONLY = "password-only moderator"
+
+EXPECTED = {
+    "anonymous": ANONYMOUS,
+    "unverified email": CANNOT_PARTICIPATE,
+    "incomplete profile": CANNOT_PARTICIPATE,
+    "blocked": CANNOT_PARTICIPATE,
+    "stakeholder": STAKEHOLDER,
+    "other stakeholder": STAKEHOLDER,
+    "author": AUTHOR,
+    "moderator": MODERATOR,
+    "moderator without MFA": MODERATOR_WITHOUT_MFA,
+    PASSWORD_ONLY: MODERATOR_PASSWORD_ONLY,
+    "working group": MODERATOR,
+    "editor": STAKEHOLDER,
+}
+ROLES = list(EXPECTED)
+# Roles whose members see everything there is to moderate (signed in, in the group, MFA).
+MODERATING_ROLES = ("moderator", "working group")
+
+
+def make_user(role):
+    if role == "anonymous":
+        return None
+    if role == "unverified email":
+        user = factories.ProfileFactory(user__verified=False).user
+        user.save()  # the factory saves the password only for verified users
+        EmailAddress.objects.create(user=user, email=user.email, verified=False, primary=True)
+        return user
+    if role == "incomplete profile":
+        return factories.ProfileFactory(completed_at=None).user
+    user = factories.ProfileFactory().user
+    if role == "blocked":
+        BlockedUser.objects.create(user=user, reason="Spam")
+    elif role in ("moderator", "moderator without MFA", PASSWORD_ONLY):
+        in_group(user, MODERATORS)
+    elif role == "working group":
+        in_group(user, WORKING_GROUP)
+    elif role == "editor":
+        in_group(user, EDITORS)
+    if role in ("moderator", "working group", "editor", PASSWORD_ONLY):
+        with_mfa(user)
+    return user
+
+
+def sign_in(client, role, user):
+    """Sign `user` in as the role does: with the code of their authenticator if they have
+    one, except the moderator who signed in with the password alone."""
+    if user is not None:
+        client.force_login(user, second_factor=False if role == PASSWORD_ONLY else None)
+
+
+def tampered(token):
+    """`token` with the last character of its signature changed."""
+    return token[:-1] + ("A" if token[-1] != "A" else "B")
+
+
+def outcome(response):
+    """The status code, or for a redirect where it goes: "login", "mfa" (to set up a second
+    factor), "code" (to enter it) or 302."""
+    if response.status_code != 302:
+        return response.status_code
+    path = urlsplit(response["Location"]).path
+    if path == reverse("account_login"):
+        return "login"
+    if path == reverse("mfa_activate_totp"):
+        return "mfa"
+    if path == reverse("mfa_reauthenticate"):
+        return "code"
+    return 302
+
+
+class RowValues(dict):
+    """The template values of one row: the fixed ones, and the others made when a template
+    first asks for them."""
+
+    def __init__(self, fixed, makers):
+        super().__init__(fixed)
+        self.makers = makers
+
+    def __missing__(self, key):
+        value = self[key] = self.makers[key]()
+        return value
+
+
+def walk(client, rows, expected, values_for):
+    """Request every row with the values `values_for(number)` gives; the differences from
+    `expected` as (name, got, expected)."""
+    failures = []
+    for number, (name, method, template, data) in enumerate(rows):
+        values = values_for(number)
+        url = template.format_map(values)
+        payload = {key: value.format_map(values) for key, value in (data or {}).items()}
+        response = client.post(url, payload) if method == "post" else client.get(url)
+        got = outcome(response)
+        if got != expected[name]:
+            failures.append((name, got, expected[name]))
+    return failures
+
+
+def values_maker(*, role, section, consultation, topic, author, person):
+    """A function giving the template values for row `number`: a fresh comment by `author`
+    to act on, and fresh signed links, so no row sees what an earlier one did."""
+    pid = paragraph_ids(section)[0]
+    slug = role.replace(" ", "-")
+    fixed = {
+        "section_url": section.url,
+        "slug": consultation.slug,
+        "section": section.pk,
+        "paragraph": pid,
+        "topic": topic.pk,
+        "person": person.pk,
+    }
+
+    def values_for(number):
+        values = RowValues(
+            fixed,
+            {
+                "comment": lambda: (
+                    comment_on(
+                        section, consultation=consultation, author=author, paragraph_id=pid
+                    ).pk
+                ),
+                "key": lambda: f"{slug}-{number}",
+                "email": lambda: f"{slug}-{number}@example.org",
+                "unsubscribe": lambda: tokens.unsubscribe_token(Kind.REPLIES, user=person),
+                "unsubscribe_bad": lambda: tampered(values["unsubscribe"]),
+                "confirm": lambda: tokens.confirmation_token(SubscriberFactory(confirmed_at=None)),
+                "confirm_bad": lambda: tampered(values["confirm"]),
+            },
+        )
+        return values
+
+    return values_for
