@@ -1,21 +1,11 @@
 """Consultation models, one module per concern; this package gathers them for Django."""
 
-from .comments import (
-    COUNTED_STATUSES,
-    PUBLIC_STATUSES,
-    Comment,
-    CommentEdit,
-    Kind,
-    Reaction,
-    Status,
-)
+from .comments import Comment, CommentEdit, Kind, Reaction, Status, Visibility
 from .consultations import Consultation, ModerationMode, Topic
 from .moderation import FLAG_OUTCOMES, AuditAction, AuditEntry, BlockedUser, Flag, FlagReason
 
 __all__ = [
-    "COUNTED_STATUSES",
     "FLAG_OUTCOMES",
-    "PUBLIC_STATUSES",
     "AuditAction",
     "AuditEntry",
     "BlockedUser",
@@ -29,4 +19,5 @@ __all__ = [
     "Reaction",
     "Status",
     "Topic",
+    "Visibility",
 ]

@@ -114,7 +114,7 @@ def report_outcome_recipients(decision, *, after, limit):
 
 def section_version_recipients(section, *, after, limit):
     """The next `limit` people who commented on `section` and take new-version emails."""
-    from consultation.selectors import commenters_on_section
+    from consultation.selectors.consultations import commenters_on_section
 
     return list(
         commenters_on_section(section)

@@ -6,9 +6,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from consultation import rules, selectors
+from consultation import rules
 from consultation.forms import ThreadForm
 from consultation.models import Consultation, Topic
+from consultation.selectors import discussions as selectors
 from consultation.services import comments as comment_services
 from consultation.views.responses import participation_refusal, post_contribution, refusal
 

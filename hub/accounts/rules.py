@@ -38,6 +38,14 @@ def is_moderator(user):
     return _in_groups(user, MODERATORS, WORKING_GROUP)
 
 
+def can_moderate(user):
+    """Moderators and the working group who passed a second factor in this session: the
+    condition of the staff gate (hub.accounts.decorators.staff_view). Without one, or signed
+    in with the password alone, they see and do what any participant does, on the public
+    pages too."""
+    return is_moderator(user) and passed_mfa(user)
+
+
 def has_verified_email(user):
     return user.is_authenticated and EmailAddress.objects.filter(user=user, verified=True).exists()
 

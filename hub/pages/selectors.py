@@ -34,7 +34,7 @@ def first_live_page(model_label):
 
 def open_consultations():
     """Consultations open now, soonest deadline first. The consultation app supplies them."""
-    from consultation import selectors as consultation_selectors
+    from consultation.selectors import consultations as consultation_selectors
 
     finder = getattr(consultation_selectors, "consultations_open", None)
     return list(finder()) if finder else []

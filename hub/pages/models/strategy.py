@@ -102,7 +102,7 @@ class SectionPage(PublicAddressMixin, RoutablePageMixin, Page):
 
     @path("")
     def current(self, request):
-        from consultation.selectors import section_discussion
+        from consultation.selectors.sections import section_discussion
         from knowledge.selectors import evidence_for_section
 
         context = {
