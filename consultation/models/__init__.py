@@ -2,12 +2,21 @@
 
 from .comments import Comment, CommentEdit, Kind, Reaction, Status, Visibility
 from .consultations import Consultation, ModerationMode, Topic
-from .moderation import FLAG_OUTCOMES, AuditAction, AuditEntry, BlockedUser, Flag, FlagReason
+from .moderation import (
+    DECISIONS,
+    FLAG_OUTCOMES,
+    AuditAction,
+    BlockedUser,
+    Flag,
+    FlagReason,
+    action_label,
+    is_decision,
+)
 
 __all__ = [
+    "DECISIONS",
     "FLAG_OUTCOMES",
     "AuditAction",
-    "AuditEntry",
     "BlockedUser",
     "Comment",
     "CommentEdit",
@@ -20,4 +29,6 @@ __all__ = [
     "Status",
     "Topic",
     "Visibility",
+    "action_label",
+    "is_decision",
 ]

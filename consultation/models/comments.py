@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from hub.accounts.models import Region, Sector
 from hub.accounts.rules import can_moderate
+from hub.core.models import AuditedBy
 
 
 class Kind(models.TextChoices):
@@ -196,6 +197,8 @@ class Comment(models.Model):
     )
     # One key per form shown: a second submission of the same form finds the first comment.
     idempotency_key = models.CharField(max_length=64, blank=True)
+    # What the audit log says happened to it (AuditEntry.objects.filter(comment=...) too).
+    audit_entries = AuditedBy(related_query_name="comment")
 
     objects = CommentQuerySet.as_manager()
 

@@ -183,7 +183,7 @@ def send_decision_notification(decision_id, attempt=1):
     recipient = selectors.decision_recipient(decision) if decision else None
     if recipient is None:
         return {"sent": 0}
-    comment = decision.comment
+    comment = decision.target
     outcome, verb = DECISION_WORDS[decision.action]
     excerpt = to_text(comment.body) if not comment.purged_at else ""
     message = emails.build(
@@ -212,12 +212,12 @@ def send_decision_notification(decision_id, attempt=1):
 def send_report_outcome_notifications(mailing_id, decision_id, attempt=1):
     """Tell each person whose report a decision resolved what was decided: not the text
     they reported (it may be abusive) nor the reason, which is addressed to its author."""
-    from consultation.models import FLAG_OUTCOMES
+    from consultation.models import FLAG_OUTCOMES, is_decision
 
     decision = selectors.decision_with_recipient(decision_id)
-    if decision is None or not decision.is_decision:
+    if decision is None or not is_decision(decision):
         return {"sent": 0}
-    comment = decision.comment
+    comment = decision.target
     context = {
         "noun": noun(comment),
         "where": _where(comment),

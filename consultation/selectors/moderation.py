@@ -4,12 +4,14 @@ never email addresses. A fixed number of queries a page."""
 
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
 
 from consultation import conf, naming
-from consultation.models import AuditEntry, BlockedUser, Comment, Flag, Status
+from consultation.models import AuditAction, BlockedUser, Comment, Flag, Status, action_label
 from consultation.selectors.threads import comment_get
+from hub.core.models import AuditEntry
 
 
 @dataclass
@@ -150,39 +152,38 @@ def moderation_item(comment_id):
         "author": comment_author_summary(comment, blocked),
         "flags": list(comment.flags.select_related("flagged_by__profile").order_by("created_at")),
         "history": list(comment.edits.all()),
-        "log": _log_rows(
-            comment.audit_entries.select_related(*LOG_RELATED).order_by("created_at", "pk")
-        ),
+        "log": _log_rows(_log_entries(comment.audit_entries.order_by("created_at", "pk"))),
     }
 
 
 @dataclass
 class LogRow:
     entry: AuditEntry
-    label: str  # the contribution it is about, named; empty for blocks and unblocks
+    action: str  # the action as the moderation pages name it
+    comment: Comment | None  # the contribution it is about; None for blocks and unblocks
+    label: str  # that contribution, named; empty for blocks and unblocks
 
 
-LOG_RELATED = (
-    "actor__profile",
-    "subject__profile",
-    "comment__section",
-    "comment__topic",
-    "comment__consultation",
-    "comment__author__profile",
-)
+def _log_entries(entries):
+    """Audit entries of the moderation log (the consultation's actions), with what the page
+    shows of each loaded alongside: who, whom, and the contribution it is about (a generic
+    target: one query for all the comments)."""
+    about = Comment.objects.select_related("section", "topic", "consultation", "author__profile")
+    return (
+        entries.filter(action__in=AuditAction.values)
+        .select_related("actor__profile", "subject__profile")
+        .prefetch_related(GenericPrefetch("target", [about]))
+    )
 
 
 def _log_rows(entries):
     numbers = naming.ParagraphNumbers()
-    return [
-        LogRow(
-            entry=entry,
-            label=moderation_label(entry.comment, numbers, with_excerpt=False)
-            if entry.comment_id
-            else "",
-        )
-        for entry in entries
-    ]
+    rows = []
+    for entry in entries:
+        comment = entry.target if isinstance(entry.target, Comment) else None
+        label = moderation_label(comment, numbers, with_excerpt=False) if comment else ""
+        rows.append(LogRow(entry, action_label(entry.action), comment, label))
+    return rows
 
 
 def participant_summary(user):
@@ -202,13 +203,13 @@ def participant_summary(user):
         "participant_block": block,
         "comments": [(comment, moderation_label(comment, numbers)) for comment in comments],
         "counts": counts,
-        "log": _log_rows(AuditEntry.objects.filter(subject=user).select_related(*LOG_RELATED)[:50]),
+        "log": _log_rows(_log_entries(AuditEntry.objects.filter(subject=user))[:50]),
     }
 
 
 def audit_log(*, page_number=1, action=""):
-    """(page, [LogRow]) of the audit log, newest first, 50 entries a page."""
-    qs = AuditEntry.objects.select_related(*LOG_RELATED)
+    """(page, [LogRow]) of the moderation log, newest first, 50 entries a page."""
+    qs = _log_entries(AuditEntry.objects.all())
     if action:
         qs = qs.filter(action=action)
     page = Paginator(qs, 50).get_page(page_number)

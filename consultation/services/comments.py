@@ -12,15 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from consultation import anchoring, rules
-from consultation.models import (
-    AuditAction,
-    AuditEntry,
-    Comment,
-    CommentEdit,
-    Flag,
-    Kind,
-    Status,
-)
+from consultation.models import AuditAction, Comment, CommentEdit, Flag, Kind, Status
+from hub.core.audit import audit_record
 
 
 class NotAllowed(Exception):
@@ -204,9 +197,7 @@ def comment_edit(*, author, comment, body, title=None, now=None):
     ):
         comment.status = Status.PENDING
     comment.save(update_fields=["body", "title", "edited_at", "status"])
-    AuditEntry.objects.create(
-        actor=author, action=AuditAction.EDIT, comment=comment, subject=author
-    )
+    audit_record(actor=author, action=AuditAction.EDIT, target=comment, subject=author)
     return comment
 
 
@@ -223,8 +214,8 @@ def comment_withdraw(*, author, comment, now=None):
     comment.status = Status.WITHDRAWN
     comment.withdrawn_at = now or timezone.now()
     comment.save(update_fields=["status", "withdrawn_at"])
-    withdrawal = AuditEntry.objects.create(
-        actor=author, action=AuditAction.WITHDRAW, comment=comment, subject=author
+    withdrawal = audit_record(
+        actor=author, action=AuditAction.WITHDRAW, target=comment, subject=author
     )
     # Reports on withdrawn words have nothing left for a moderator to decide.
     Flag.objects.resolve(comment=comment, resolution=withdrawal, when=comment.withdrawn_at)

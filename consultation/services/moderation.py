@@ -5,15 +5,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from consultation import rules
-from consultation.models import (
-    AuditAction,
-    AuditEntry,
-    BlockedUser,
-    Comment,
-    Flag,
-    Status,
-)
+from consultation.models import AuditAction, BlockedUser, Comment, Flag, Status
 from consultation.services.comments import NotAllowed, notify_after_commit
+from hub.core.audit import audit_record
 
 # Which decisions can be taken on a contribution in each state.
 ALLOWED_DECISIONS = {
@@ -40,10 +34,10 @@ def flag_create(*, user, comment, reason, note=""):
     try:
         with transaction.atomic():
             flag = Flag.objects.create(comment=comment, flagged_by=user, reason=reason, note=note)
-            AuditEntry.objects.create(
+            audit_record(
                 actor=user,
                 action=AuditAction.FLAG,
-                comment=comment,
+                target=comment,
                 subject=comment.author,
                 reason=f"{flag.get_reason_display()}. {note}".strip(),
             )
@@ -67,8 +61,8 @@ def decision_create(*, moderator, comment, action, reason, now=None):
     comment.status = NEW_STATUS[action]
     comment.status_reason = reason
     comment.save(update_fields=["status", "status_reason"])
-    decision = AuditEntry.objects.create(
-        actor=moderator, action=action, comment=comment, subject=comment.author, reason=reason
+    decision = audit_record(
+        actor=moderator, action=action, target=comment, subject=comment.author, reason=reason
     )
     reports = Flag.objects.resolve(comment=comment, resolution=decision, when=now)
     notify_after_commit("notify_moderation_decision", decision)
@@ -89,9 +83,7 @@ def participant_block(*, moderator, user, reason):
         user=user, defaults={"blocked_by": moderator, "reason": reason}
     )
     if created:
-        AuditEntry.objects.create(
-            actor=moderator, action=AuditAction.BLOCK, subject=user, reason=reason
-        )
+        audit_record(actor=moderator, action=AuditAction.BLOCK, subject=user, reason=reason)
     return block
 
 
@@ -101,7 +93,5 @@ def participant_unblock(*, moderator, user, reason=""):
         raise NotAllowed("Only moderators can unblock participants.")
     deleted, _ = BlockedUser.objects.filter(user=user).delete()
     if deleted:
-        AuditEntry.objects.create(
-            actor=moderator, action=AuditAction.UNBLOCK, subject=user, reason=reason
-        )
+        audit_record(actor=moderator, action=AuditAction.UNBLOCK, subject=user, reason=reason)
     return bool(deleted)

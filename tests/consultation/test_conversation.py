@@ -7,7 +7,8 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from consultation.models import AuditEntry, Comment, CommentEdit, Reaction, Status
+from consultation.models import Comment, CommentEdit, Reaction, Status
+from hub.core.models import AuditEntry
 from tests.consultation.conftest import paragraph_ids
 from tests.consultation.factories import comment_on
 

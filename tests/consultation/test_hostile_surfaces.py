@@ -13,9 +13,10 @@ import pytest
 from django.urls import reverse
 
 from consultation import formatting
-from consultation.models import AuditEntry, Comment, CommentEdit, Status
+from consultation.models import Comment, CommentEdit, Status
 from consultation.services import comments as comment_services
 from consultation.services import moderation as moderation_services
+from hub.core.models import AuditEntry
 from hub.core.sanitise import sanitise_plain
 from tests.consultation.conftest import paragraph_ids
 from tests.consultation.factories import ConsultationFactory

@@ -6,7 +6,8 @@ import re
 import pytest
 from django.core import mail
 
-from consultation.models import AuditEntry, BlockedUser, Comment, Flag, Status
+from consultation.models import BlockedUser, Comment, Flag, Status
+from hub.core.models import AuditEntry
 from tests.consultation.conftest import paragraph_ids
 from tests.consultation.factories import comment_on
 

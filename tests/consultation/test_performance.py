@@ -231,7 +231,7 @@ def test_the_same_reaction_sent_at_once_is_stored_once(open_comment):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs real concurrent writes")
 @pytest.mark.django_db(transaction=True)
 def test_withdrawing_twice_at_once_is_not_an_error(open_comment):
-    from consultation.models import AuditEntry
+    from hub.core.models import AuditEntry
 
     url = f"/consultation/comments/{open_comment.pk}/withdraw/"
 
