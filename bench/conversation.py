@@ -41,6 +41,7 @@ def add_conversation(section, consultation, people, replies):
             revision_id=section.live_revision_id,
             text_fingerprint=marks[place],
             author=people[n % len(people)],
+            text=f"Reply {n}: a view on the draft, with a reason or two.",
             body=f"<p>Reply {n}: a view on the draft, with a reason or two.</p>",
             created_at=start + datetime.timedelta(seconds=n),
             **extra,

@@ -77,7 +77,8 @@ def build_people(count):
 
 def comment_maker(section, consultation, people, texts):
     """A function making the n-th unsaved comment on `section`, by one of `people`, with
-    one of `texts`, on one of its paragraphs in turn unless `place` says which."""
+    one of `texts`, on one of its paragraphs in turn unless `place` says which. Each is
+    stored as the services store one: the text, its HTML, and its author's facets."""
     from django.utils import timezone
 
     from consultation import anchoring, formatting
@@ -86,7 +87,10 @@ def comment_maker(section, consultation, people, texts):
     marks = anchoring.fingerprints(section)
     places = [*marks]
     now = timezone.now()
-    bodies = [formatting.to_html(text) or "<p>A comment.</p>" for text in texts]
+    texts = [formatting.clean_text(text) for text in texts if formatting.to_html(text)]
+    texts = texts or ["A comment."]
+    bodies = [formatting.to_html(text) for text in texts]
+    facets = [Comment.facets_of(person) for person in people]
 
     def comment(n, **extra):
         place = extra.pop("place", places[n % len(places)])
@@ -98,6 +102,8 @@ def comment_maker(section, consultation, people, texts):
             revision_id=section.live_revision_id,
             text_fingerprint=marks[place],
             author=people[n % len(people)],
+            **facets[n % len(people)],
+            text=texts[n % len(texts)],
             body=bodies[n % len(bodies)],
             created_at=now,
             **extra,

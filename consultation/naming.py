@@ -5,8 +5,7 @@ messages, audit log, someone's contributions and reports), never "Reply 13".
 Plain text only (rendered escaped); no queries: callers load the author's profile, the
 section and the topic with the comments, and share one ParagraphNumbers per page."""
 
-from consultation import anchoring
-from hub.core.sanitise import visible_text
+from consultation import anchoring, formatting
 
 EXCERPT_LENGTH = 60
 
@@ -35,7 +34,7 @@ def excerpt(comment, length=EXCERPT_LENGTH):
     """The first words of a comment as plain text (links as their address), shortened."""
     if comment.purged_at:
         return ""
-    text = " ".join(visible_text(comment.body).split())
+    text = formatting.words(comment.text)
     if len(text) <= length:
         return text
     return text[:length].rsplit(" ", 1)[0].rstrip(",;:.") + "…"

@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from hub.accounts.models import Region, Sector
+from hub.accounts.facets import AuthorFacets
 from hub.accounts.rules import can_moderate
 from hub.core.models import AuditedBy
 
@@ -122,7 +122,7 @@ def _url_pattern(name):
     )
 
 
-class Comment(models.Model):
+class Comment(AuthorFacets):
     consultation = models.ForeignKey(
         "consultation.Consultation", on_delete=models.PROTECT, related_name="comments"
     )
@@ -178,12 +178,12 @@ class Comment(models.Model):
         related_name="consultation_comments",
         null=True,
     )
-    # What the author's profile said when they wrote it, kept with the words: a later
-    # profile edit or a deleted account does not rewrite who said what (synthesis groups
-    # input by these). Filled by the services that write comments.
-    author_sector = models.CharField(max_length=20, choices=Sector.choices, blank=True)
-    author_region = models.CharField(max_length=20, choices=Region.choices, blank=True)
-    author_organisation = models.CharField(max_length=150, blank=True)
+    # The author facets (sector, region, organisation: AuthorFacets) are what the author's
+    # profile said when they wrote it, filled by the services that write comments.
+    # What the author typed (consultation.formatting.clean_text), and the HTML made from
+    # it (formatting.to_html): the text is what the edit form, emails, search and synthesis
+    # read; the HTML is what pages show. Both are written by the services, together.
+    text = models.TextField(blank=True, help_text="What the author typed, cleaned.")
     body = models.TextField(help_text="Sanitised HTML (hub.core.sanitise LIGHT profile).")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
     status_reason = models.TextField(
@@ -286,6 +286,7 @@ class CommentEdit(models.Model):
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="edits")
     title = models.CharField(max_length=150, blank=True)
+    text = models.TextField(blank=True, help_text="What the author had typed.")
     body = models.TextField()
     written_at = models.DateTimeField(help_text="When this text was first saved.")
     replaced_at = models.DateTimeField()

@@ -140,8 +140,6 @@ def _where(comment):
 
 @task()
 def send_reply_notification(reply_id, attempt=1):
-    from consultation.formatting import to_text
-
     reply = selectors.reply_with_recipient(reply_id)
     recipient = selectors.reply_recipient(reply) if reply else None
     if recipient is None:
@@ -157,7 +155,7 @@ def send_reply_notification(reply_id, attempt=1):
             "noun": noun(parent),
             "where": _where(reply),
             "consultation": reply.consultation.title,
-            "reply_text": to_text(reply.body),
+            "reply_text": reply.text,
             "reply_url": emails.absolute_url(reply.get_absolute_url()),
             "parent_url": emails.absolute_url(parent.get_absolute_url()),
         },
@@ -177,15 +175,13 @@ DECISION_WORDS = {
 
 @task()
 def send_decision_notification(decision_id, attempt=1):
-    from consultation.formatting import to_text
-
     decision = selectors.decision_with_recipient(decision_id)
     recipient = selectors.decision_recipient(decision) if decision else None
     if recipient is None:
         return {"sent": 0}
     comment = decision.target
     outcome, verb = DECISION_WORDS[decision.action]
-    excerpt = to_text(comment.body) if not comment.purged_at else ""
+    excerpt = comment.text if not comment.purged_at else ""
     message = emails.build(
         to=recipient.email,
         subject=f"Your {noun(comment)} was {outcome}",

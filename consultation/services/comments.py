@@ -2,8 +2,9 @@
 text kept), withdraw. Every function checks the rules again inside its transaction, so the
 consultation's window is enforced on every write whatever the caller checked before.
 
-`body` arguments are HTML that consultation.formatting.to_html produced (forms do that);
-titles are cleaned with formatting.clean_title.
+The services own what is stored: `text` is what the person typed (a form, an import, a
+questionnaire), kept cleaned (formatting.clean_text) beside the HTML made from it
+(formatting.to_html); titles are cleaned with formatting.clean_title.
 """
 
 import hashlib
@@ -11,7 +12,7 @@ import hashlib
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from consultation import anchoring, rules
+from consultation import anchoring, formatting, rules
 from consultation.models import AuditAction, Comment, CommentEdit, Flag, Kind, Status
 from hub.core.audit import audit_record
 
@@ -22,6 +23,19 @@ class NotAllowed(Exception):
 
 class InvalidTarget(Exception):
     """The paragraph, section or topic named is not part of the consultation."""
+
+
+class NothingWritten(Exception):
+    """What was typed has no visible words (forms say so before a service is asked)."""
+
+
+def _words(text):
+    """(text as kept, HTML made from it) for what a person typed; refuses empty words."""
+    text = formatting.clean_text(text)
+    body = formatting.to_html(text)
+    if not body:
+        raise NothingWritten("Write something first.")
+    return text, body
 
 
 def notify_after_commit(function_name, obj):
@@ -35,18 +49,6 @@ def _initial_status(*, author, consultation):
     if consultation.is_premoderated and not rules.can_moderate(author):
         return Status.PENDING
     return Status.PUBLISHED
-
-
-def author_facets(author):
-    """The author's sector, region and organisation now, stored with what they write."""
-    profile = getattr(author, "profile", None)
-    if profile is None:
-        return {}
-    return {
-        "author_sector": profile.sector,
-        "author_region": profile.region,
-        "author_organisation": profile.organisation,
-    }
 
 
 def _key(idempotency_key, *parts):
@@ -79,7 +81,7 @@ def comment_create(
     consultation,
     section,
     paragraph_id,
-    body,
+    text,
     idempotency_key="",
     now=None,
     revision=None,
@@ -97,6 +99,7 @@ def comment_create(
     marks = anchoring.fingerprints(page)
     if paragraph_id not in marks:
         raise InvalidTarget("That paragraph is not in the current draft.")
+    text, body = _words(text)
     comment = Comment(
         consultation=consultation,
         kind=Kind.COMMENT,
@@ -105,42 +108,49 @@ def comment_create(
         revision_id=revision.pk if revision else section.live_revision_id,
         text_fingerprint=marks[paragraph_id],
         author=author,
-        **author_facets(author),
+        **Comment.facets_of(author),
+        text=text,
         body=body,
         status=_initial_status(author=author, consultation=consultation),
         created_at=now,
-        idempotency_key=_key(idempotency_key, "comment", section.pk, paragraph_id, body),
+        idempotency_key=_key(idempotency_key, "comment", section.pk, paragraph_id, text),
     )
     return _insert_once(comment)
 
 
-def thread_create(*, author, topic, title, body, idempotency_key="", now=None):
+def thread_create(*, author, topic, title, text, idempotency_key="", now=None):
     """Start a discussion thread: a top-level post with a title."""
     now = now or timezone.now()
     consultation = topic.consultation
     if not rules.can_start_thread(author, consultation, now):
         raise NotAllowed("You cannot start a discussion in this consultation.")
+    title = formatting.clean_title(title)
+    if not title:
+        raise NothingWritten("Give the discussion a title.")
+    text, body = _words(text)
     post = Comment(
         consultation=consultation,
         kind=Kind.POST,
         topic=topic,
         title=title,
         author=author,
-        **author_facets(author),
+        **Comment.facets_of(author),
+        text=text,
         body=body,
         status=_initial_status(author=author, consultation=consultation),
         created_at=now,
-        idempotency_key=_key(idempotency_key, "thread", topic.pk, title, body),
+        idempotency_key=_key(idempotency_key, "thread", topic.pk, title, text),
     )
     return _insert_once(post)
 
 
-def reply_create(*, author, parent, body, idempotency_key="", now=None, notify=True):
+def reply_create(*, author, parent, text, idempotency_key="", now=None, notify=True):
     """A reply to a comment or post, in the same place and thread as its parent. The
     parent's author is told (unless `notify` is false, as when loading demo content)."""
     now = now or timezone.now()
     if not rules.can_reply(author, parent, now):
         raise NotAllowed("You cannot reply to this.")
+    text, body = _words(text)
     section = parent.section
     revision_id, fingerprint = parent.revision_id, parent.text_fingerprint
     if section is not None:
@@ -158,11 +168,12 @@ def reply_create(*, author, parent, body, idempotency_key="", now=None, notify=T
         root_id=parent.thread_root_id,
         depth=parent.depth + 1,
         author=author,
-        **author_facets(author),
+        **Comment.facets_of(author),
+        text=text,
         body=body,
         status=_initial_status(author=author, consultation=parent.consultation),
         created_at=now,
-        idempotency_key=_key(idempotency_key, "reply", parent.pk, body),
+        idempotency_key=_key(idempotency_key, "reply", parent.pk, text),
     )
     reply, created = _insert_once(reply)
     if created and notify and reply.status == Status.PUBLISHED:
@@ -171,23 +182,28 @@ def reply_create(*, author, parent, body, idempotency_key="", now=None, notify=T
 
 
 @transaction.atomic
-def comment_edit(*, author, comment, body, title=None, now=None):
+def comment_edit(*, author, comment, text, title=None, now=None):
     """Change one's own words within the edit window; the earlier text is kept. Under
     pre-moderation an edited contribution waits for a moderator again."""
     now = now or timezone.now()
     comment = Comment.objects.select_for_update().select_related("consultation").get(pk=comment.pk)
     if not rules.can_edit(author, comment, now):
         raise NotAllowed("This can no longer be edited.")
-    new_title = comment.title if title is None else title
-    if body == comment.body and new_title == comment.title:
+    text, body = _words(text)
+    new_title = comment.title if title is None else formatting.clean_title(title)
+    if not new_title and comment.title:
+        raise NothingWritten("Give the discussion a title.")
+    if text == comment.text and body == comment.body and new_title == comment.title:
         return comment
     CommentEdit.objects.create(
         comment=comment,
         title=comment.title,
+        text=comment.text,
         body=comment.body,
         written_at=comment.edited_at or comment.created_at,
         replaced_at=now,
     )
+    comment.text = text
     comment.body = body
     comment.title = new_title
     comment.edited_at = now
@@ -196,7 +212,7 @@ def comment_edit(*, author, comment, body, title=None, now=None):
         and _initial_status(author=author, consultation=comment.consultation) == Status.PENDING
     ):
         comment.status = Status.PENDING
-    comment.save(update_fields=["body", "title", "edited_at", "status"])
+    comment.save(update_fields=["text", "body", "title", "edited_at", "status"])
     audit_record(actor=author, action=AuditAction.EDIT, target=comment, subject=author)
     return comment
 

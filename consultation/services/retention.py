@@ -27,7 +27,7 @@ def withdrawn_purge(*, now=None):
         return 0
     ids = [comment.pk for comment in due]
     CommentEdit.objects.filter(comment_id__in=ids).delete()
-    Comment.objects.filter(pk__in=ids).update(body="", title="", purged_at=now)
+    Comment.objects.filter(pk__in=ids).update(text="", body="", title="", purged_at=now)
     reason = f"Retention period of {conf.withdrawn_retention().days} days ended."
     audit_record_many(
         audit_entry(

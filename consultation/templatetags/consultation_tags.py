@@ -115,8 +115,9 @@ def breadcrumbs(*pairs):
 
 @register.filter
 def author_sector(comment):
-    profile = getattr(comment.author, "profile", None) if comment.author else None
-    return profile.get_sector_display() if profile else ""
+    """The sector its author wrote from (kept on the comment, never the profile now); none
+    beside "A former participant", whose account is gone."""
+    return comment.get_author_sector_display() if comment.author_id else ""
 
 
 @register.simple_tag

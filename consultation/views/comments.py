@@ -88,7 +88,7 @@ def comment_create(request, slug, section_id):
                 consultation=consultation,
                 section=section,
                 paragraph_id=paragraph_id,
-                body=data["body"],
+                text=data["body"],
                 idempotency_key=data["key"],
             ),
         )
@@ -176,7 +176,7 @@ def comment_reply(request, comment_id):
             lambda data: comment_services.reply_create(
                 author=request.user,
                 parent=parent,
-                body=data["body"],
+                text=data["body"],
                 idempotency_key=data["key"],
             ),
         )
@@ -246,10 +246,10 @@ def comment_edit(request, comment_id):
                 comment = comment_services.comment_edit(
                     author=request.user,
                     comment=comment,
-                    body=form.cleaned_data["body"],
+                    text=form.cleaned_data["body"],
                     title=form.cleaned_data.get("title"),
                 )
-            except comment_services.NotAllowed as exc:
+            except (comment_services.NotAllowed, comment_services.NothingWritten) as exc:
                 taken.give_back()
                 return refusal(request, str(exc))
             if comment.status == Status.PENDING:

@@ -75,7 +75,7 @@ def thread_create(request, slug, topic_id):
                 author=request.user,
                 topic=topic,
                 title=data["title"],
-                body=data["body"],
+                text=data["body"],
                 idempotency_key=data["key"],
             ),
         )

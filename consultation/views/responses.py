@@ -7,7 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from consultation import rules
 from consultation.services import limits
-from consultation.services.comments import InvalidTarget, NotAllowed
+from consultation.services.comments import InvalidTarget, NotAllowed, NothingWritten
 from hub.accounts.client_address import client_address
 
 HEADINGS = {
@@ -114,7 +114,7 @@ def post_contribution(request, form, write):
             comment, created = write(form.cleaned_data)
     except NotAllowed as exc:
         return refusal(request, str(exc)), None
-    except InvalidTarget as exc:
+    except (InvalidTarget, NothingWritten) as exc:
         return refusal(request, str(exc), status=400), None
     finally:
         if not created:  # errors to show, a refusal, or a second click finding the first
