@@ -67,6 +67,7 @@ $(NPMSTAMP): package.json package-lock.json
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 check: setup
 	DJANGO_ENV=test $(PY) manage.py check

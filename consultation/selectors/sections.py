@@ -143,12 +143,13 @@ def _replies_for(base, root_ids, *, limit=None):
 
 
 def section_discussion(*, section, request, now=None):
-    """Context the section page needs to show comments: per paragraph a count, the first
-    threads and the actions open to the reader. Empty when no consultation covers it."""
+    """What the section page shows of its comments: per paragraph a count, the first
+    threads and the actions open to the reader, with the paragraph the address names
+    (`?paragraph=`) open. None when no consultation covers the section."""
     now = now or timezone.now()
     consultation = consultation_for_section(section, now)
     if consultation is None:
-        return {}
+        return None
     user = request.user
     discussion = section_discussion_for(
         consultation=consultation, section=section, user=user, now=now
@@ -159,10 +160,7 @@ def section_discussion(*, section, request, now=None):
     )
     if target is not None:
         target.open = True
-    return {
-        "discussion": discussion,
-        "paragraph_tools_template": "consultation/includes/paragraph_tools.html",
-    }
+    return discussion
 
 
 def section_discussion_for(*, consultation, section, user, now=None):

@@ -383,7 +383,7 @@ CONSULTATION_REACTION_RATE_LIMITS = env(
 # NOTIFICATIONS_SUBSCRIBE_RATE_LIMIT = (5, 600)  # requests per network address per seconds
 # NOTIFICATIONS_CONFIRMATION_RESEND_SECONDS = 600
 
-# --- Knowledge library, site search and the public API (knowledge/, hub/api.py) -----------
+# --- Knowledge library, site search and the public API (knowledge/, knowledge/api.py) -----------
 # Wagtail's Elasticsearch backend names each index INDEX_PREFIX + the root model's table
 # (all pages share "<prefix>_wagtail_wagtailcore_page"); it has no "INDEX" option.
 if ELASTICSEARCH_URL:
