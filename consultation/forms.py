@@ -12,7 +12,7 @@ from django import forms
 from django.template.defaultfilters import pluralize
 
 from consultation import conf, formatting
-from consultation.models import AuditAction, FlagReason
+from consultation.models import AuditAction, FlagReason, Kind, noun_of
 from hub.core.sanitise import sanitise_plain
 
 FORMAT_HINT = (
@@ -37,7 +37,9 @@ class ContributionForm(forms.Form):
     )
     key = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
 
-    noun = "comment"
+    noun = noun_of(Kind.COMMENT)
+    # Under a paragraph or a comment, the form's one field has a smaller label.
+    label_classes = {"body": "nhsuk-label--s"}
 
     def __init__(self, *args, label=None, ids=None, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("key", uuid.uuid4().hex)
@@ -86,15 +88,16 @@ class ContributionForm(forms.Form):
 
 
 class ReplyForm(ContributionForm):
-    noun = "reply"
+    noun = noun_of(Kind.COMMENT, reply=True)
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label", "Your reply")
+        kwargs.setdefault("label", f"Your {self.noun}")
         super().__init__(*args, **kwargs)
 
 
 class ThreadForm(ContributionForm):
-    noun = "post"
+    noun = noun_of(Kind.POST)
+    label_classes = {}
     title = forms.CharField(
         label="Title",
         max_length=conf.max_title_characters(),
@@ -109,7 +112,7 @@ class ThreadForm(ContributionForm):
     field_order = ["title", "body", "website", "key"]
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label", "Your post")
+        kwargs.setdefault("label", f"Your {self.noun}")
         super().__init__(*args, **kwargs)
 
     def clean_title(self):
@@ -126,8 +129,10 @@ def _title_required(title):
 class EditForm(ContributionForm):
     """Edit one's words: the form opens with what they typed."""
 
+    label_classes = {}
+
     def __init__(self, *args, comment, **kwargs):
-        self.noun = "post" if comment.is_post else ("reply" if comment.is_reply else "comment")
+        self.noun = comment.noun
         kwargs.setdefault("initial", {})["body"] = comment.text
         kwargs["label"] = f"Your {self.noun}"
         super().__init__(*args, **kwargs)

@@ -23,13 +23,6 @@ class ParagraphNumbers:
         return self._numbers[section.pk]
 
 
-def noun(comment):
-    """ "comment", "reply" or "discussion post"."""
-    if comment.is_reply:
-        return "reply"
-    return "discussion post" if comment.is_post else "comment"
-
-
 def excerpt(comment, length=EXCERPT_LENGTH):
     """The first words of a comment as plain text (links as their address), shortened."""
     if comment.purged_at:
@@ -62,6 +55,6 @@ def label(comment, *, author_name, numbers, with_excerpt=True):
     if comment.is_post and not comment.is_reply:
         return f"Discussion: {comment.title}, started by {author_name} in {where}"
     preposition = "in" if comment.topic_id else "on"
-    text = f"{noun(comment).capitalize()} by {author_name} {preposition} {where}"
+    text = f"{comment.noun.capitalize()} by {author_name} {preposition} {where}"
     quoted = excerpt(comment) if with_excerpt else ""
     return f"{text}: “{quoted}”" if quoted else text

@@ -1,6 +1,6 @@
 """Consultation models, one module per concern; this package gathers them for Django."""
 
-from .comments import Comment, CommentEdit, Kind, Reaction, Status, Visibility
+from .comments import Comment, CommentEdit, Kind, Reaction, Status, Visibility, noun_of
 from .consultations import Consultation, ModerationMode, Topic
 from .moderation import (
     DECISIONS,
@@ -31,4 +31,5 @@ __all__ = [
     "Visibility",
     "action_label",
     "is_decision",
+    "noun_of",
 ]

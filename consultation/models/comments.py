@@ -25,6 +25,14 @@ class Kind(models.TextChoices):
     POST = "post", "Discussion post"
 
 
+def noun_of(kind, *, reply=False):
+    """What pages, messages and emails call a contribution: "comment", "reply" or
+    "discussion post" (a form names what it will make before it exists)."""
+    if reply:
+        return "reply"
+    return "discussion post" if kind == Kind.POST else "comment"
+
+
 class Status(models.TextChoices):
     PENDING = "pending", "Waiting for moderation"
     PUBLISHED = "published", "Published"
@@ -269,16 +277,17 @@ class Comment(AuthorFacets):
         return self.kind == Kind.POST
 
     @property
+    def noun(self):
+        """ "comment", "reply" or "discussion post" (noun_of)."""
+        return noun_of(self.kind, reply=self.is_reply)
+
+    @property
     def is_reply(self):
         return self.parent_id is not None
 
     @property
     def thread_root_id(self):
         return self.root_id or self.pk
-
-    @property
-    def shows_text(self):
-        return self.status == Status.PUBLISHED
 
 
 class CommentEdit(models.Model):

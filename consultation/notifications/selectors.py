@@ -22,10 +22,6 @@ def wants(user, kind):
     return preferences.wants(kind)
 
 
-def user_for_unsubscribe(user_id):
-    return get_user_model().objects.filter(pk=user_id).first()
-
-
 def subscriber_get(subscriber_id):
     return Subscriber.objects.filter(pk=subscriber_id).first()
 

@@ -22,7 +22,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from consultation.naming import noun
 from consultation.notifications import conf, emails, selectors, tokens
 from consultation.notifications.models import Kind, Mailing
 
@@ -147,12 +146,12 @@ def send_reply_notification(reply_id, attempt=1):
     parent = reply.parent
     message = emails.build(
         to=recipient.email,
-        subject=f"New reply to your {noun(parent)} on {emails.one_line(_where(reply), 80)}",
+        subject=f"New reply to your {parent.noun} on {emails.one_line(_where(reply), 80)}",
         template="reply",
         context={
             "name": _greeting_name(recipient),
             "replier": reply.author.public_name if reply.author else "A former participant",
-            "noun": noun(parent),
+            "noun": parent.noun,
             "where": _where(reply),
             "consultation": reply.consultation.title,
             "reply_text": reply.text,
@@ -184,11 +183,11 @@ def send_decision_notification(decision_id, attempt=1):
     excerpt = comment.text if not comment.purged_at else ""
     message = emails.build(
         to=recipient.email,
-        subject=f"Your {noun(comment)} was {outcome}",
+        subject=f"Your {comment.noun} was {outcome}",
         template="decision",
         context={
             "name": _greeting_name(recipient),
-            "noun": noun(comment),
+            "noun": comment.noun,
             "outcome": outcome,
             "verb": verb,
             "action": decision.action,
@@ -215,7 +214,7 @@ def send_report_outcome_notifications(mailing_id, decision_id, attempt=1):
         return {"sent": 0}
     comment = decision.target
     context = {
-        "noun": noun(comment),
+        "noun": comment.noun,
         "where": _where(comment),
         "consultation": comment.consultation.title,
         "outcome": FLAG_OUTCOMES[decision.action],

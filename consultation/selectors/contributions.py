@@ -14,7 +14,6 @@ class Contribution:
     """One thing a person wrote, for their own list: what, where, the first words."""
 
     comment: Comment
-    noun: str
     place: str
     excerpt: str  # empty when the words are no longer shown (withdrawn)
 
@@ -33,7 +32,6 @@ def contributions_of(*, user, privacy, page_number=1):
     return page, [
         Contribution(
             comment=comment,
-            noun=naming.noun(comment),
             place=naming.place(comment, numbers),
             excerpt=naming.excerpt(comment, 140) if rules.can_read_text(user, comment) else "",
         )

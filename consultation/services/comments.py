@@ -51,6 +51,23 @@ def _initial_status(*, author, consultation):
     return Status.PUBLISHED
 
 
+def _new_contribution(*, author, consultation, text, now, idempotency_key, key_parts, **place):
+    """An unsaved contribution by `author` with what they typed (its text and its HTML),
+    their facets now, the status the consultation's moderation gives it and its key."""
+    text, body = _words(text)
+    return Comment(
+        consultation=consultation,
+        author=author,
+        **Comment.facets_of(author),
+        text=text,
+        body=body,
+        status=_initial_status(author=author, consultation=consultation),
+        created_at=now,
+        idempotency_key=_key(idempotency_key, *key_parts, text),
+        **place,
+    )
+
+
 def _key(idempotency_key, *parts):
     """The form's key, or (for callers without one) a key derived from the content."""
     if idempotency_key:
@@ -99,21 +116,18 @@ def comment_create(
     marks = anchoring.fingerprints(page)
     if paragraph_id not in marks:
         raise InvalidTarget("That paragraph is not in the current draft.")
-    text, body = _words(text)
-    comment = Comment(
+    comment = _new_contribution(
+        author=author,
         consultation=consultation,
+        text=text,
+        now=now,
+        idempotency_key=idempotency_key,
+        key_parts=("comment", section.pk, paragraph_id),
         kind=Kind.COMMENT,
         section=section,
         paragraph_id=paragraph_id,
         revision_id=revision.pk if revision else section.live_revision_id,
         text_fingerprint=marks[paragraph_id],
-        author=author,
-        **Comment.facets_of(author),
-        text=text,
-        body=body,
-        status=_initial_status(author=author, consultation=consultation),
-        created_at=now,
-        idempotency_key=_key(idempotency_key, "comment", section.pk, paragraph_id, text),
     )
     return _insert_once(comment)
 
@@ -127,19 +141,16 @@ def thread_create(*, author, topic, title, text, idempotency_key="", now=None):
     title = formatting.clean_title(title)
     if not title:
         raise NothingWritten("Give the discussion a title.")
-    text, body = _words(text)
-    post = Comment(
+    post = _new_contribution(
+        author=author,
         consultation=consultation,
+        text=text,
+        now=now,
+        idempotency_key=idempotency_key,
+        key_parts=("thread", topic.pk, title),
         kind=Kind.POST,
         topic=topic,
         title=title,
-        author=author,
-        **Comment.facets_of(author),
-        text=text,
-        body=body,
-        status=_initial_status(author=author, consultation=consultation),
-        created_at=now,
-        idempotency_key=_key(idempotency_key, "thread", topic.pk, title, text),
     )
     return _insert_once(post)
 
@@ -150,14 +161,18 @@ def reply_create(*, author, parent, text, idempotency_key="", now=None, notify=T
     now = now or timezone.now()
     if not rules.can_reply(author, parent, now):
         raise NotAllowed("You cannot reply to this.")
-    text, body = _words(text)
     section = parent.section
     revision_id, fingerprint = parent.revision_id, parent.text_fingerprint
     if section is not None:
         revision_id = section.live_revision_id
         fingerprint = anchoring.fingerprints(section).get(parent.paragraph_id, "")
-    reply = Comment(
+    reply = _new_contribution(
+        author=author,
         consultation=parent.consultation,
+        text=text,
+        now=now,
+        idempotency_key=idempotency_key,
+        key_parts=("reply", parent.pk),
         kind=parent.kind,
         section=section,
         paragraph_id=parent.paragraph_id,
@@ -167,13 +182,6 @@ def reply_create(*, author, parent, text, idempotency_key="", now=None, notify=T
         parent=parent,
         root_id=parent.thread_root_id,
         depth=parent.depth + 1,
-        author=author,
-        **Comment.facets_of(author),
-        text=text,
-        body=body,
-        status=_initial_status(author=author, consultation=parent.consultation),
-        created_at=now,
-        idempotency_key=_key(idempotency_key, "reply", parent.pk, text),
     )
     reply, created = _insert_once(reply)
     if created and notify and reply.status == Status.PUBLISHED:

@@ -1,5 +1,6 @@
-"""Display helpers for consultation templates: deadlines in words, user text, NHS.UK form
-widgets. No queries and no decisions here (the rules and selectors make those)."""
+"""Display helpers for consultation templates: deadlines in words, user text, names and
+breadcrumbs. No queries and no decisions here (the rules and selectors make those); form
+fields are drawn by the form renderer (hub.core.forms)."""
 
 import math
 
@@ -58,36 +59,6 @@ def for_paragraph(discussion, paragraph):
 def author_name(comment):
     author = comment.author
     return author.public_name if author else "A former participant"
-
-
-WIDGET_CLASSES = {"textarea": "nhsuk-textarea", "select": "nhsuk-select"}
-
-
-@register.simple_tag
-def widget(field, extra_class=""):
-    """The field's widget with the design system's classes and aria-describedby."""
-    base = WIDGET_CLASSES.get(field.widget_type, "nhsuk-input")
-    classes = [base]
-    if field.errors:
-        classes.append(f"{base}--error")
-    if extra_class:
-        classes.append(extra_class)
-    described = []
-    if field.help_text:
-        described.append(f"{field.auto_id}-hint")
-    if field.errors:
-        described.append(f"{field.auto_id}-error")
-    attrs = {"class": " ".join(classes)}
-    if described:
-        attrs["aria-describedby"] = " ".join(described)
-    return field.as_widget(attrs=attrs)
-
-
-@register.filter
-def error_target(field):
-    if field.widget_type == "radioselect":
-        return f"{field.auto_id}_0"
-    return field.id_for_label
 
 
 @register.simple_tag

@@ -35,15 +35,15 @@ from hub.pages.privacy import privacy_for
 REACTION_NONE = "none"  # the form's value for "no reaction" (take one's reaction back)
 
 
-def _posted_message(request, comment, noun):
+def _posted_message(request, comment):
     if comment.status == Status.PENDING:
         messages.success(
             request,
-            f"Thank you. Your {noun} will appear once a moderator has checked it; "
+            f"Thank you. Your {comment.noun} will appear once a moderator has checked it; "
             "until then only you can see it.",
         )
     else:
-        messages.success(request, f"Your {noun} has been posted.")
+        messages.success(request, f"Your {comment.noun} has been posted.")
 
 
 def _section(request, consultation, section_id):
@@ -83,14 +83,10 @@ def comment_create(request, slug, section_id):
         ended, comment = post_contribution(
             request,
             form,
-            lambda data: comment_services.comment_create(
-                author=request.user,
-                consultation=consultation,
-                section=section,
-                paragraph_id=paragraph_id,
-                text=data["body"],
-                idempotency_key=data["key"],
-            ),
+            comment_services.comment_create,
+            consultation=consultation,
+            section=section,
+            paragraph_id=paragraph_id,
         )
         if ended:
             return ended
@@ -103,7 +99,7 @@ def comment_create(request, slug, section_id):
                 status=201,
             )
         if comment:
-            _posted_message(request, comment, "comment")
+            _posted_message(request, comment)
             anchor = f"p-{paragraph_id}" if paragraph_id else "section-comments"
             return redirect(f"{section.url}?paragraph={paragraph_id or 'section'}#{anchor}")
     context = {
@@ -171,14 +167,7 @@ def comment_reply(request, comment_id):
     form = ReplyForm(request.POST or None, ids=inline_form_ids(request, f"reply-{parent.pk}"))
     if request.method == "POST":
         ended, reply = post_contribution(
-            request,
-            form,
-            lambda data: comment_services.reply_create(
-                author=request.user,
-                parent=parent,
-                text=data["body"],
-                idempotency_key=data["key"],
-            ),
+            request, form, comment_services.reply_create, parent=parent
         )
         if ended:
             return ended
@@ -192,7 +181,7 @@ def comment_reply(request, comment_id):
                 status=201,
             )
         if reply:
-            _posted_message(request, reply, "reply")
+            _posted_message(request, reply)
             return redirect(_after_reply_url(request, reply))
     context = {
         "form": form,

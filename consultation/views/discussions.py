@@ -68,17 +68,7 @@ def thread_create(request, slug, topic_id):
         return refusal(request, BOARD_CLOSED)
     form = ThreadForm(request.POST or None)
     if request.method == "POST":
-        ended, post = post_contribution(
-            request,
-            form,
-            lambda data: comment_services.thread_create(
-                author=request.user,
-                topic=topic,
-                title=data["title"],
-                text=data["body"],
-                idempotency_key=data["key"],
-            ),
-        )
+        ended, post = post_contribution(request, form, comment_services.thread_create, topic=topic)
         if ended:
             return ended
         if post:

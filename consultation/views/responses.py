@@ -97,9 +97,11 @@ def safe_next(request, default):
     return default
 
 
-def post_contribution(request, form, write):
+def post_contribution(request, form, service, **place):
     """The steps every form that writes a contribution shares: the honeypot, the rate
-    limits, validation, then `write(cleaned_data)` (a service returning (comment, created)).
+    limits, validation, then the `service` (returning (comment, created)) called with the
+    reader as author, what they typed (and a title, where the form has one), the form's
+    key and `place` (where the contribution goes).
 
     Returns (response, comment): a response when the request ends here (refused, or None
     with no comment when the form has errors to show), else the comment written."""
@@ -111,7 +113,12 @@ def post_contribution(request, form, write):
     comment, created = None, False
     try:
         if form.is_valid():
-            comment, created = write(form.cleaned_data)
+            data = form.cleaned_data
+            if "title" in data:
+                place["title"] = data["title"]
+            comment, created = service(
+                author=request.user, text=data["body"], idempotency_key=data["key"], **place
+            )
     except NotAllowed as exc:
         return refusal(request, str(exc)), None
     except (InvalidTarget, NothingWritten) as exc:

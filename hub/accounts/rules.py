@@ -25,14 +25,6 @@ def _in_groups(user, *names):
     return bool(cached.intersection(names))
 
 
-def is_editor(user):
-    return _in_groups(user, EDITORS)
-
-
-def is_working_group(user):
-    return _in_groups(user, WORKING_GROUP)
-
-
 def is_moderator(user):
     """Moderators and the working group can moderate."""
     return _in_groups(user, MODERATORS, WORKING_GROUP)

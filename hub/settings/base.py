@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "django.forms",  # Django's own widget templates, for the form renderer below
 ]
 
 MIDDLEWARE = [
@@ -140,6 +141,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Every form field in NHS.UK markup, from Django's renderer over the templates above.
+FORM_RENDERER = "hub.core.forms.NHSFormRenderer"
 
 # Database: SQLite file with WAL by default, anything dj-database-url reads otherwise.
 DATABASES = {
