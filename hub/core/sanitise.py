@@ -212,5 +212,7 @@ def unlinked_for_display(html):
 
 
 def visible_text(html):
-    """The text a reader sees, without markup: for limits, search and emails."""
+    """The text a reader sees of HTML, without markup: for indexing pages' rich text, and
+    to tell whether HTML just made shows anything. What people typed is kept as text beside
+    its HTML (consultation's `Comment.text`): read that, never this of stored comments."""
     return html_lib.unescape(bleach.clean(html or "", tags=set(), strip=True))
