@@ -84,6 +84,7 @@ $(NPMSTAMP): package.json package-lock.json
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 # Django's system checks and migrations nobody wrote, in one start of Django:
 # makemigrations runs every check `manage.py check` runs before it looks at the models.

@@ -79,25 +79,30 @@ def demo_section_consultation(*, people=60, slug="introduction"):
     return section, consultation, build_people(people)
 
 
-def comment_maker(section, consultation, people, bodies, *, start=None):
+def comment_maker(section, consultation, people, texts, *, start=None):
     """A function making the n-th unsaved comment on `section`: by people[n], saying
-    bodies[n] (HTML as the service stores it), created at `start` (now by default), on the
+    texts[n] (what a person typed, stored as the service stores it: the text and the HTML
+    made from it, with the author's facets), created at `start` (now by default), on the
     section's paragraphs and then the whole section in turn (counting from n; `place=`
     names one). Both lists are used in turn when n runs past their end. Other keyword
     arguments are fields of the comment (parent, root, depth, status, created_at...)."""
     from django.utils import timezone
 
-    from consultation import anchoring
+    from consultation import anchoring, formatting
     from consultation.models import Comment, Kind
-    from consultation.services.comments import author_facets
 
     marks = anchoring.fingerprints(section)
     places = [*marks]
     start = start or timezone.now()
+    words = [
+        {"text": formatting.clean_text(text), "body": formatting.to_html(text)}
+        for text in texts
+        if formatting.to_html(text)
+    ] or [{"text": "A comment.", "body": "<p>A comment.</p>"}]
+    facets = [Comment.facets_of(person) for person in people]
 
     def comment(n, **extra):
         place = extra.pop("place", places[n % len(places)])
-        author = people[n % len(people)]
         fields = {
             "consultation": consultation,
             "kind": Kind.COMMENT,
@@ -105,9 +110,9 @@ def comment_maker(section, consultation, people, bodies, *, start=None):
             "paragraph_id": place,
             "revision_id": section.live_revision_id,
             "text_fingerprint": marks[place],
-            "author": author,
-            **author_facets(author),
-            "body": bodies[n % len(bodies)],
+            "author": people[n % len(people)],
+            **facets[n % len(people)],
+            **words[n % len(words)],
             "created_at": start,
         }
         return Comment(**(fields | extra))
@@ -118,11 +123,9 @@ def comment_maker(section, consultation, people, bodies, *, start=None):
 def add_comments(section, consultation, people, texts, count):
     """`count` comments on the section: two thirds new threads, one third replies to them,
     and up to three reactions on each thread."""
-    from consultation import formatting
     from consultation.models import Comment, Reaction
 
-    bodies = [formatting.to_html(text) or "<p>A comment.</p>" for text in texts]
-    comment = comment_maker(section, consultation, people, bodies)
+    comment = comment_maker(section, consultation, people, texts)
     root_count = max(1, count * 2 // 3)
     roots = Comment.objects.bulk_create(comment(n) for n in range(root_count))
     Comment.objects.bulk_create(
@@ -149,11 +152,9 @@ def add_comments(section, consultation, people, texts, count):
 def add_conversation(section, consultation, people, texts, replies):
     """One comment with `replies` replies: half answer it, half answer those answers.
     Returns the comment that starts the conversation."""
-    from consultation import formatting
     from consultation.models import Comment
 
-    bodies = [formatting.to_html(text) or "<p>A comment.</p>" for text in texts]
-    comment = comment_maker(section, consultation, people, bodies)
+    comment = comment_maker(section, consultation, people, texts)
     root = comment(0)
     root.save()
     first = Comment.objects.bulk_create(
@@ -167,8 +168,8 @@ def add_conversation(section, consultation, people, texts, replies):
     return root
 
 
-def add_replies(root, people, bodies, *, start):
-    """A reply to `root` for each of `bodies`, one a second from `start`: most answer the
+def add_replies(root, people, texts, *, start):
+    """A reply to `root` for each of `texts`, one a second from `start`: most answer the
     root, every fourth the reply before it, so the conversation has depth. Saved in the
     order made, a batch at a time (a reply's parent is always saved before it); returns
     them in that order."""
@@ -176,9 +177,9 @@ def add_replies(root, people, bodies, *, start):
 
     from consultation.models import Comment
 
-    comment = comment_maker(root.section, root.consultation, people, bodies, start=start)
+    comment = comment_maker(root.section, root.consultation, people, texts, start=start)
     made, batch = [], []
-    for n in range(len(bodies)):
+    for n in range(len(texts)):
         parent = made[-1] if made and n % 4 == 3 else root
         if parent.pk is None:  # it answers a reply of this batch: save the batch first
             Comment.objects.bulk_create(batch)

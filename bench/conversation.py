@@ -30,14 +30,14 @@ def add_conversation(section, consultation, people, replies):
     from consultation.models import Reaction
 
     count = replies + 1
-    bodies = [f"<p>Reply {n}: a view on the draft, with a reason or two.</p>" for n in range(count)]
+    texts = [f"Reply {n}: a view on the draft, with a reason or two." for n in range(count)]
     start = timezone.now()
-    root = builders.comment_maker(section, consultation, people, bodies, start=start)(0)
+    root = builders.comment_maker(section, consultation, people, texts, start=start)(0)
     root.save()
     made = builders.add_replies(
         root,
         people[1:] + people[:1],
-        bodies[1:],
+        texts[1:],
         start=start + datetime.timedelta(seconds=1),
     )
     Reaction.objects.bulk_create(

@@ -13,7 +13,6 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from consultation import formatting
 from consultation.models import Consultation, FlagReason, ModerationMode, Reaction, Topic
 from consultation.services import comments as comment_services
 from consultation.services import moderation as moderation_services
@@ -446,7 +445,7 @@ def load(stdout):
             author=users[author],
             topic=topics[topic_number],
             title=title,
-            body=formatting.to_html(text),
+            text=text,
             now=now - datetime.timedelta(days=days),
         )
         for reply_author, reply_days, reply_text in replies:
@@ -454,7 +453,7 @@ def load(stdout):
                 comment_services.reply_create(
                     author=users[reply_author],
                     parent=post,
-                    body=formatting.to_html(reply_text),
+                    text=reply_text,
                     now=now - datetime.timedelta(days=reply_days),
                     notify=False,
                 )
@@ -497,7 +496,7 @@ def _comment(consultation, sections, users, entry, counts, now):
         consultation=consultation,
         section=section,
         paragraph_id=paragraph_id,
-        body=formatting.to_html(text),
+        text=text,
         now=now - datetime.timedelta(days=days, hours=number or 0),
         revision=revision,
     )
@@ -514,7 +513,7 @@ def _replies(parent, users, replies, counts, now):
         reply, _ = comment_services.reply_create(
             author=users[author],
             parent=parent,
-            body=formatting.to_html(text),
+            text=text,
             now=now - datetime.timedelta(days=days),
             notify=False,
         )

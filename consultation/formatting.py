@@ -1,4 +1,4 @@
-"""Plain text with light formatting, as people type it in a text box, to safe HTML and back.
+"""Plain text with light formatting, as people type it in a text box, to safe HTML.
 
 The format: blank lines separate paragraphs, a single newline is a line break, **bold**,
 *italic* or _italic_, lines starting "- " (or "* ") make a bulleted list, "1. " a numbered
@@ -6,14 +6,22 @@ list, "> " a quote; web addresses become links. Everything typed is escaped firs
 HTML typed by a person is shown as text, then the result goes through the LIGHT profile of
 hub.core.sanitise (the one place that calls bleach), which also makes the links.
 
-`to_text` turns stored HTML back into this format so an author can edit their words.
+What a person typed is kept too (`clean_text`), beside the HTML made from it: the edit
+form, emails, excerpts, search and synthesis read the text; nothing turns HTML back into
+text.
 """
 
 import html
 import re
-from html.parser import HTMLParser
 
-from hub.core.sanitise import LIGHT, sanitise, sanitise_plain, strip_invisible, visible_text
+from hub.core.sanitise import (
+    LIGHT,
+    honest_addresses,
+    sanitise,
+    sanitise_plain,
+    strip_invisible,
+    visible_text,
+)
 
 _BULLET = re.compile(r"^\s*[-*•]\s+(.*)$")
 _NUMBER = re.compile(r"^\s*\d{1,3}[.)]\s+(.*)$")
@@ -38,6 +46,9 @@ def _line_kind(line):
     if line.lstrip().startswith(">"):
         return "quote"
     return "p"
+
+
+_PREFIXES = {"ul": _BULLET, "ol": _NUMBER, "quote": _QUOTE}
 
 
 def _runs(lines):
@@ -69,9 +80,15 @@ def _block_html(lines):
     return "".join(parts)
 
 
+def clean_text(typed):
+    """What a person typed, as it is kept: invisible and control characters removed (a
+    newline and a tab stay), newlines made one kind, and no blank space around it."""
+    return strip_invisible(typed or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
 def to_html(text):
     """Safe HTML for what a person typed; empty string when nothing visible is left."""
-    text = strip_invisible(text or "").replace("\r\n", "\n").replace("\r", "\n")
+    text = clean_text(text)
     blocks = [block for block in re.split(r"\n\s*\n", text) if block.strip()]
     raw = "".join(
         _block_html([line for line in block.split("\n") if line.strip()]) for block in blocks
@@ -84,74 +101,19 @@ def link_count(html_text):
     return html_text.count("<a ")
 
 
-class _TextWriter(HTMLParser):
-    """Walks the small set of tags the LIGHT profile allows and writes the typed format."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.blocks = []
-        self.current = ""
-        self.lists = []
-        self.in_quote = False
-
-    def _end_block(self):
-        if self.current.strip():
-            text = self.current.strip("\n ")
-            if self.in_quote:
-                text = "\n".join("> " + line for line in text.split("\n"))
-            self.blocks.append(text)
-        self.current = ""
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("p", "blockquote"):
-            self._end_block()
-            if tag == "blockquote":
-                self.in_quote = True
-        elif tag == "br":
-            self.current += "\n"
-        elif tag in ("strong", "b"):
-            self.current += "**"
-        elif tag in ("em", "i"):
-            self.current += "*"
-        elif tag in ("ul", "ol"):
-            self._end_block()
-            self.lists.append([tag, 0])
-        elif tag == "li" and self.lists:
-            self.lists[-1][1] += 1
-            kind, number = self.lists[-1]
-            if self.current:
-                self.current += "\n"
-            self.current += "- " if kind == "ul" else f"{number}. "
-
-    def handle_endtag(self, tag):
-        if tag in ("strong", "b"):
-            self.current += "**"
-        elif tag in ("em", "i"):
-            self.current += "*"
-        elif tag == "p":
-            self._end_block()
-        elif tag == "blockquote":
-            self._end_block()
-            self.in_quote = False
-        elif tag in ("ul", "ol"):
-            self._end_block()
-            if self.lists:
-                self.lists.pop()
-
-    def handle_data(self, data):
-        self.current += data
-
-    def text(self):
-        self._end_block()
-        return "\n\n".join(self.blocks)
-
-
-def to_text(html_text):
-    """The typed format of stored HTML, for the edit form."""
-    writer = _TextWriter()
-    writer.feed(html_text or "")
-    writer.close()
-    return writer.text()
+def words(text):
+    """The words of typed text as a reader sees them, on one line: without the formatting
+    marks (bold and italic marks, list bullets and numbers, quote marks), and addresses as
+    their links show them. For excerpts; plain text, always rendered escaped."""
+    lines = []
+    for line in clean_text(text).split("\n"):
+        prefix = _PREFIXES.get(_line_kind(line))
+        if prefix is not None:
+            line = prefix.match(line).group(1)
+        line = _STRONG.sub(r"\1", line)
+        line = _EM_STAR.sub(r"\1", line)
+        lines.append(_EM_UNDERSCORE.sub(r"\1", line))
+    return honest_addresses(" ".join(" ".join(lines).split()))
 
 
 def clean_title(text):

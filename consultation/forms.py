@@ -1,4 +1,6 @@
-"""Forms: the boundary where what people type is limited, checked and sanitised.
+"""Forms: the boundary where what people type is limited and checked. They only validate
+(lengths, links, required words, the honeypot); the services turn what was typed into what
+is stored (consultation.formatting, hub.core.sanitise).
 
 Every writing form carries a honeypot field (people never see it; bots fill it in) and an
 idempotency key (one per form shown, so a double click stores one comment)."""
@@ -10,8 +12,8 @@ from django import forms
 from django.template.defaultfilters import pluralize
 
 from consultation import conf, formatting
-from consultation.models import AuditAction, FlagReason
-from hub.core.sanitise import sanitise_plain, visible_text
+from consultation.models import AuditAction, FlagReason, Kind, noun_of
+from hub.core.sanitise import sanitise_plain
 
 FORMAT_HINT = (
     "Plain text. Leave a blank line between paragraphs. You can use **bold**, *italic*, "
@@ -35,7 +37,9 @@ class ContributionForm(forms.Form):
     )
     key = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
 
-    noun = "comment"
+    noun = noun_of(Kind.COMMENT)
+    # Under a paragraph or a comment, the form's one field has a smaller label.
+    label_classes = {"body": "nhsuk-label--s"}
 
     def __init__(self, *args, label=None, ids=None, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("key", uuid.uuid4().hex)
@@ -55,6 +59,8 @@ class ContributionForm(forms.Form):
         return bool(self.data.get("website"))
 
     def clean_body(self):
+        """The words as typed (the service keeps them, cleaned, and makes the HTML), if
+        they are within the limits: counted as typed, links as the page would show them."""
         raw = self.cleaned_data["body"]
         limit = conf.max_characters()
         # Refuse absurd sizes before any parsing work.
@@ -62,10 +68,11 @@ class ContributionForm(forms.Form):
             raise forms.ValidationError(
                 f"Your {self.noun} is too long. Shorten it to {limit:,} characters or fewer."
             )
-        html = formatting.to_html(raw)
+        text = formatting.clean_text(raw)
+        html = formatting.to_html(text)
         if not html:
             raise forms.ValidationError(f"Enter your {self.noun}.")
-        length = len(visible_text(html))
+        length = len(text)
         if length > limit:
             raise forms.ValidationError(
                 f"Your {self.noun} is {length:,} characters long. "
@@ -77,19 +84,20 @@ class ContributionForm(forms.Form):
                 f"Your {self.noun} has {links} web links. Include no more than "
                 f"{conf.max_links()} link{pluralize(conf.max_links())}."
             )
-        return html
+        return raw
 
 
 class ReplyForm(ContributionForm):
-    noun = "reply"
+    noun = noun_of(Kind.COMMENT, reply=True)
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label", "Your reply")
+        kwargs.setdefault("label", f"Your {self.noun}")
         super().__init__(*args, **kwargs)
 
 
 class ThreadForm(ContributionForm):
-    noun = "post"
+    noun = noun_of(Kind.POST)
+    label_classes = {}
     title = forms.CharField(
         label="Title",
         max_length=conf.max_title_characters(),
@@ -104,22 +112,28 @@ class ThreadForm(ContributionForm):
     field_order = ["title", "body", "website", "key"]
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label", "Your post")
+        kwargs.setdefault("label", f"Your {self.noun}")
         super().__init__(*args, **kwargs)
 
     def clean_title(self):
-        title = formatting.clean_title(self.cleaned_data["title"])
-        if not title:
-            raise forms.ValidationError("Enter a title for your discussion.")
-        return title
+        return _title_required(self.cleaned_data["title"])
+
+
+def _title_required(title):
+    """A title with words left once the service has cleaned it (formatting.clean_title)."""
+    if not formatting.clean_title(title):
+        raise forms.ValidationError("Enter a title for your discussion.")
+    return title
 
 
 class EditForm(ContributionForm):
-    """Edit one's words: the form opens with the stored text in the typed format."""
+    """Edit one's words: the form opens with what they typed."""
+
+    label_classes = {}
 
     def __init__(self, *args, comment, **kwargs):
-        self.noun = "post" if comment.is_post else ("reply" if comment.is_reply else "comment")
-        kwargs.setdefault("initial", {})["body"] = formatting.to_text(comment.body)
+        self.noun = comment.noun
+        kwargs.setdefault("initial", {})["body"] = comment.text
         kwargs["label"] = f"Your {self.noun}"
         super().__init__(*args, **kwargs)
         if comment.is_post and not comment.is_reply:
@@ -128,10 +142,7 @@ class EditForm(ContributionForm):
             self.order_fields(["title", "body"])
 
     def clean_title(self):
-        title = formatting.clean_title(self.cleaned_data["title"])
-        if not title:
-            raise forms.ValidationError("Enter a title for your discussion.")
-        return title
+        return _title_required(self.cleaned_data["title"])
 
 
 class FlagForm(forms.Form):
@@ -148,9 +159,6 @@ class FlagForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "class": "nhsuk-textarea"}),
         error_messages={"max_length": "Shorten your note to 500 characters or fewer."},
     )
-
-    def clean_note(self):
-        return sanitise_plain(self.cleaned_data["note"])
 
 
 class DecisionForm(forms.Form):
@@ -177,13 +185,11 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [(action, self.LABELS[action]) for action in allowed]
 
-    def clean_reason(self):
-        return sanitise_plain(self.cleaned_data["reason"])
-
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("action") in (AuditAction.HIDE, AuditAction.REJECT) and not cleaned.get(
-            "reason"
+        # A reason is required where its words survive the service's cleaning.
+        if cleaned.get("action") in (AuditAction.HIDE, AuditAction.REJECT) and not sanitise_plain(
+            cleaned.get("reason", "")
         ):
             self.add_error("reason", "Give a reason: the author is told why.")
         return cleaned
@@ -198,7 +204,7 @@ class BlockForm(forms.Form):
     )
 
     def clean_reason(self):
-        reason = sanitise_plain(self.cleaned_data["reason"])
-        if not reason:
+        reason = self.cleaned_data["reason"]
+        if not sanitise_plain(reason):
             raise forms.ValidationError("Give a reason: the participant is told why.")
         return reason

@@ -5,8 +5,7 @@ messages, audit log, someone's contributions and reports), never "Reply 13".
 Plain text only (rendered escaped); no queries: callers load the author's profile, the
 section and the topic with the comments, and share one ParagraphNumbers per page."""
 
-from consultation import anchoring
-from hub.core.sanitise import visible_text
+from consultation import anchoring, formatting
 
 EXCERPT_LENGTH = 60
 
@@ -24,18 +23,11 @@ class ParagraphNumbers:
         return self._numbers[section.pk]
 
 
-def noun(comment):
-    """ "comment", "reply" or "discussion post"."""
-    if comment.is_reply:
-        return "reply"
-    return "discussion post" if comment.is_post else "comment"
-
-
 def excerpt(comment, length=EXCERPT_LENGTH):
     """The first words of a comment as plain text (links as their address), shortened."""
     if comment.purged_at:
         return ""
-    text = " ".join(visible_text(comment.body).split())
+    text = formatting.words(comment.text)
     if len(text) <= length:
         return text
     return text[:length].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
@@ -63,6 +55,6 @@ def label(comment, *, author_name, numbers, with_excerpt=True):
     if comment.is_post and not comment.is_reply:
         return f"Discussion: {comment.title}, started by {author_name} in {where}"
     preposition = "in" if comment.topic_id else "on"
-    text = f"{noun(comment).capitalize()} by {author_name} {preposition} {where}"
+    text = f"{comment.noun.capitalize()} by {author_name} {preposition} {where}"
     quoted = excerpt(comment) if with_excerpt else ""
     return f"{text}: “{quoted}”" if quoted else text

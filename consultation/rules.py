@@ -10,17 +10,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consultation import conf
-from consultation.models import BlockedUser, Flag, Status
+from consultation.models import BlockedUser, Flag, Status, Visibility
 from hub.accounts.rules import (
+    can_moderate,
     can_participate,
     has_complete_profile,
     has_verified_email,
     is_moderator,
-    passed_mfa,
 )
 from hub.core.dates import human_date
-
-EDITABLE_STATUSES = (Status.PENDING, Status.PUBLISHED)
 
 
 def is_blocked(user):
@@ -50,14 +48,6 @@ def in_moderation_team(user):
     return is_moderator(user)
 
 
-def can_moderate(user):
-    """Moderators and the working group who passed a second factor in this session: the
-    condition of the staff gate (hub.accounts.decorators.staff_view). Without one, or signed
-    in with the password alone, they see and do what any participant does, on the public
-    pages too."""
-    return in_moderation_team(user) and passed_mfa(user)
-
-
 def can_contribute(user, consultation, now=None):
     """Comment, reply, post, react or edit: a participant who is not blocked, while the
     consultation is open."""
@@ -65,25 +55,14 @@ def can_contribute(user, consultation, now=None):
 
 
 def can_view_comment(user, comment):
-    """Whether the comment appears at all (published text or a placeholder)."""
-    if is_author(user, comment) or can_moderate(user):
-        return True
-    return comment.consultation.comments_public and comment.status in (
-        Status.PUBLISHED,
-        Status.HIDDEN,
-        Status.WITHDRAWN,
-    )
+    """Whether the comment appears at all (published text or a placeholder): the
+    visibility rule (models.Visibility) that every list of comments is filtered by."""
+    return Visibility.of(user, comment.consultation).allows(comment)
 
 
 def can_read_text(user, comment):
     """Whether the comment's words are shown to this person."""
-    if comment.purged_at:
-        return False
-    if comment.status == Status.PUBLISHED:
-        return can_view_comment(user, comment)
-    if comment.status == Status.WITHDRAWN:
-        return can_moderate(user)
-    return is_author(user, comment) or can_moderate(user)
+    return Visibility.of(user, comment.consultation).allows_text(comment)
 
 
 def can_reply(user, comment, now=None):
@@ -111,7 +90,7 @@ def edit_window_open(comment, now=None):
 def can_edit(user, comment, now=None):
     return (
         is_author(user, comment)
-        and comment.status in EDITABLE_STATUSES
+        and comment.status in Status.EDITABLE
         and edit_window_open(comment, now)
         and can_contribute(user, comment.consultation, now)
     )

@@ -1,36 +1,20 @@
-"""Comments as one person sees them: which are visible, which are counted, what each one
-lets them do, the reaction counts, "made on version N", and threads put together from flat
-rows.
+"""Comments as one person sees them: what each one lets them do, the reaction counts,
+"made on version N", and threads put together from flat rows. Which comments they see at
+all is the visibility rule (models.Visibility, `Comment.objects.visible_to`).
 
 Everything here works on lists already fetched, with a fixed number of queries per call
 (reactions: two), so a page's query count never grows with the number of comments."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from consultation import anchoring, rules
-from consultation.models import COUNTED_STATUSES, PUBLIC_STATUSES, Reaction, Status
+from consultation.models import Reaction, Status
 
 MAX_SHOWN_DEPTH = 2  # replies deeper than this are shown at this indent, "in reply to" someone
-
-
-def visible_q(user, consultation):
-    """What this person sees of a consultation's comments: published ones and the
-    placeholders of hidden and withdrawn ones (if comments are public), their own in any
-    state, and everything for moderators (with a second factor: rules.can_moderate)."""
-    if rules.can_moderate(user):
-        return Q()
-    q = Q(status__in=PUBLIC_STATUSES) if consultation.comments_public else Q(pk__in=[])
-    if user.is_authenticated:
-        q |= Q(author=user)
-    return q
-
-
-def counted_q(user, consultation):
-    """What a count shows this person: the comments they see whose words are live
-    (models.COUNTED_STATUSES), never a placeholder nor what a moderator hid or rejected."""
-    return visible_q(user, consultation) & Q(status__in=COUNTED_STATUSES)
+# What showing a comment reads besides the comment: its author's public name.
+SHOWN_RELATED = ("author__profile",)
 
 
 def depth_first(root_id, replies):
@@ -84,7 +68,7 @@ class Shown:
 
     @property
     def counted(self):
-        return self.comment.status in COUNTED_STATUSES
+        return self.comment.status in Status.COUNTED
 
     @property
     def placeholder_note(self):

@@ -1,6 +1,9 @@
 """Editors manage consultations in the Wagtail admin (a snippet): the window, the sections
 covered, moderation mode, public or private comments, and the discussion topics. The
-admin menu also links moderators to the moderation queue (a page of the site itself)."""
+admin menu also links moderators to the moderation queue (a page of the site itself).
+
+On the public pages (hub.pages.panels), the consultation shows the comments on a section
+and the consultations open now on the home and get-involved pages."""
 
 from django import forms
 from django.contrib import messages
@@ -23,6 +26,14 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from consultation.models import Comment, Consultation
+from consultation.selectors.consultations import consultations_open
+from consultation.selectors.sections import section_discussion
+from hub.pages.panels import (
+    GET_INVOLVED_PAGE_PANELS,
+    HOME_PAGE_PANELS,
+    SECTION_PAGE_PANELS,
+    Panel,
+)
 
 
 class StateColumn(Column):
@@ -125,4 +136,42 @@ def moderation_menu_item():
     """Moderators and the working group reach their queue from the admin too."""
     return ModerationMenuItem(
         "Moderation queue", reverse("consultation:moderation"), icon_name="warning", order=260
+    )
+
+
+@hooks.register(SECTION_PAGE_PANELS, order=100)
+def section_comments_panel(*, page, request):
+    """The consultation's status above the section, the comments and the action under each
+    paragraph, and the comments on the whole section after it."""
+    discussion = section_discussion(section=page, request=request)
+    if discussion is None:
+        return None
+    return Panel(
+        templates={
+            "head": "consultation/panels/section_head.html",
+            "scripts": "consultation/panels/section_scripts.html",
+            "before_body": "consultation/includes/section_status.html",
+            "paragraph": "consultation/includes/paragraph_tools.html",
+            "after_body": "consultation/includes/section_discussion.html",
+        },
+        context={"discussion": discussion},
+    )
+
+
+@hooks.register(HOME_PAGE_PANELS, order=100)
+def home_open_consultations_panel(*, page, request):
+    return Panel(
+        templates={"main": "consultation/panels/home_open_consultations.html"},
+        context={"open_consultations": consultations_open()},
+    )
+
+
+@hooks.register(GET_INVOLVED_PAGE_PANELS, order=100)
+def get_involved_consultations_panel(*, page, request):
+    return Panel(
+        templates={
+            "main": "consultation/panels/get_involved_open_consultations.html",
+            "contact": "consultation/panels/get_involved_contact.html",
+        },
+        context={"open_consultations": consultations_open()},
     )

@@ -15,10 +15,10 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from hub.accounts import urls as accounts_urls
 from hub.accounts import views as accounts_views
-from hub.api import api_router
 from hub.pages import privacy
 from hub.pages import urls as pages_urls
 from knowledge import views as knowledge_views
+from knowledge.api import api_router
 
 urlpatterns = [
     path("admin/login/", accounts_views.sign_in_with_allauth, name="wagtailadmin_login"),

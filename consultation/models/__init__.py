@@ -1,23 +1,22 @@
 """Consultation models, one module per concern; this package gathers them for Django."""
 
-from .comments import (
-    COUNTED_STATUSES,
-    PUBLIC_STATUSES,
-    Comment,
-    CommentEdit,
-    Kind,
-    Reaction,
-    Status,
-)
+from .comments import Comment, CommentEdit, Kind, Reaction, Status, Visibility, noun_of
 from .consultations import Consultation, ModerationMode, Topic
-from .moderation import FLAG_OUTCOMES, AuditAction, AuditEntry, BlockedUser, Flag, FlagReason
+from .moderation import (
+    DECISIONS,
+    FLAG_OUTCOMES,
+    AuditAction,
+    BlockedUser,
+    Flag,
+    FlagReason,
+    action_label,
+    is_decision,
+)
 
 __all__ = [
-    "COUNTED_STATUSES",
+    "DECISIONS",
     "FLAG_OUTCOMES",
-    "PUBLIC_STATUSES",
     "AuditAction",
-    "AuditEntry",
     "BlockedUser",
     "Comment",
     "CommentEdit",
@@ -29,4 +28,8 @@ __all__ = [
     "Reaction",
     "Status",
     "Topic",
+    "Visibility",
+    "action_label",
+    "is_decision",
+    "noun_of",
 ]

@@ -7,6 +7,7 @@ blank for the whole section), the page revision that was live and a fingerprint 
 paragraph's text then, so the page can say "made on version N" once the text changes.
 """
 
+from dataclasses import dataclass
 from functools import cache
 
 from django.conf import settings
@@ -14,12 +15,22 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from hub.accounts.models import Region, Sector
+from hub.accounts.facets import AuthorFacets
+from hub.accounts.rules import can_moderate
+from hub.core.models import AuditedBy
 
 
 class Kind(models.TextChoices):
     COMMENT = "comment", "Comment on the draft"
     POST = "post", "Discussion post"
+
+
+def noun_of(kind, *, reply=False):
+    """What pages, messages and emails call a contribution: "comment", "reply" or
+    "discussion post" (a form names what it will make before it exists)."""
+    if reply:
+        return "reply"
+    return "discussion post" if kind == Kind.POST else "comment"
 
 
 class Status(models.TextChoices):
@@ -30,12 +41,84 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn by its author"
 
 
-# Shown to everyone as a placeholder (without text, except published) to keep threads whole.
-PUBLIC_STATUSES = (Status.PUBLISHED, Status.HIDDEN, Status.WITHDRAWN)
+# The groups of statuses the rules, counts and queues speak of, named once here (class
+# attributes, not choices). A moderator's decisions (hidden, rejected) and the author's
+# withdrawal stay separate statuses: each group says which of them it means.
+#
+# Shown to everyone where comments are public: published words, and the placeholders that
+# keep a thread whole where a moderator hid words or their author withdrew them.
+Status.SHOWN = (Status.PUBLISHED, Status.HIDDEN, Status.WITHDRAWN)
 # What a count of comments counts: words someone can read now (published, or waiting for a
 # moderator where the reader may see it). A placeholder keeps a thread whole but is not a
 # comment, and what a moderator hid or rejected is not one either.
-COUNTED_STATUSES = (Status.PUBLISHED, Status.PENDING)
+Status.COUNTED = (Status.PUBLISHED, Status.PENDING)
+# Kept from readers by a moderator's decision (the moderators' "hidden or rejected" queue).
+Status.MODERATED_AWAY = (Status.HIDDEN, Status.REJECTED)
+# What its author may still edit (within the edit window).
+Status.EDITABLE = (Status.PENDING, Status.PUBLISHED)
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """What one person may see of one consultation's comments: the one visibility rule.
+    Everything, for moderators (with a second factor in this session); otherwise the
+    statuses shown to everyone (if the consultation's comments are public) and one's own
+    words in any state. Queries filter with `q`; a comment already loaded is checked with
+    `allows`, which asks nothing of the database."""
+
+    everything: bool
+    statuses: tuple
+    author_id: int | None
+
+    @classmethod
+    def of(cls, user, consultation):
+        return cls(
+            everything=can_moderate(user),
+            statuses=Status.SHOWN if consultation.comments_public else (),
+            author_id=user.pk if user.is_authenticated else None,
+        )
+
+    @property
+    def q(self):
+        if self.everything:
+            return Q()
+        q = Q(status__in=self.statuses) if self.statuses else Q(pk__in=[])
+        if self.author_id is not None:
+            q |= Q(author_id=self.author_id)
+        return q
+
+    def allows(self, comment):
+        return (
+            self.everything
+            or comment.status in self.statuses
+            or (self.author_id is not None and comment.author_id == self.author_id)
+        )
+
+    def allows_text(self, comment):
+        """Whether the comment's words are shown, not just its place: published words to
+        whoever sees them, anything else to its author and the moderators, except that a
+        withdrawal is the author's own decision and is shown only to the moderators, and a
+        purged text to nobody."""
+        if comment.purged_at or not self.allows(comment):
+            return False
+        if comment.status == Status.PUBLISHED:
+            return True
+        own = self.author_id is not None and comment.author_id == self.author_id
+        if comment.status == Status.WITHDRAWN:
+            return self.everything
+        return own or self.everything
+
+
+class CommentQuerySet(models.QuerySet):
+    def visible_to(self, user, consultation):
+        """The comments of `consultation` this person sees, as words or as placeholders
+        (Visibility). Every list, thread and count of comments starts here."""
+        return self.filter(Visibility.of(user, consultation).q)
+
+    def counted_for(self, user, consultation):
+        """What a count shows this person: the comments they see whose words are live
+        (Status.COUNTED), never a placeholder nor what a moderator hid or rejected."""
+        return self.visible_to(user, consultation).filter(status__in=Status.COUNTED)
 
 
 @cache
@@ -47,7 +130,7 @@ def _url_pattern(name):
     )
 
 
-class Comment(models.Model):
+class Comment(AuthorFacets):
     consultation = models.ForeignKey(
         "consultation.Consultation", on_delete=models.PROTECT, related_name="comments"
     )
@@ -103,12 +186,12 @@ class Comment(models.Model):
         related_name="consultation_comments",
         null=True,
     )
-    # What the author's profile said when they wrote it, kept with the words: a later
-    # profile edit or a deleted account does not rewrite who said what (synthesis groups
-    # input by these). Filled by the services that write comments.
-    author_sector = models.CharField(max_length=20, choices=Sector.choices, blank=True)
-    author_region = models.CharField(max_length=20, choices=Region.choices, blank=True)
-    author_organisation = models.CharField(max_length=150, blank=True)
+    # The author facets (sector, region, organisation: AuthorFacets) are what the author's
+    # profile said when they wrote it, filled by the services that write comments.
+    # What the author typed (consultation.formatting.clean_text), and the HTML made from
+    # it (formatting.to_html): the text is what the edit form, emails, search and synthesis
+    # read; the HTML is what pages show. Both are written by the services, together.
+    text = models.TextField(blank=True, help_text="What the author typed, cleaned.")
     body = models.TextField(help_text="Sanitised HTML (hub.core.sanitise LIGHT profile).")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
     status_reason = models.TextField(
@@ -122,6 +205,10 @@ class Comment(models.Model):
     )
     # One key per form shown: a second submission of the same form finds the first comment.
     idempotency_key = models.CharField(max_length=64, blank=True)
+    # What the audit log says happened to it (AuditEntry.objects.filter(comment=...) too).
+    audit_entries = AuditedBy(related_query_name="comment")
+
+    objects = CommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -190,6 +277,11 @@ class Comment(models.Model):
         return self.kind == Kind.POST
 
     @property
+    def noun(self):
+        """ "comment", "reply" or "discussion post" (noun_of)."""
+        return noun_of(self.kind, reply=self.is_reply)
+
+    @property
     def is_reply(self):
         return self.parent_id is not None
 
@@ -197,16 +289,13 @@ class Comment(models.Model):
     def thread_root_id(self):
         return self.root_id or self.pk
 
-    @property
-    def shows_text(self):
-        return self.status == Status.PUBLISHED
-
 
 class CommentEdit(models.Model):
     """The text a comment had before an edit: kept for moderators and the audit trail."""
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="edits")
     title = models.CharField(max_length=150, blank=True)
+    text = models.TextField(blank=True, help_text="What the author had typed.")
     body = models.TextField()
     written_at = models.DateTimeField(help_text="When this text was first saved.")
     replaced_at = models.DateTimeField()

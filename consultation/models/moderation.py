@@ -1,7 +1,8 @@
-"""Moderation: flags raised by participants, blocks on participants, and the append-only
-audit log of every decision and every change of state (who, what, when, why).
+"""Moderation: flags raised by participants, blocks on participants, and the actions the
+consultation writes to the audit log (hub.core's AuditEntry) for every decision and every
+change of state (who, what, when, why).
 
-A moderator's decision is an `AuditEntry` whose action is approve, hide or reject; its
+A moderator's decision is an audit entry whose action is approve, hide or reject; its
 `target` is the comment or post and its `reason` is shown to the author."""
 
 from django.conf import settings
@@ -41,7 +42,7 @@ class Flag(models.Model):
     # What closed the report: a moderator's decision, or its author withdrawing the words.
     # The reporter is told the outcome (their contributions page; an email if they chose).
     resolution = models.ForeignKey(
-        "consultation.AuditEntry",
+        "core.AuditEntry",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -104,6 +105,17 @@ class AuditAction(models.TextChoices):
 
 DECISIONS = (AuditAction.APPROVE, AuditAction.HIDE, AuditAction.REJECT)
 
+
+def is_decision(entry):
+    """Whether an audit entry is a moderator's decision (approve, hide or reject)."""
+    return entry.action in DECISIONS
+
+
+def action_label(action):
+    """How the moderation pages name an action of the audit log."""
+    return AuditAction(action).label if action in AuditAction.values else action
+
+
 # A report's outcome, by the action that closed it, as its reporter reads it.
 FLAG_OUTCOMES = {
     AuditAction.APPROVE: "A moderator checked it and found it within the rules: it stays.",
@@ -111,67 +123,3 @@ FLAG_OUTCOMES = {
     AuditAction.REJECT: "A moderator rejected it: nobody else sees its words now.",
     AuditAction.WITHDRAW: "Its author withdrew it before a moderator decided.",
 }
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("The audit log is append-only.")
-
-    def delete(self):
-        raise TypeError("The audit log is append-only.")
-
-
-class AuditEntry(models.Model):
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="Who did it; empty for the system (the retention rule).",
-    )
-    action = models.CharField(max_length=10, choices=AuditAction.choices)
-    comment = models.ForeignKey(
-        "consultation.Comment",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="audit_entries",
-    )
-    subject = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="The participant concerned (author of the comment, or blocked person).",
-    )
-    reason = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name_plural = "audit entries"
-
-    def __str__(self):
-        return f"{self.get_action_display()} ({self.created_at:%Y-%m-%d %H:%M})"
-
-    def save(self, *args, **kwargs):
-        # A guard, not business logic: entries are written once and never changed.
-        if not self._state.adding:
-            raise TypeError("The audit log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("The audit log is append-only.")
-
-    @property
-    def target(self):
-        """The comment or post a decision is about."""
-        return self.comment
-
-    @property
-    def is_decision(self):
-        return self.action in DECISIONS

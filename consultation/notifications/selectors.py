@@ -2,8 +2,10 @@
 lists come a batch at a time, in id order after a cursor, in one query per batch."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.prefetch import GenericPrefetch
 
 from consultation.notifications.models import Kind, Preferences, Subscriber
+from hub.core.models import AuditEntry
 
 
 def preferences_for(user):
@@ -18,10 +20,6 @@ def wants(user, kind):
     except Preferences.DoesNotExist:
         return True
     return preferences.wants(kind)
-
-
-def user_for_unsubscribe(user_id):
-    return get_user_model().objects.filter(pk=user_id).first()
 
 
 def subscriber_get(subscriber_id):
@@ -47,18 +45,20 @@ def reply_with_recipient(reply_id):
 
 
 def decision_with_recipient(decision_id):
-    """The moderator's decision with the contribution and its author's choices, or None."""
-    from consultation.models import AuditEntry
+    """The moderator's decision (an audit entry about a comment) with the contribution and
+    its author's choices loaded, or None."""
+    from consultation.models import Comment
 
+    comments = Comment.objects.select_related(
+        "consultation",
+        "section",
+        "topic",
+        "author__profile",
+        "author__notification_preferences",
+    )
     return (
-        AuditEntry.objects.select_related(
-            "comment__consultation",
-            "comment__section",
-            "comment__topic",
-            "comment__author__profile",
-            "comment__author__notification_preferences",
-        )
-        .filter(pk=decision_id, comment__isnull=False)
+        AuditEntry.objects.filter(pk=decision_id, comment__isnull=False)
+        .prefetch_related(GenericPrefetch("target", [comments]))
         .first()
     )
 
@@ -86,12 +86,14 @@ def reply_recipient(reply):
 def decision_recipient(decision):
     """Who hears about a moderator's decision: the author of the contribution, unless it
     is the moderator themselves, the account is closed or they switched these emails off."""
-    recipient = decision.comment.author
+    from consultation.models import is_decision
+
+    recipient = decision.target.author
     if (
         recipient is None
         or recipient.pk == decision.actor_id
         or not recipient.is_active
-        or not decision.is_decision
+        or not is_decision(decision)
         or not wants(recipient, Kind.MODERATION)
     ):
         return None
@@ -114,7 +116,7 @@ def report_outcome_recipients(decision, *, after, limit):
 
 def section_version_recipients(section, *, after, limit):
     """The next `limit` people who commented on `section` and take new-version emails."""
-    from consultation.selectors import commenters_on_section
+    from consultation.selectors.consultations import commenters_on_section
 
     return list(
         commenters_on_section(section)

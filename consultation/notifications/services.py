@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from consultation.models import is_decision
 from consultation.notifications import conf, tasks
 from consultation.notifications.models import ACCOUNT_KINDS, Kind, Mailing, Preferences, Subscriber
 
@@ -58,7 +59,7 @@ def notify_reply(reply):
 
 def notify_moderation_decision(decision):
     """Tell the author of `decision.target` what a moderator decided, and why."""
-    if decision.comment_id is None or not decision.is_decision:
+    if decision.target_id is None or not is_decision(decision):
         return
     _enqueue_after_commit(tasks.send_decision_notification, decision_id=decision.pk)
 
@@ -66,7 +67,7 @@ def notify_moderation_decision(decision):
 def notify_report_outcome(decision):
     """Tell the people whose reports `decision` resolved what the moderator decided, once
     (a mailing keyed by the decision), each as they chose."""
-    if decision.comment_id is None or not decision.is_decision:
+    if decision.target_id is None or not is_decision(decision):
         return
     _schedule_mailing(
         f"report-outcome:{decision.pk}",

@@ -22,7 +22,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from consultation.naming import noun
 from consultation.notifications import conf, emails, selectors, tokens
 from consultation.notifications.models import Kind, Mailing
 
@@ -140,8 +139,6 @@ def _where(comment):
 
 @task()
 def send_reply_notification(reply_id, attempt=1):
-    from consultation.formatting import to_text
-
     reply = selectors.reply_with_recipient(reply_id)
     recipient = selectors.reply_recipient(reply) if reply else None
     if recipient is None:
@@ -149,15 +146,15 @@ def send_reply_notification(reply_id, attempt=1):
     parent = reply.parent
     message = emails.build(
         to=recipient.email,
-        subject=f"New reply to your {noun(parent)} on {emails.one_line(_where(reply), 80)}",
+        subject=f"New reply to your {parent.noun} on {emails.one_line(_where(reply), 80)}",
         template="reply",
         context={
             "name": _greeting_name(recipient),
             "replier": reply.author.public_name if reply.author else "A former participant",
-            "noun": noun(parent),
+            "noun": parent.noun,
             "where": _where(reply),
             "consultation": reply.consultation.title,
-            "reply_text": to_text(reply.body),
+            "reply_text": reply.text,
             "reply_url": emails.absolute_url(reply.get_absolute_url()),
             "parent_url": emails.absolute_url(parent.get_absolute_url()),
         },
@@ -177,22 +174,20 @@ DECISION_WORDS = {
 
 @task()
 def send_decision_notification(decision_id, attempt=1):
-    from consultation.formatting import to_text
-
     decision = selectors.decision_with_recipient(decision_id)
     recipient = selectors.decision_recipient(decision) if decision else None
     if recipient is None:
         return {"sent": 0}
-    comment = decision.comment
+    comment = decision.target
     outcome, verb = DECISION_WORDS[decision.action]
-    excerpt = to_text(comment.body) if not comment.purged_at else ""
+    excerpt = comment.text if not comment.purged_at else ""
     message = emails.build(
         to=recipient.email,
-        subject=f"Your {noun(comment)} was {outcome}",
+        subject=f"Your {comment.noun} was {outcome}",
         template="decision",
         context={
             "name": _greeting_name(recipient),
-            "noun": noun(comment),
+            "noun": comment.noun,
             "outcome": outcome,
             "verb": verb,
             "action": decision.action,
@@ -212,14 +207,14 @@ def send_decision_notification(decision_id, attempt=1):
 def send_report_outcome_notifications(mailing_id, decision_id, attempt=1):
     """Tell each person whose report a decision resolved what was decided: not the text
     they reported (it may be abusive) nor the reason, which is addressed to its author."""
-    from consultation.models import FLAG_OUTCOMES
+    from consultation.models import FLAG_OUTCOMES, is_decision
 
     decision = selectors.decision_with_recipient(decision_id)
-    if decision is None or not decision.is_decision:
+    if decision is None or not is_decision(decision):
         return {"sent": 0}
-    comment = decision.comment
+    comment = decision.target
     context = {
-        "noun": noun(comment),
+        "noun": comment.noun,
         "where": _where(comment),
         "consultation": comment.consultation.title,
         "outcome": FLAG_OUTCOMES[decision.action],

@@ -2,8 +2,9 @@
 text kept), withdraw. Every function checks the rules again inside its transaction, so the
 consultation's window is enforced on every write whatever the caller checked before.
 
-`body` arguments are HTML that consultation.formatting.to_html produced (forms do that);
-titles are cleaned with formatting.clean_title.
+The services own what is stored: `text` is what the person typed (a form, an import, a
+questionnaire), kept cleaned (formatting.clean_text) beside the HTML made from it
+(formatting.to_html); titles are cleaned with formatting.clean_title.
 """
 
 import hashlib
@@ -11,16 +12,9 @@ import hashlib
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from consultation import anchoring, rules
-from consultation.models import (
-    AuditAction,
-    AuditEntry,
-    Comment,
-    CommentEdit,
-    Flag,
-    Kind,
-    Status,
-)
+from consultation import anchoring, formatting, rules
+from consultation.models import AuditAction, Comment, CommentEdit, Flag, Kind, Status
+from hub.core.audit import audit_record
 
 
 class NotAllowed(Exception):
@@ -29,6 +23,19 @@ class NotAllowed(Exception):
 
 class InvalidTarget(Exception):
     """The paragraph, section or topic named is not part of the consultation."""
+
+
+class NothingWritten(Exception):
+    """What was typed has no visible words (forms say so before a service is asked)."""
+
+
+def _words(text):
+    """(text as kept, HTML made from it) for what a person typed; refuses empty words."""
+    text = formatting.clean_text(text)
+    body = formatting.to_html(text)
+    if not body:
+        raise NothingWritten("Write something first.")
+    return text, body
 
 
 def notify_after_commit(function_name, obj):
@@ -44,16 +51,21 @@ def _initial_status(*, author, consultation):
     return Status.PUBLISHED
 
 
-def author_facets(author):
-    """The author's sector, region and organisation now, stored with what they write."""
-    profile = getattr(author, "profile", None)
-    if profile is None:
-        return {}
-    return {
-        "author_sector": profile.sector,
-        "author_region": profile.region,
-        "author_organisation": profile.organisation,
-    }
+def _new_contribution(*, author, consultation, text, now, idempotency_key, key_parts, **place):
+    """An unsaved contribution by `author` with what they typed (its text and its HTML),
+    their facets now, the status the consultation's moderation gives it and its key."""
+    text, body = _words(text)
+    return Comment(
+        consultation=consultation,
+        author=author,
+        **Comment.facets_of(author),
+        text=text,
+        body=body,
+        status=_initial_status(author=author, consultation=consultation),
+        created_at=now,
+        idempotency_key=_key(idempotency_key, *key_parts, text),
+        **place,
+    )
 
 
 def _key(idempotency_key, *parts):
@@ -86,7 +98,7 @@ def comment_create(
     consultation,
     section,
     paragraph_id,
-    body,
+    text,
     idempotency_key="",
     now=None,
     revision=None,
@@ -104,45 +116,46 @@ def comment_create(
     marks = anchoring.fingerprints(page)
     if paragraph_id not in marks:
         raise InvalidTarget("That paragraph is not in the current draft.")
-    comment = Comment(
+    comment = _new_contribution(
+        author=author,
         consultation=consultation,
+        text=text,
+        now=now,
+        idempotency_key=idempotency_key,
+        key_parts=("comment", section.pk, paragraph_id),
         kind=Kind.COMMENT,
         section=section,
         paragraph_id=paragraph_id,
         revision_id=revision.pk if revision else section.live_revision_id,
         text_fingerprint=marks[paragraph_id],
-        author=author,
-        **author_facets(author),
-        body=body,
-        status=_initial_status(author=author, consultation=consultation),
-        created_at=now,
-        idempotency_key=_key(idempotency_key, "comment", section.pk, paragraph_id, body),
     )
     return _insert_once(comment)
 
 
-def thread_create(*, author, topic, title, body, idempotency_key="", now=None):
+def thread_create(*, author, topic, title, text, idempotency_key="", now=None):
     """Start a discussion thread: a top-level post with a title."""
     now = now or timezone.now()
     consultation = topic.consultation
     if not rules.can_start_thread(author, consultation, now):
         raise NotAllowed("You cannot start a discussion in this consultation.")
-    post = Comment(
+    title = formatting.clean_title(title)
+    if not title:
+        raise NothingWritten("Give the discussion a title.")
+    post = _new_contribution(
+        author=author,
         consultation=consultation,
+        text=text,
+        now=now,
+        idempotency_key=idempotency_key,
+        key_parts=("thread", topic.pk, title),
         kind=Kind.POST,
         topic=topic,
         title=title,
-        author=author,
-        **author_facets(author),
-        body=body,
-        status=_initial_status(author=author, consultation=consultation),
-        created_at=now,
-        idempotency_key=_key(idempotency_key, "thread", topic.pk, title, body),
     )
     return _insert_once(post)
 
 
-def reply_create(*, author, parent, body, idempotency_key="", now=None, notify=True):
+def reply_create(*, author, parent, text, idempotency_key="", now=None, notify=True):
     """A reply to a comment or post, in the same place and thread as its parent. The
     parent's author is told (unless `notify` is false, as when loading demo content)."""
     now = now or timezone.now()
@@ -153,8 +166,13 @@ def reply_create(*, author, parent, body, idempotency_key="", now=None, notify=T
     if section is not None:
         revision_id = section.live_revision_id
         fingerprint = anchoring.fingerprints(section).get(parent.paragraph_id, "")
-    reply = Comment(
+    reply = _new_contribution(
+        author=author,
         consultation=parent.consultation,
+        text=text,
+        now=now,
+        idempotency_key=idempotency_key,
+        key_parts=("reply", parent.pk),
         kind=parent.kind,
         section=section,
         paragraph_id=parent.paragraph_id,
@@ -164,12 +182,6 @@ def reply_create(*, author, parent, body, idempotency_key="", now=None, notify=T
         parent=parent,
         root_id=parent.thread_root_id,
         depth=parent.depth + 1,
-        author=author,
-        **author_facets(author),
-        body=body,
-        status=_initial_status(author=author, consultation=parent.consultation),
-        created_at=now,
-        idempotency_key=_key(idempotency_key, "reply", parent.pk, body),
     )
     reply, created = _insert_once(reply)
     if created and notify and reply.status == Status.PUBLISHED:
@@ -178,23 +190,28 @@ def reply_create(*, author, parent, body, idempotency_key="", now=None, notify=T
 
 
 @transaction.atomic
-def comment_edit(*, author, comment, body, title=None, now=None):
+def comment_edit(*, author, comment, text, title=None, now=None):
     """Change one's own words within the edit window; the earlier text is kept. Under
     pre-moderation an edited contribution waits for a moderator again."""
     now = now or timezone.now()
     comment = Comment.objects.select_for_update().select_related("consultation").get(pk=comment.pk)
     if not rules.can_edit(author, comment, now):
         raise NotAllowed("This can no longer be edited.")
-    new_title = comment.title if title is None else title
-    if body == comment.body and new_title == comment.title:
+    text, body = _words(text)
+    new_title = comment.title if title is None else formatting.clean_title(title)
+    if not new_title and comment.title:
+        raise NothingWritten("Give the discussion a title.")
+    if text == comment.text and body == comment.body and new_title == comment.title:
         return comment
     CommentEdit.objects.create(
         comment=comment,
         title=comment.title,
+        text=comment.text,
         body=comment.body,
         written_at=comment.edited_at or comment.created_at,
         replaced_at=now,
     )
+    comment.text = text
     comment.body = body
     comment.title = new_title
     comment.edited_at = now
@@ -203,10 +220,8 @@ def comment_edit(*, author, comment, body, title=None, now=None):
         and _initial_status(author=author, consultation=comment.consultation) == Status.PENDING
     ):
         comment.status = Status.PENDING
-    comment.save(update_fields=["body", "title", "edited_at", "status"])
-    AuditEntry.objects.create(
-        actor=author, action=AuditAction.EDIT, comment=comment, subject=author
-    )
+    comment.save(update_fields=["text", "body", "title", "edited_at", "status"])
+    audit_record(actor=author, action=AuditAction.EDIT, target=comment, subject=author)
     return comment
 
 
@@ -223,8 +238,8 @@ def comment_withdraw(*, author, comment, now=None):
     comment.status = Status.WITHDRAWN
     comment.withdrawn_at = now or timezone.now()
     comment.save(update_fields=["status", "withdrawn_at"])
-    withdrawal = AuditEntry.objects.create(
-        actor=author, action=AuditAction.WITHDRAW, comment=comment, subject=author
+    withdrawal = audit_record(
+        actor=author, action=AuditAction.WITHDRAW, target=comment, subject=author
     )
     # Reports on withdrawn words have nothing left for a moderator to decide.
     Flag.objects.resolve(comment=comment, resolution=withdrawal, when=comment.withdrawn_at)

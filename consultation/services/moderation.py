@@ -1,19 +1,15 @@
 """Moderation: participants flag, moderators decide (approve, hide, reject, with a reason
-the author sees), block and unblock participants. Everything lands in the audit log."""
+the author sees), block and unblock participants. Everything lands in the audit log.
+Notes and reasons are stored as plain text (hub.core.sanitise's PLAIN profile)."""
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from consultation import rules
-from consultation.models import (
-    AuditAction,
-    AuditEntry,
-    BlockedUser,
-    Comment,
-    Flag,
-    Status,
-)
+from consultation.models import AuditAction, BlockedUser, Comment, Flag, Status
 from consultation.services.comments import NotAllowed, notify_after_commit
+from hub.core.audit import audit_record
+from hub.core.sanitise import sanitise_plain
 
 # Which decisions can be taken on a contribution in each state.
 ALLOWED_DECISIONS = {
@@ -37,13 +33,14 @@ def flag_create(*, user, comment, reason, note=""):
     their first is open is a no-op. Returns (flag, created)."""
     if not rules.can_flag(user, comment):
         raise NotAllowed("You cannot report this.")
+    note = sanitise_plain(note)
     try:
         with transaction.atomic():
             flag = Flag.objects.create(comment=comment, flagged_by=user, reason=reason, note=note)
-            AuditEntry.objects.create(
+            audit_record(
                 actor=user,
                 action=AuditAction.FLAG,
-                comment=comment,
+                target=comment,
                 subject=comment.author,
                 reason=f"{flag.get_reason_display()}. {note}".strip(),
             )
@@ -62,13 +59,14 @@ def decision_create(*, moderator, comment, action, reason, now=None):
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     if action not in ALLOWED_DECISIONS[comment.status]:
         raise NotAllowed(f"A {comment.get_status_display().lower()} item cannot be {action}d.")
+    reason = sanitise_plain(reason)
     was_visible = comment.status == Status.PUBLISHED
     now = now or timezone.now()
     comment.status = NEW_STATUS[action]
     comment.status_reason = reason
     comment.save(update_fields=["status", "status_reason"])
-    decision = AuditEntry.objects.create(
-        actor=moderator, action=action, comment=comment, subject=comment.author, reason=reason
+    decision = audit_record(
+        actor=moderator, action=action, target=comment, subject=comment.author, reason=reason
     )
     reports = Flag.objects.resolve(comment=comment, resolution=decision, when=now)
     notify_after_commit("notify_moderation_decision", decision)
@@ -85,13 +83,12 @@ def participant_block(*, moderator, user, reason):
         raise NotAllowed("Only moderators can block participants.")
     if user.pk == moderator.pk or rules.in_moderation_team(user):
         raise NotAllowed("Moderators cannot be blocked here.")
+    reason = sanitise_plain(reason)
     block, created = BlockedUser.objects.get_or_create(
         user=user, defaults={"blocked_by": moderator, "reason": reason}
     )
     if created:
-        AuditEntry.objects.create(
-            actor=moderator, action=AuditAction.BLOCK, subject=user, reason=reason
-        )
+        audit_record(actor=moderator, action=AuditAction.BLOCK, subject=user, reason=reason)
     return block
 
 
@@ -101,7 +98,10 @@ def participant_unblock(*, moderator, user, reason=""):
         raise NotAllowed("Only moderators can unblock participants.")
     deleted, _ = BlockedUser.objects.filter(user=user).delete()
     if deleted:
-        AuditEntry.objects.create(
-            actor=moderator, action=AuditAction.UNBLOCK, subject=user, reason=reason
+        audit_record(
+            actor=moderator,
+            action=AuditAction.UNBLOCK,
+            subject=user,
+            reason=sanitise_plain(reason),
         )
     return bool(deleted)

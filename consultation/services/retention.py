@@ -5,7 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from consultation import conf
-from consultation.models import AuditAction, AuditEntry, Comment, CommentEdit, Status
+from consultation.models import AuditAction, Comment, CommentEdit, Status
+from hub.core.audit import audit_entry, audit_record_many
 
 
 @transaction.atomic
@@ -14,26 +15,28 @@ def withdrawn_purge(*, now=None):
     many were purged. Safe to run as often as you like."""
     now = now or timezone.now()
     due = list(
-        Comment.objects.select_for_update()
+        Comment.objects.select_for_update(of=("self",))
         .filter(
             status=Status.WITHDRAWN,
             purged_at__isnull=True,
             withdrawn_at__lte=now - conf.withdrawn_retention(),
         )
-        .values_list("pk", "author_id")
+        .select_related("author")
     )
     if not due:
         return 0
-    ids = [pk for pk, _author in due]
+    ids = [comment.pk for comment in due]
     CommentEdit.objects.filter(comment_id__in=ids).delete()
-    Comment.objects.filter(pk__in=ids).update(body="", title="", purged_at=now)
-    AuditEntry.objects.bulk_create(
-        AuditEntry(
+    Comment.objects.filter(pk__in=ids).update(text="", body="", title="", purged_at=now)
+    reason = f"Retention period of {conf.withdrawn_retention().days} days ended."
+    audit_record_many(
+        audit_entry(
+            actor=None,
             action=AuditAction.PURGE,
-            comment_id=pk,
-            subject_id=author_id,
-            reason=f"Retention period of {conf.withdrawn_retention().days} days ended.",
+            target=comment,
+            subject=comment.author,
+            reason=reason,
         )
-        for pk, author_id in due
+        for comment in due
     )
     return len(due)

@@ -1,5 +1,6 @@
-"""Display helpers for consultation templates: deadlines in words, user text, NHS.UK form
-widgets. No queries and no decisions here (the rules and selectors make those)."""
+"""Display helpers for consultation templates: deadlines in words, user text, names and
+breadcrumbs. No queries and no decisions here (the rules and selectors make those); form
+fields are drawn by the form renderer (hub.core.forms)."""
 
 import math
 
@@ -60,36 +61,6 @@ def author_name(comment):
     return author.public_name if author else "A former participant"
 
 
-WIDGET_CLASSES = {"textarea": "nhsuk-textarea", "select": "nhsuk-select"}
-
-
-@register.simple_tag
-def widget(field, extra_class=""):
-    """The field's widget with the design system's classes and aria-describedby."""
-    base = WIDGET_CLASSES.get(field.widget_type, "nhsuk-input")
-    classes = [base]
-    if field.errors:
-        classes.append(f"{base}--error")
-    if extra_class:
-        classes.append(extra_class)
-    described = []
-    if field.help_text:
-        described.append(f"{field.auto_id}-hint")
-    if field.errors:
-        described.append(f"{field.auto_id}-error")
-    attrs = {"class": " ".join(classes)}
-    if described:
-        attrs["aria-describedby"] = " ".join(described)
-    return field.as_widget(attrs=attrs)
-
-
-@register.filter
-def error_target(field):
-    if field.widget_type == "radioselect":
-        return f"{field.auto_id}_0"
-    return field.id_for_label
-
-
 @register.simple_tag
 def breadcrumbs(*pairs):
     """NHS.UK breadcrumbs from alternating titles and URLs; the last pair is the back link."""
@@ -115,8 +86,9 @@ def breadcrumbs(*pairs):
 
 @register.filter
 def author_sector(comment):
-    profile = getattr(comment.author, "profile", None) if comment.author else None
-    return profile.get_sector_display() if profile else ""
+    """The sector its author wrote from (kept on the comment, never the profile now); none
+    beside "A former participant", whose account is gone."""
+    return comment.get_author_sector_display() if comment.author_id else ""
 
 
 @register.simple_tag

@@ -10,9 +10,12 @@ from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from consultation import anchoring, conf, rules, selectors
+from consultation import anchoring, conf, rules
 from consultation.forms import ContributionForm, EditForm, FlagForm, ReplyForm
 from consultation.models import Consultation, Reaction, Status
+from consultation.selectors import contributions as contribution_selectors
+from consultation.selectors import sections as section_selectors
+from consultation.selectors import threads as thread_selectors
 from consultation.services import comments as comment_services
 from consultation.services import moderation as moderation_services
 from consultation.services import reactions as reaction_services
@@ -32,15 +35,15 @@ from hub.pages.privacy import privacy_for
 REACTION_NONE = "none"  # the form's value for "no reaction" (take one's reaction back)
 
 
-def _posted_message(request, comment, noun):
+def _posted_message(request, comment):
     if comment.status == Status.PENDING:
         messages.success(
             request,
-            f"Thank you. Your {noun} will appear once a moderator has checked it; "
+            f"Thank you. Your {comment.noun} will appear once a moderator has checked it; "
             "until then only you can see it.",
         )
     else:
-        messages.success(request, f"Your {noun} has been posted.")
+        messages.success(request, f"Your {comment.noun} has been posted.")
 
 
 def _section(request, consultation, section_id):
@@ -80,19 +83,15 @@ def comment_create(request, slug, section_id):
         ended, comment = post_contribution(
             request,
             form,
-            lambda data: comment_services.comment_create(
-                author=request.user,
-                consultation=consultation,
-                section=section,
-                paragraph_id=paragraph_id,
-                body=data["body"],
-                idempotency_key=data["key"],
-            ),
+            comment_services.comment_create,
+            consultation=consultation,
+            section=section,
+            paragraph_id=paragraph_id,
         )
         if ended:
             return ended
         if comment and wants_fragment(request):
-            shown = selectors.comment_shown(comment=comment, user=request.user)
+            shown = thread_selectors.comment_shown(comment=comment, user=request.user)
             return render(
                 request,
                 "consultation/includes/thread.html",
@@ -100,7 +99,7 @@ def comment_create(request, slug, section_id):
                 status=201,
             )
         if comment:
-            _posted_message(request, comment, "comment")
+            _posted_message(request, comment)
             anchor = f"p-{paragraph_id}" if paragraph_id else "section-comments"
             return redirect(f"{section.url}?paragraph={paragraph_id or 'section'}#{anchor}")
     context = {
@@ -120,7 +119,7 @@ def comment_create(request, slug, section_id):
 
 
 def _visible_comment(request, comment_id):
-    comment = selectors.comment_get(comment_id)
+    comment = thread_selectors.comment_get(comment_id)
     if comment is None or not rules.can_view_comment(request.user, comment):
         raise Http404("No such comment")
     if not privacy_for(request).can_view(comment.section):
@@ -134,7 +133,7 @@ def comment_detail(request, comment_id):
     comment = _visible_comment(request, comment_id)
     if comment.parent_id:
         return redirect(_permalink(request, comment))
-    view = selectors.thread_for(
+    view = thread_selectors.thread_for(
         comment=comment, user=request.user, page_number=request.GET.get("page")
     )
     if view is None:
@@ -144,7 +143,7 @@ def comment_detail(request, comment_id):
 
 def _permalink(request, comment):
     """The page of its conversation that shows `comment` to this reader, at its anchor."""
-    return selectors.permalink_url(comment=comment, user=request.user)
+    return thread_selectors.permalink_url(comment=comment, user=request.user)
 
 
 def _after_reply_url(request, reply):
@@ -168,19 +167,12 @@ def comment_reply(request, comment_id):
     form = ReplyForm(request.POST or None, ids=inline_form_ids(request, f"reply-{parent.pk}"))
     if request.method == "POST":
         ended, reply = post_contribution(
-            request,
-            form,
-            lambda data: comment_services.reply_create(
-                author=request.user,
-                parent=parent,
-                body=data["body"],
-                idempotency_key=data["key"],
-            ),
+            request, form, comment_services.reply_create, parent=parent
         )
         if ended:
             return ended
         if reply and wants_fragment(request):
-            shown = selectors.comment_shown(comment=reply, user=request.user)
+            shown = thread_selectors.comment_shown(comment=reply, user=request.user)
             shown.depth = min(reply.depth, MAX_SHOWN_DEPTH)
             return render(
                 request,
@@ -189,11 +181,11 @@ def comment_reply(request, comment_id):
                 status=201,
             )
         if reply:
-            _posted_message(request, reply, "reply")
+            _posted_message(request, reply)
             return redirect(_after_reply_url(request, reply))
     context = {
         "form": form,
-        "parent": selectors.comment_shown(comment=parent, user=request.user),
+        "parent": thread_selectors.comment_shown(comment=parent, user=request.user),
         "consultation": parent.consultation,
         "action_url": request.path,
         "cancel_url": parent.get_absolute_url(),
@@ -210,7 +202,7 @@ def comment_edit(request, comment_id):
     comment = _visible_comment(request, comment_id)
     if not rules.is_author(request.user, comment):
         return refusal(request, "You can edit only what you wrote.")
-    if comment.status not in rules.EDITABLE_STATUSES:
+    if comment.status not in Status.EDITABLE:
         return refusal(
             request, f"This is {comment.get_status_display().lower()}: it cannot be edited."
         )
@@ -243,10 +235,10 @@ def comment_edit(request, comment_id):
                 comment = comment_services.comment_edit(
                     author=request.user,
                     comment=comment,
-                    body=form.cleaned_data["body"],
+                    text=form.cleaned_data["body"],
                     title=form.cleaned_data.get("title"),
                 )
-            except comment_services.NotAllowed as exc:
+            except (comment_services.NotAllowed, comment_services.NothingWritten) as exc:
                 taken.give_back()
                 return refusal(request, str(exc))
             if comment.status == Status.PENDING:
@@ -326,7 +318,7 @@ def comment_react(request, comment_id):
         if not changed:
             taken.give_back()
     if wants_fragment(request):
-        shown = selectors.comment_shown(comment=comment, user=request.user)
+        shown = thread_selectors.comment_shown(comment=comment, user=request.user)
         return render(
             request,
             "consultation/includes/reactions.html",
@@ -378,7 +370,7 @@ def comment_flag(request, comment_id):
                 "contributions page will say what they decided.",
             )
             return redirect(safe_next(request, _permalink(request, comment)))
-    shown = selectors.comment_shown(comment=comment, user=request.user)
+    shown = thread_selectors.comment_shown(comment=comment, user=request.user)
     return render(
         request,
         "consultation/comment_flag.html",
@@ -392,9 +384,9 @@ def section_comments(request, slug, section_id, paragraph):
     section = _section(request, consultation, section_id)
     paragraph_id = "" if paragraph == "section" else paragraph
     order = request.GET.get("order", "oldest")
-    if order not in selectors.ORDERINGS:
+    if order not in section_selectors.ORDERINGS:
         order = "oldest"
-    page, threads = selectors.paragraph_comments(
+    page, threads = section_selectors.paragraph_comments(
         consultation=consultation,
         section=section,
         paragraph_id=paragraph_id,
@@ -422,7 +414,7 @@ def section_comments(request, slug, section_id, paragraph):
                 ("agreed", "Most agreed"),
             ],
             "barrier": barrier,
-            "comment_url": selectors.comment_form_url(consultation, section, paragraph_id),
+            "comment_url": section_selectors.comment_form_url(consultation, section, paragraph_id),
         },
     )
 
@@ -431,10 +423,12 @@ def section_comments(request, slug, section_id, paragraph):
 def my_contributions(request):
     """What the signed-in person wrote (with what happened to it) and what they reported
     (with what the moderators decided)."""
-    page, contributions = selectors.contributions_of(
+    page, contributions = contribution_selectors.contributions_of(
         user=request.user, privacy=privacy_for(request), page_number=request.GET.get("page")
     )
-    reports, reports_total = selectors.reports_of(user=request.user, privacy=privacy_for(request))
+    reports, reports_total = contribution_selectors.reports_of(
+        user=request.user, privacy=privacy_for(request)
+    )
     return render(
         request,
         "consultation/my_contributions.html",

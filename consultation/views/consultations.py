@@ -2,8 +2,10 @@
 
 from django.shortcuts import get_object_or_404, render
 
-from consultation import rules, selectors
+from consultation import rules
 from consultation.models import Consultation
+from consultation.selectors import consultations as selectors
+from consultation.selectors.discussions import topics_for
 from hub.pages.privacy import privacy_for
 
 
@@ -14,7 +16,7 @@ def consultation_index(request):
 def consultation_detail(request, slug):
     consultation = get_object_or_404(Consultation, slug=slug)
     topics = (
-        selectors.topics_for(consultation=consultation, user=request.user)
+        topics_for(consultation=consultation, user=request.user)
         if rules.can_view_discussion(request.user, consultation)
         else []
     )

@@ -6,9 +6,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from consultation import rules, selectors
+from consultation import rules
 from consultation.forms import ThreadForm
 from consultation.models import Consultation, Topic
+from consultation.selectors import discussions as selectors
 from consultation.services import comments as comment_services
 from consultation.views.responses import participation_refusal, post_contribution, refusal
 
@@ -67,17 +68,7 @@ def thread_create(request, slug, topic_id):
         return refusal(request, BOARD_CLOSED)
     form = ThreadForm(request.POST or None)
     if request.method == "POST":
-        ended, post = post_contribution(
-            request,
-            form,
-            lambda data: comment_services.thread_create(
-                author=request.user,
-                topic=topic,
-                title=data["title"],
-                body=data["body"],
-                idempotency_key=data["key"],
-            ),
-        )
+        ended, post = post_contribution(request, form, comment_services.thread_create, topic=topic)
         if ended:
             return ended
         if post:

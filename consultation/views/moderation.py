@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from consultation import selectors
 from consultation.forms import BlockForm, DecisionForm
 from consultation.models import AuditAction, Consultation
+from consultation.selectors import moderation as selectors
 from consultation.services import moderation as moderation_services
 from consultation.views.responses import safe_next
 from hub.accounts.decorators import staff_view

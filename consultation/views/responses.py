@@ -7,7 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from consultation import rules
 from consultation.services import limits
-from consultation.services.comments import InvalidTarget, NotAllowed
+from consultation.services.comments import InvalidTarget, NotAllowed, NothingWritten
 from hub.accounts.client_address import client_address
 
 HEADINGS = {
@@ -97,9 +97,11 @@ def safe_next(request, default):
     return default
 
 
-def post_contribution(request, form, write):
+def post_contribution(request, form, service, **place):
     """The steps every form that writes a contribution shares: the honeypot, the rate
-    limits, validation, then `write(cleaned_data)` (a service returning (comment, created)).
+    limits, validation, then the `service` (returning (comment, created)) called with the
+    reader as author, what they typed (and a title, where the form has one), the form's
+    key and `place` (where the contribution goes).
 
     Returns (response, comment): a response when the request ends here (refused, or None
     with no comment when the form has errors to show), else the comment written."""
@@ -111,10 +113,15 @@ def post_contribution(request, form, write):
     comment, created = None, False
     try:
         if form.is_valid():
-            comment, created = write(form.cleaned_data)
+            data = form.cleaned_data
+            if "title" in data:
+                place["title"] = data["title"]
+            comment, created = service(
+                author=request.user, text=data["body"], idempotency_key=data["key"], **place
+            )
     except NotAllowed as exc:
         return refusal(request, str(exc)), None
-    except InvalidTarget as exc:
+    except (InvalidTarget, NothingWritten) as exc:
         return refusal(request, str(exc), status=400), None
     finally:
         if not created:  # errors to show, a refusal, or a second click finding the first

@@ -25,17 +25,17 @@ def _in_groups(user, *names):
     return bool(cached.intersection(names))
 
 
-def is_editor(user):
-    return _in_groups(user, EDITORS)
-
-
-def is_working_group(user):
-    return _in_groups(user, WORKING_GROUP)
-
-
 def is_moderator(user):
     """Moderators and the working group can moderate."""
     return _in_groups(user, MODERATORS, WORKING_GROUP)
+
+
+def can_moderate(user):
+    """Moderators and the working group who passed a second factor in this session: the
+    condition of the staff gate (hub.accounts.decorators.staff_view). Without one, or signed
+    in with the password alone, they see and do what any participant does, on the public
+    pages too."""
+    return is_moderator(user) and passed_mfa(user)
 
 
 def has_verified_email(user):

@@ -12,7 +12,7 @@ from functools import partial
 from urllib.parse import urlsplit, urlunsplit
 
 import bleach
-from bleach.linkifier import DEFAULT_CALLBACKS, Linker
+from bleach.linkifier import DEFAULT_CALLBACKS, Linker, build_url_re
 from bleach.sanitizer import Cleaner
 
 _SAFE_PROTOCOLS = frozenset({"http", "https", "mailto"})
@@ -49,6 +49,17 @@ def _link_rel(attrs, new=False):
     return attrs
 
 
+def _ascii_href(parts):
+    """The address (split) with its internationalised host in punycode; None if the host
+    cannot be written so."""
+    try:
+        ascii_host = parts.hostname.encode("idna").decode("ascii")
+    except UnicodeError:
+        return None
+    port = f":{parts.port}" if parts.port else ""
+    return urlunsplit(parts._replace(netloc=ascii_host + port))
+
+
 def _honest_link(attrs, new=False):
     """Links show where they really go: a look-alike (internationalised) host is shown and
     linked in its punycode form, a link with a user name before the host ("nhs.uk@...")
@@ -64,12 +75,9 @@ def _honest_link(attrs, new=False):
     if parts.username is not None or parts.password is not None:
         return None
     if host and not host.isascii():
-        try:
-            ascii_host = host.encode("idna").decode("ascii")
-        except UnicodeError:
+        href = _ascii_href(parts)
+        if href is None:
             return None
-        port = f":{parts.port}" if parts.port else ""
-        href = urlunsplit(parts._replace(netloc=ascii_host + port))
         attrs[(None, "href")] = href
         attrs["_text"] = href
         return attrs
@@ -78,6 +86,33 @@ def _honest_link(attrs, new=False):
     if shown is not None and (shown.hostname or "") != host:
         attrs["_text"] = href
     return attrs
+
+
+# The addresses the linkifier makes links of (bleach's own pattern), and what it leaves off
+# their end as punctuation of the sentence.
+_ADDRESS = build_url_re()
+_SENTENCE_PUNCTUATION = ".,;:!?)"
+
+
+def honest_addresses(text):
+    """Plain `text` with every web address whose host is internationalised written as its
+    link shows it (http://xn--…, see _honest_link), so that a look-alike host cannot pass
+    for another in plain text (an excerpt) either."""
+
+    def rewrite(match):
+        found = match.group(0)
+        address = found.rstrip(_SENTENCE_PUNCTUATION)
+        try:
+            parts = urlsplit(address if "://" in address else f"http://{address}")
+            host = parts.hostname or ""
+        except ValueError:
+            return found
+        if host.isascii() or parts.username is not None or parts.password is not None:
+            return found
+        href = _ascii_href(parts)
+        return found if href is None else href + found[len(address) :]
+
+    return _ADDRESS.sub(rewrite, text)
 
 
 def strip_invisible(text):
@@ -177,5 +212,7 @@ def unlinked_for_display(html):
 
 
 def visible_text(html):
-    """The text a reader sees, without markup: for limits, search and emails."""
+    """The text a reader sees of HTML, without markup: for indexing pages' rich text, and
+    to tell whether HTML just made shows anything. What people typed is kept as text beside
+    its HTML (consultation's `Comment.text`): read that, never this of stored comments."""
     return html_lib.unescape(bleach.clean(html or "", tags=set(), strip=True))

@@ -32,14 +32,6 @@ def first_live_page(model_label):
     return model.objects.live().public().first()
 
 
-def open_consultations():
-    """Consultations open now, soonest deadline first. The consultation app supplies them."""
-    from consultation import selectors as consultation_selectors
-
-    finder = getattr(consultation_selectors, "consultations_open", None)
-    return list(finder()) if finder else []
-
-
 @dataclass(frozen=True)
 class MenuItem:
     title: str

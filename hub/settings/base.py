@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "django.forms",  # Django's own widget templates, for the form renderer below
 ]
 
 MIDDLEWARE = [
@@ -150,6 +151,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Every form field in NHS.UK markup, from Django's renderer over the templates above.
+FORM_RENDERER = "hub.core.forms.NHSFormRenderer"
 
 # Database: SQLite file with WAL by default, anything dj-database-url reads otherwise.
 DATABASES = {
@@ -397,7 +401,7 @@ NOTIFICATIONS_CONFIRMATION_RESEND_SECONDS = 600
 # production variant forbids loading it.
 DEMO_CONTENT_ALLOWED = True
 
-# --- Knowledge library, site search and the public API (knowledge/, hub/api.py) -----------
+# --- Knowledge library, site search and the public API (knowledge/, knowledge/api.py) -----------
 # Wagtail's Elasticsearch backend names each index INDEX_PREFIX + the root model's table
 # (all pages share "<prefix>_wagtail_wagtailcore_page"); it has no "INDEX" option.
 if ELASTICSEARCH_URL:

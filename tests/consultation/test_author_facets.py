@@ -13,7 +13,7 @@ from tests.support.consultation_factories import comment_on, paragraph_ids
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
-AS_WRITTEN = ("clinician", "london", "Example Trust")  # tests.factories.ProfileFactory
+AS_WRITTEN = ("clinician", "london", "Example Trust")  # tests.support.factories.ProfileFactory
 
 
 def facets(comment):
@@ -83,3 +83,17 @@ def test_the_data_migration_fills_facets_of_earlier_comments(section, consultati
     migration.backfill(apps, None)
     assert facets(earlier) == AS_WRITTEN
     assert facets(gone) == ("", "", "")
+
+
+def test_pages_show_the_sector_a_comment_was_written_from(
+    client, section, consultation, stakeholder
+):
+    """The public page names the sector kept on the comment, not the profile's now; and a
+    comment is not on behalf of an organisation."""
+    comment = comment_on(section, consultation=consultation, author=stakeholder)
+    assert comment.author_is_organisation is False
+    stakeholder.profile.sector = "industry"
+    stakeholder.profile.save()
+    page = client.get(comment.get_absolute_url()).content.decode()
+    assert '<span class="hub-comment__sector">(Clinician)</span>' in page
+    assert "(Industry)" not in page

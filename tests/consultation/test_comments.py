@@ -309,7 +309,7 @@ def test_paragraph_list_sorts_by_agreement(client, section, consultation, other_
 
 
 def test_commenters_on_section_for_new_version_emails(section, consultation, stakeholder, user):
-    from consultation.selectors import commenters_on_section
+    from consultation.selectors.consultations import commenters_on_section
 
     comment_on(section, consultation=consultation, author=stakeholder)
     comment_on(section, consultation=consultation, author=stakeholder)

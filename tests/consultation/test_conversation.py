@@ -7,7 +7,8 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from consultation.models import AuditEntry, Comment, CommentEdit, Reaction, Status
+from consultation.models import Comment, CommentEdit, Reaction, Status
+from hub.core.models import AuditEntry
 from tests.support.consultation_factories import comment_on, paragraph_ids
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]

@@ -1,9 +1,15 @@
-"""The typed format: what people type becomes the light HTML they expect, and the edit form
-gets back what they typed."""
+"""The typed format: what people type becomes the light HTML they expect, and the text
+worked out once from the HTML of earlier comments (the data migration) gives it back."""
+
+import importlib
 
 import pytest
 
-from consultation.formatting import clean_title, link_count, to_html, to_text
+from consultation.formatting import clean_title, link_count, to_html, words
+
+# The conversion the edit form used before the typed text was kept, frozen in the migration
+# that filled `text` for the comments written until then.
+to_text = importlib.import_module("consultation.migrations.0009_comment_text").to_text
 
 TYPED = [
     ("Plain words.", "<p>Plain words.</p>"),
@@ -44,3 +50,12 @@ def test_link_count():
 def test_titles_lose_all_markup():
     assert clean_title("  <b>Bold</b>   &lt;script&gt;x&lt;/script&gt; ") == "Bold x"
     assert clean_title("a < b") == "a \u2039 b"
+
+
+def test_words_are_what_a_reader_sees_of_the_text():
+    assert words("**Bold** and _italic_\n- one\n1. two\n> quoted") == (
+        "Bold and italic one two quoted"
+    )
+    assert words("x < y & *z*") == "x < y & z"
+    # A look-alike host is written as its link shows it.
+    assert words("Log in at https://nh\u0455.uk/login.") == "Log in at https://xn--nh-foc.uk/login."

@@ -14,9 +14,10 @@ import pytest
 from django.urls import reverse
 
 from consultation import formatting
-from consultation.models import AuditEntry, Comment, CommentEdit, Status
+from consultation.models import Comment, CommentEdit, Status
 from consultation.services import comments as comment_services
 from consultation.services import moderation as moderation_services
+from hub.core.models import AuditEntry
 from hub.core.sanitise import sanitise_plain
 from tests.support.consultation_factories import ConsultationFactory, paragraph_ids
 from tests.support.hostile import HOSTILE_MARKUP as HOSTILE
@@ -63,7 +64,7 @@ def write_corpus(*, author, consultation, section, status=Status.PUBLISHED):
             consultation=consultation,
             section=section,
             paragraph_id=pid,
-            body=body,
+            text=text,
             idempotency_key=f"corpus-{number}",
         )
         if status != Status.PUBLISHED:
@@ -74,7 +75,7 @@ def write_corpus(*, author, consultation, section, status=Status.PUBLISHED):
     return written
 
 
-def plain_comment(*, author, consultation, section, body="<p>x</p>", paragraph_id=""):
+def plain_comment(*, author, consultation, section, text="x", paragraph_id=""):
     """A harmless comment written through the service: the baseline a hostile one is
     compared with."""
     return comment_services.comment_create(
@@ -82,7 +83,7 @@ def plain_comment(*, author, consultation, section, body="<p>x</p>", paragraph_i
         consultation=consultation,
         section=section,
         paragraph_id=paragraph_id,
-        body=body,
+        text=text,
     )[0]
 
 
@@ -177,7 +178,7 @@ def test_the_edit_form_shows_the_stored_words_as_text(client, section, consultat
     written = write_corpus(author=user, consultation=consultation, section=section)
     client.force_login(user)
     baseline_comment = plain_comment(
-        author=user, consultation=consultation, section=section, body="<p>Plain words</p>"
+        author=user, consultation=consultation, section=section, text="Plain words"
     )
     baseline = tag_counts(client.get(baseline_comment.edit_url).content.decode())
     failures = []
@@ -188,7 +189,7 @@ def test_the_edit_form_shows_the_stored_words_as_text(client, section, consultat
             failures.append((text, response.status_code))
             continue
         failures += [(text, p) for p in problems_in_page(page, baseline)]
-        if textarea_value(page) != formatting.to_text(comment.body):
+        if textarea_value(page) != comment.text:
             failures.append((text, "the box does not hold the stored words"))
     assert not failures, failures
 
@@ -350,10 +351,10 @@ def test_reply_emails(
 ):
     pid = paragraph_ids(section)[0]
     parent = plain_comment(
-        author=user, consultation=consultation, section=section, body="<p>Hi</p>", paragraph_id=pid
+        author=user, consultation=consultation, section=section, text="Hi", paragraph_id=pid
     )
     with django_capture_on_commit_callbacks(execute=True):
-        comment_services.reply_create(author=other_stakeholder, parent=parent, body="<p>Fine</p>")
+        comment_services.reply_create(author=other_stakeholder, parent=parent, text="Fine")
     assert len(mailoutbox) == 1
     plain_baseline, html_baseline = parts(mailoutbox[0])
     plain_frame = _outside(plain_baseline, _fenced_reply(plain_baseline))
@@ -365,7 +366,7 @@ def test_reply_emails(
             body = formatting.to_html(text)
             if body:
                 reply, _ = comment_services.reply_create(
-                    author=other_stakeholder, parent=parent, body=body, idempotency_key=f"h{number}"
+                    author=other_stakeholder, parent=parent, text=text, idempotency_key=f"h{number}"
                 )
                 replies.append(reply)
     messages = mailoutbox[1:]
@@ -373,7 +374,7 @@ def test_reply_emails(
     failures = []
     for reply, message in zip(replies, messages, strict=True):
         plain, html = parts(message)
-        words = formatting.to_text(reply.body)
+        words = reply.text
         failures += [(words, "html", p) for p in problems_in_page(html, baseline)]
         quoted = re.search(r"<blockquote[^>]*>(.*?)</blockquote>", html, re.S).group(1)
         for tag, attrs in elements(quoted):

@@ -26,7 +26,7 @@ def add_replies(root, count, *, authors):
     return builders.add_replies(
         root,
         authors,
-        [f"<p>Reply number {n}.</p>" for n in range(count)],
+        [f"Reply number {n}." for n in range(count)],
         start=timezone.now() + datetime.timedelta(seconds=1),
     )
 

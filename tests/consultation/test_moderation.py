@@ -6,7 +6,8 @@ import re
 import pytest
 from django.core import mail
 
-from consultation.models import AuditEntry, BlockedUser, Comment, Flag, Status
+from consultation.models import BlockedUser, Comment, Flag, Status
+from hub.core.models import AuditEntry
 from tests.support.consultation_factories import comment_on, paragraph_ids
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]

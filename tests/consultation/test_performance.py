@@ -31,8 +31,8 @@ def status_of(n):
 def bulk_comments(section, consultation, *, count, authors):
     """`count` comments spread over the paragraphs and the whole section, a third of them
     replies, a few withdrawn or hidden, with reactions: like a busy consultation."""
-    bodies = [f"<p>Comment number {n} with <strong>some</strong> words.</p>" for n in range(count)]
-    make = builders.comment_maker(section, consultation, authors, bodies)
+    texts = [f"Comment number {n} with **some** words." for n in range(count)]
+    make = builders.comment_maker(section, consultation, authors, texts)
     roots_wanted = max(1, count * 2 // 3)
     roots = Comment.objects.bulk_create(make(n, status=status_of(n)) for n in range(roots_wanted))
     Comment.objects.bulk_create(
@@ -215,7 +215,7 @@ def test_the_same_reaction_sent_at_once_is_stored_once(open_comment):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs real concurrent writes")
 @pytest.mark.django_db(transaction=True)
 def test_withdrawing_twice_at_once_is_not_an_error(open_comment):
-    from consultation.models import AuditEntry
+    from hub.core.models import AuditEntry
 
     url = f"/consultation/comments/{open_comment.pk}/withdraw/"
 

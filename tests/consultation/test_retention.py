@@ -8,7 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from consultation.models import AuditEntry, CommentEdit, Status
+from consultation.models import CommentEdit, Status
+from hub.core.models import AuditEntry
 from tests.support.consultation_factories import comment_on
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
@@ -43,7 +44,7 @@ def test_purge_removes_text_after_the_period_only(
     assert not CommentEdit.objects.filter(comment=old).exists()
     assert CommentEdit.objects.filter(comment=recent).exists()
     entry = AuditEntry.objects.get(action="purge")
-    assert entry.comment == old and entry.actor is None
+    assert entry.target == old and entry.actor is None
 
     call_command("purge_withdrawn", stdout=io.StringIO())
     assert AuditEntry.objects.filter(action="purge").count() == 1

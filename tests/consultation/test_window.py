@@ -93,7 +93,7 @@ def test_comment_create_refuses_on_a_closed_consultation(
             consultation=consultation,
             section=section,
             paragraph_id=paragraph_ids(section)[0],
-            body="<p>Late.</p>",
+            text="Late.",
         )
     assert Comment.objects.count() == len(closed)
 
@@ -101,23 +101,21 @@ def test_comment_create_refuses_on_a_closed_consultation(
 def test_thread_create_refuses_on_a_closed_consultation(topic, stakeholder, closed):
     topic.refresh_from_db()
     with pytest.raises(comment_services.NotAllowed):
-        comment_services.thread_create(
-            author=stakeholder, topic=topic, title="Late", body="<p>Late.</p>"
-        )
+        comment_services.thread_create(author=stakeholder, topic=topic, title="Late", text="Late.")
     assert Comment.objects.count() == len(closed)
 
 
 def test_reply_create_refuses_on_a_closed_consultation(stakeholder, closed):
     for parent in (closed["other"], closed["thread"]):
         with pytest.raises(comment_services.NotAllowed):
-            comment_services.reply_create(author=stakeholder, parent=parent, body="<p>Late.</p>")
+            comment_services.reply_create(author=stakeholder, parent=parent, text="Late.")
     assert Comment.objects.count() == len(closed)
 
 
 def test_comment_edit_refuses_on_a_closed_consultation(stakeholder, closed):
     own = closed["own"]
     with pytest.raises(comment_services.NotAllowed):
-        comment_services.comment_edit(author=stakeholder, comment=own, body="<p>Changed.</p>")
+        comment_services.comment_edit(author=stakeholder, comment=own, text="Changed.")
     own.refresh_from_db()
     assert own.body == "<p>Mine.</p>" and not CommentEdit.objects.exists()
 

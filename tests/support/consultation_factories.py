@@ -7,9 +7,9 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from consultation import anchoring
+from consultation import anchoring, formatting
 from consultation.models import Comment, Consultation, Kind, Status, Topic
-from consultation.services.comments import author_facets
+from hub.core.sanitise import visible_text
 from tests.support.factories import ProfileFactory
 
 
@@ -28,6 +28,14 @@ class ConsultationFactory(DjangoModelFactory):
     def sections(self, create, extracted, **kwargs):
         if create and extracted:
             self.sections.add(*extracted)
+
+
+def stored_words(*, text, body):
+    """The text and the HTML a contribution keeps: made from `text` as the services make
+    them, or, where a test names the HTML, its words as the text."""
+    if text is not None:
+        return {"text": formatting.clean_text(text), "body": formatting.to_html(text)}
+    return {"text": " ".join(visible_text(body).split()), "body": body}
 
 
 class TopicFactory(DjangoModelFactory):
@@ -50,6 +58,7 @@ def comment_on(
     author=None,
     paragraph_id=None,
     body="<p>A view.</p>",
+    text=None,
     status=Status.PUBLISHED,
     parent=None,
     created_at=None,
@@ -72,8 +81,8 @@ def comment_on(
         root_id=(parent.root_id or parent.pk) if parent else None,
         depth=parent.depth + 1 if parent else 0,
         author=author,
-        **author_facets(author),
-        body=body,
+        **Comment.facets_of(author),
+        **stored_words(text=text, body=body),
         status=status,
         created_at=created_at or timezone.now(),
     )
@@ -85,6 +94,7 @@ def post_in(
     author=None,
     title="A discussion",
     body="<p>Let us talk.</p>",
+    text=None,
     status=Status.PUBLISHED,
     parent=None,
 ):
@@ -98,8 +108,8 @@ def post_in(
         root_id=(parent.root_id or parent.pk) if parent else None,
         depth=parent.depth + 1 if parent else 0,
         author=author,
-        **author_facets(author),
-        body=body,
+        **Comment.facets_of(author),
+        **stored_words(text=text, body=body),
         status=status,
         created_at=timezone.now(),
     )

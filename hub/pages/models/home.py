@@ -7,6 +7,7 @@ from wagtail.models import Page
 
 from hub.core.public_address import PublicAddressMixin
 from hub.pages import selectors
+from hub.pages.panels import HOME_PAGE_PANELS, panels_for
 
 
 class HomePage(PublicAddressMixin, Page):
@@ -22,7 +23,7 @@ class HomePage(PublicAddressMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["current_phase"] = selectors.current_phase()
         context["latest_updates"] = selectors.latest_updates(limit=3)
-        context["open_consultations"] = selectors.open_consultations()
+        context["panels"] = panels_for(HOME_PAGE_PANELS, page=self, request=request)
         context["strategy"] = selectors.strategy_page()
         context["get_involved_page"] = selectors.first_live_page("pages.GetInvolvedPage")
         return context

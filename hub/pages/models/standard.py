@@ -9,6 +9,8 @@ from wagtail.search import index
 
 from hub.core.blocks import ContentBlock
 from hub.core.public_address import PublicAddressMixin
+from hub.pages import selectors
+from hub.pages.panels import GET_INVOLVED_PAGE_PANELS, panels_for
 
 
 class StandardPage(PublicAddressMixin, Page):
@@ -37,10 +39,8 @@ class GetInvolvedPage(PublicAddressMixin, Page):
     max_count = 1
 
     def get_context(self, request, *args, **kwargs):
-        from hub.pages import selectors
-
         context = super().get_context(request, *args, **kwargs)
-        context["open_consultations"] = selectors.open_consultations()
+        context["panels"] = panels_for(GET_INVOLVED_PAGE_PANELS, page=self, request=request)
         context["updates_index"] = selectors.first_live_page("pages.UpdateIndexPage")
         context["contact_email"] = settings.CONTACT_EMAIL
         return context

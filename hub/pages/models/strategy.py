@@ -18,6 +18,7 @@ from wagtail.search import index
 from hub.core.blocks import SectionBodyBlock
 from hub.core.public_address import PublicAddressMixin
 from hub.pages import versions
+from hub.pages.panels import SECTION_PAGE_PANELS, panels_for
 
 
 class StrategyPage(PublicAddressMixin, Page):
@@ -102,15 +103,13 @@ class SectionPage(PublicAddressMixin, RoutablePageMixin, Page):
 
     @path("")
     def current(self, request):
-        from consultation.selectors import section_discussion
-        from knowledge.selectors import evidence_for_section
-
+        """The live section, with what the apps show on it (hub.pages.panels): the
+        consultation's comments and the evidence that supports it, for instance."""
         context = {
             "body_items": versions.body_items(self),
             "previous_section": self.get_prev_siblings().live().public().first(),
             "next_section": self.get_next_siblings().live().public().first(),
-            "evidence": evidence_for_section(section=self),
-            **section_discussion(section=self, request=request),
+            "panels": panels_for(SECTION_PAGE_PANELS, page=self, request=request),
         }
         return self.render(request, context_overrides=context)
 

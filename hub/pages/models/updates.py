@@ -12,6 +12,7 @@ from wagtail.search import index
 
 from hub.core.blocks import ContentBlock
 from hub.core.public_address import PublicAddressMixin
+from hub.pages.panels import UPDATE_INDEX_PAGE_PANELS, panels_for
 
 
 class UpdateIndexPage(PublicAddressMixin, RoutablePageMixin, Page):
@@ -30,7 +31,13 @@ class UpdateIndexPage(PublicAddressMixin, RoutablePageMixin, Page):
     def index(self, request):
         paginator = Paginator(self.updates(), 10)
         page_of_updates = paginator.get_page(request.GET.get("page"))
-        return self.render(request, context_overrides={"updates": page_of_updates})
+        return self.render(
+            request,
+            context_overrides={
+                "updates": page_of_updates,
+                "panels": panels_for(UPDATE_INDEX_PAGE_PANELS, page=self, request=request),
+            },
+        )
 
     @path("feed/rss/", name="rss")
     def rss_feed(self, request):

@@ -1,17 +1,28 @@
 """Load the demo content: accounts for each role, the draft strategy, the library and an
-open consultation. Idempotent: a second run finds everything in place and changes nothing."""
+open consultation. Idempotent: a second run finds everything in place and changes nothing.
 
+Each app that has demo content has a `demo` module with `load(stdout)`; they are found
+through the app registry and loaded in INSTALLED_APPS order, so each may rely on the ones
+before it (accounts, then the pages, then what is written on them)."""
+
+from importlib import import_module
+
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.module_loading import module_has_submodule
 
-from consultation import demo as consultation_demo
-from hub.accounts import demo as accounts_demo
-from hub.pages import demo as pages_demo
-from knowledge import demo as knowledge_demo
 
-# Each app's demo module has load(stdout) and may rely on the ones before it.
-DEMO_MODULES = [accounts_demo, pages_demo, knowledge_demo, consultation_demo]
+def demo_modules():
+    """The `demo` module of every installed app that has one, in INSTALLED_APPS order."""
+    found = []
+    for config in apps.get_app_configs():
+        if module_has_submodule(config.module, "demo"):
+            module = import_module(f"{config.name}.demo")
+            if callable(getattr(module, "load", None)):
+                found.append(module)
+    return found
 
 
 class Command(BaseCommand):
@@ -22,7 +33,7 @@ class Command(BaseCommand):
             raise CommandError(
                 "Demo content has shared passwords: it is never loaded in production."
             )
-        for module in DEMO_MODULES:
+        for module in demo_modules():
             with transaction.atomic():
                 module.load(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo content is loaded."))

@@ -1,0 +1,136 @@
+"""Read-only queries for one conversation: its page (the opening words and a page of
+replies in reading order), the page that shows a reply, one comment as its reader sees it.
+A fixed number of queries whatever the size of the thread."""
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from django.core.paginator import Paginator
+from django.urls import reverse
+
+from consultation import anchoring, conf, rules
+from consultation.models import Comment, Consultation
+from consultation.threads import (
+    SHOWN_RELATED,
+    Thread,
+    VersionLabeller,
+    depth_first,
+    placed,
+    prepare,
+    reply_name,
+)
+
+
+@dataclass
+class ThreadView:
+    thread: object
+    consultation: Consultation
+    section: object
+    topic: object
+    paragraph_number: int | None
+    paragraph_text: str
+    page_obj: object
+
+
+class _Place(NamedTuple):
+    """Just enough of a reply to place it in its thread."""
+
+    pk: int
+    parent_id: int
+
+
+def _thread_order(*, root_id, consultation, user):
+    """[(place, depth)]: every reply the reader is shown in a thread, in reading order. One
+    query of two columns, whatever the thread's size; a page then fetches its own replies."""
+    rows = [
+        _Place(*values)
+        for values in Comment.objects.filter(root_id=root_id)
+        .visible_to(user, consultation)
+        .order_by("created_at", "pk")
+        .values_list("pk", "parent_id")
+    ]
+    return depth_first(root_id, rows)
+
+
+def thread_page_of(*, comment, user):
+    """The page of its conversation that shows `comment` now (1 for the opening words, or
+    a reply the reader is not shown). Replies arriving move later ones to later pages, so
+    links name the comment and this finds it."""
+    if not comment.root_id:
+        return 1
+    order = _thread_order(root_id=comment.root_id, consultation=comment.consultation, user=user)
+    for position, (row, _depth) in enumerate(order):
+        if row.pk == comment.pk:
+            return position // conf.REPLIES_PER_PAGE + 1
+    return 1
+
+
+def permalink_url(*, comment, user):
+    """Where a comment or post is in its conversation: its thread's page, at its anchor."""
+    root_url = reverse("consultation:comment", kwargs={"comment_id": comment.thread_root_id})
+    page = thread_page_of(comment=comment, user=user)
+    query = f"?page={page}" if page > 1 else ""
+    return f"{root_url}{query}#{comment.anchor}"
+
+
+def thread_for(*, comment, user, page_number=1):
+    """A conversation's own page: its opening comment or post and one page of its replies
+    in reading order, or None if the reader may not see it. A fixed number of queries:
+    the thread's shape (a few columns of each reply), the page's replies with the parents
+    they answer, reactions."""
+    root = comment if comment.parent_id is None else comment.root
+    if root is None or not rules.can_view_comment(user, root):
+        return None
+    consultation = root.consultation
+    order = _thread_order(root_id=root.pk, consultation=consultation, user=user)
+    page = Paginator(order, conf.REPLIES_PER_PAGE).get_page(page_number)
+    rows = list(page.object_list)
+    on_page = {row.pk for row, _depth in rows}
+    # The parents a page's first replies answer may be on an earlier page: fetched too, to
+    # say whom they answer.
+    wanted = on_page | {row.parent_id for row, _depth in rows} - {root.pk}
+    fetched = (
+        Comment.objects.filter(pk__in=wanted).select_related(*SHOWN_RELATED).in_bulk()
+        if wanted
+        else {}
+    )
+    replies = [fetched[row.pk] for row, _depth in rows]
+    parents = [fetched[pk] for pk in wanted - on_page if pk in fetched]
+    section = root.section
+    labeller = VersionLabeller(section) if section is not None else None
+    shown = prepare(
+        [root, *replies, *parents], user=user, consultation=consultation, labeller=labeller
+    )
+    names = {item.pk: reply_name(item) for item in shown}
+    page_replies = shown[1 : len(replies) + 1]
+    for item, (row, depth) in zip(page_replies, rows, strict=True):
+        placed(item, depth, names.get(row.parent_id, ""), parent_shown=row.parent_id in on_page)
+    number = text = None
+    if section is not None and root.paragraph_id:
+        number = anchoring.paragraph_numbers(section).get(root.paragraph_id)
+        text = anchoring.paragraph_text(section, root.paragraph_id)
+    return ThreadView(
+        thread=Thread(root=shown[0], replies=page_replies),
+        consultation=consultation,
+        section=section,
+        topic=root.topic,
+        paragraph_number=number,
+        paragraph_text=text or "",
+        page_obj=page,
+    )
+
+
+def comment_get(comment_id):
+    return (
+        Comment.objects.select_related(
+            "consultation", "author__profile", "section", "topic", "root", "parent"
+        )
+        .filter(pk=comment_id)
+        .first()
+    )
+
+
+def comment_shown(*, comment, user):
+    """One comment prepared for its reader (after a reply, edit or reaction)."""
+    labeller = VersionLabeller(comment.section) if comment.section_id else None
+    return prepare([comment], user=user, consultation=comment.consultation, labeller=labeller)[0]
