@@ -6,6 +6,7 @@ from django.contrib.contenttypes.prefetch import GenericPrefetch
 
 from consultation.notifications.models import Kind, Preferences, Subscriber
 from hub.core.models import AuditEntry
+from hub.pages.privacy import readers_without_session_q
 
 
 def preferences_for(user):
@@ -66,7 +67,8 @@ def decision_with_recipient(decision_id):
 def reply_recipient(reply):
     """Who hears about `reply`: the parent's author, unless they wrote the reply, their
     account is closed, they switched these emails off, or they may not read the reply
-    (a contribution waiting for moderation, or a consultation whose comments are private)."""
+    (a contribution waiting for moderation, a consultation whose comments are private, or a
+    section an editor restricted to others or behind a password)."""
     from consultation import rules
     from consultation.models import Status
 
@@ -78,9 +80,18 @@ def reply_recipient(reply):
         or not wants(recipient, Kind.REPLIES)
         or reply.status != Status.PUBLISHED
         or not rules.can_read_text(recipient, reply)
+        or not may_read_away_from_session(recipient, reply.section)
     ):
         return None
     return recipient
+
+
+def may_read_away_from_session(user, section):
+    """Whether an email to `user` may speak of `section` (see readers_without_session_q)."""
+    readers = readers_without_session_q(section)
+    return readers is not None and (
+        not readers or get_user_model().objects.filter(readers, pk=user.pk).exists()
+    )
 
 
 def decision_recipient(decision):
@@ -114,13 +125,20 @@ def report_outcome_recipients(decision, *, after, limit):
     )
 
 
-def section_version_recipients(section, *, after, limit):
-    """The next `limit` people who commented on `section` and take new-version emails."""
+def section_readers(section):
+    """Who may read `section` in an email, worked out once for a mailing: a Q over
+    people, or None for nobody (see hub.pages.privacy.readers_without_session_q)."""
+    return readers_without_session_q(section)
+
+
+def section_version_recipients(section, readers, *, after, limit):
+    """The next `limit` people who commented on `section`, take new-version emails and are
+    among its `readers` (section_readers)."""
     from consultation.selectors.consultations import commenters_on_section
 
     return list(
         commenters_on_section(section)
-        .filter(pk__gt=after, is_active=True)
+        .filter(readers, pk__gt=after, is_active=True)
         .exclude(notification_preferences__new_versions=False)
         .order_by("pk")[:limit]
     )

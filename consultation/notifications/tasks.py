@@ -242,6 +242,9 @@ def send_section_version_notifications(mailing_id, section_id, version_number, a
     section = SectionPage.objects.live().filter(pk=section_id).first()
     if section is None:
         return {"sent": 0}
+    readers = selectors.section_readers(section)
+    if readers is None:  # behind a password: no email speaks of it
+        return {"sent": 0}
     version = version_by_number(section, version_number)
     section_url = section.full_url
     compare_url = ""
@@ -257,7 +260,7 @@ def send_section_version_notifications(mailing_id, section_id, version_number, a
         send_section_version_notifications,
         mailing_id=mailing_id,
         attempt=attempt,
-        recipients=partial(selectors.section_version_recipients, section),
+        recipients=partial(selectors.section_version_recipients, section, readers),
         subject=f"Version {version_number} of {title} is published",
         template="new_version",
         context={

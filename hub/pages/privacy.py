@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import wraps
 
 from allauth.core import ratelimit
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from wagtail import views as wagtail_views
 from wagtail.documents.views import serve as wagtail_document_views
@@ -54,6 +55,31 @@ def privacy_for(request):
         )
         known = request._hub_page_privacy = ReaderPrivacy(closed_paths=closed)
     return known
+
+
+def readers_without_session_q(page, user_field="pk"):
+    """The people who may read `page` away from a browser session (in an email), as a Q
+    over users reached through `user_field`, or None when nobody may: a page behind a
+    password is only ever opened by a session that typed it, so no email speaks of it; a
+    page for signed-in people is open to every active account; a page for some groups to
+    their members and to superusers. Every restriction above the page applies too."""
+    if page is None:
+        return Q()
+    ancestors = [page.path[:end] for end in range(page.steplen, len(page.path) + 1, page.steplen)]
+    restrictions = list(
+        PageViewRestriction.objects.filter(page__path__in=ancestors).prefetch_related("groups")
+    )
+    q = Q()
+    for restriction in restrictions:
+        if restriction.restriction_type == PageViewRestriction.PASSWORD:
+            return None
+        if restriction.restriction_type == PageViewRestriction.GROUPS:
+            group_ids = [group.pk for group in restriction.groups.all()]
+            members = get_user_model().objects.filter(
+                Q(is_superuser=True) | Q(groups__in=group_ids)
+            )
+            q &= Q(**{f"{user_field}__in": members.values("pk")})
+    return q
 
 
 def _group_ids(request, restrictions):

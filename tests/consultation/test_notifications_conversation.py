@@ -2,9 +2,11 @@
 one wrote. Driven through the consultation's own pages; emails leave after commit."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.db import transaction
 from django.urls import reverse
+from wagtail.models import PageViewRestriction
 
 from consultation.models import ModerationMode, Status
 from consultation.notifications import services
@@ -152,6 +154,29 @@ def test_private_consultation_reply_by_a_moderator_is_not_emailed(
         response = reply_through_page(client, moderator, comment, "Noted by the team.")
     assert response.status_code == 302
     assert mail.outbox == []
+
+
+def test_a_reply_on_a_section_the_author_may_no_longer_read_is_not_emailed(
+    client, comment, section, stakeholder, other_stakeholder, django_capture_on_commit_callbacks
+):
+    # After the comment, an editor restricted the section to a group the comment's author
+    # is not in: the email must not carry what the page no longer shows them.
+    members = Group.objects.create(name="Clinical reviewers")
+    other_stakeholder.groups.add(members)
+    restriction = PageViewRestriction.objects.create(
+        page=section, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.add(members)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = reply_through_page(client, other_stakeholder, comment, "A member's reply.")
+    assert response.status_code == 302
+    assert comment.children.get().text == "A member's reply."
+    assert mail.outbox == []
+
+    stakeholder.groups.add(members)  # let in: the next reply reaches them
+    with django_capture_on_commit_callbacks(execute=True):
+        reply_through_page(client, other_stakeholder, comment, "Another reply.", key="k2")
+    assert [m.to[0] for m in mail.outbox] == [stakeholder.email]
 
 
 def test_reply_on_the_discussion_board(

@@ -4,7 +4,9 @@
 import re
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core import mail
+from wagtail.models import PageViewRestriction
 
 from consultation.models import Status
 from consultation.notifications import services, tasks
@@ -155,11 +157,52 @@ def test_new_version_emails_ask_a_fixed_number_of_queries_per_batch(
     for _ in range(25):
         comment_on(section, consultation=consultation)
     mailing = Mailing.objects.create(key="test")
-    # Section (and its site, for links), mailing, then per batch one query for the
-    # people and one for progress.
-    with django_assert_max_num_queries(6 + 2 * 3):
+    # Section (and its site, for links), its view restrictions, mailing, then per batch
+    # one query for the people and one for progress.
+    with django_assert_max_num_queries(7 + 2 * 3):
         result = tasks.send_section_version_notifications.call(
             mailing_id=mailing.pk, section_id=section.pk, version_number=2
         )
     assert result == {"sent": 25}
     assert len({m.to[0] for m in mail.outbox}) == 25
+
+
+def restrict(page, kind, *, groups=(), password=""):
+    restriction = PageViewRestriction.objects.create(
+        page=page, restriction_type=kind, password=password
+    )
+    restriction.groups.set(groups)
+    return restriction
+
+
+def test_a_section_behind_a_password_is_announced_to_nobody(
+    section, commenters, django_capture_on_commit_callbacks
+):
+    # The password opens the page for one browser session; an email is read outside it.
+    restrict(section.get_parent(), PageViewRestriction.PASSWORD, password="a-shared-secret")
+    change_first_paragraph(section, "A rewritten first paragraph.")
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(section)
+    assert mail.outbox == []
+
+
+def test_a_section_for_some_groups_is_announced_to_their_members_only(
+    section, commenters, django_capture_on_commit_callbacks
+):
+    members = Group.objects.create(name="Clinical reviewers")
+    commenters[0].groups.add(members)
+    restrict(section, PageViewRestriction.GROUPS, groups=[members])
+    change_first_paragraph(section, "A rewritten first paragraph.")
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(section)
+    assert [m.to[0] for m in mail.outbox] == [commenters[0].email]
+
+
+def test_a_section_for_signed_in_people_is_announced_as_before(
+    section, commenters, django_capture_on_commit_callbacks
+):
+    restrict(section, PageViewRestriction.LOGIN)
+    change_first_paragraph(section, "A rewritten first paragraph.")
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(section)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in commenters)
