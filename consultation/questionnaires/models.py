@@ -101,7 +101,9 @@ class Questionnaire(models.Model):
                         "Reword it instead."
                     )
         if problems:
-            raise ValidationError({"pages": problems})
+            # Errors of the whole form: Wagtail shows them at the top of the editor, each
+            # one, where a StreamField's own error shows only the first.
+            raise ValidationError(problems)
 
 
 class ResponseStatus(models.TextChoices):
