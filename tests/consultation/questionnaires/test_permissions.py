@@ -6,23 +6,15 @@ factor in this session. Answering follows the consultation's rules for taking pa
 import pytest
 
 from consultation.questionnaires.models import Response
-from tests.support.permissions import make_user, outcome, sign_in
+from tests.support.permissions import QUESTIONNAIRE_VIEWS, make_user, outcome, sign_in
 from tests.support.questionnaire_factories import answered, questionnaire_on
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
 BASE = "/consultation/draft/questionnaire/"
-VIEWS = [
-    ("start", "get", BASE),
-    ("about you", "get", BASE + "about-you/"),
-    ("page", "get", BASE + "pages/1/"),
-    ("check", "get", BASE + "check/"),
-    ("submit", "post", BASE + "check/"),
-    ("own response", "get", BASE + "your-response/"),
-    ("staff summary", "get", "/consultation/moderation/questionnaires/draft/summary/"),
-    ("public summary", "get", BASE + "summary/"),
-]
-SIGN_IN = dict.fromkeys(name for name, *_ in VIEWS if name not in ("start", "public summary"))
+SIGN_IN = dict.fromkeys(
+    name for name, *_ in QUESTIONNAIRE_VIEWS if name not in ("start", "public summary")
+)
 ANONYMOUS = {"start": 200, **dict.fromkeys(SIGN_IN, "login"), "public summary": 404}
 # Someone without a response yet: the review page and "your response" lead to the start.
 NEWCOMER = {
@@ -56,8 +48,9 @@ def test_each_role_against_each_page(client, questionnaire, role):
     user = make_user(role)
     sign_in(client, role, user)
     got = {}
-    for name, method, url in VIEWS:
-        response = client.post(url) if method == "post" else client.get(url)
+    for name, method, template, data in QUESTIONNAIRE_VIEWS:
+        url = template.format(slug=questionnaire.consultation.slug)
+        response = client.post(url, data) if method == "post" else client.get(url)
         got[name] = outcome(response)
     assert got == EXPECTED[role]
 
