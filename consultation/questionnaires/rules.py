@@ -1,9 +1,9 @@
-"""Who may answer a questionnaire and see its summary: the consultation's rules, asked of
-the questionnaire. Views and services ask these; services ask again inside their
+"""Who may answer a questionnaire and change an answer: the consultation's rules, asked of
+the questionnaire (who sees the summary: `Questionnaire.summary_is_public`, and the staff
+gate for the working group's page). Views and services ask these; services ask again inside their
 transaction."""
 
 from consultation import rules as consultation_rules
-from hub.accounts.rules import can_moderate
 
 
 def can_answer(user, questionnaire, now=None):
@@ -20,9 +20,3 @@ def can_change(user, response, now=None):
         and can_answer(user, response.questionnaire, now)
         and (not response.is_submitted or response.questionnaire.allow_changes)
     )
-
-
-def can_see_summary(user, questionnaire, now=None):
-    """The working group and moderators with a second factor always; everyone once it is
-    published and the consultation has closed."""
-    return questionnaire.summary_is_public(now) or can_moderate(user)

@@ -249,3 +249,30 @@ def test_pages_have_unique_ids_and_labelled_fields(client, questionnaire, stakeh
         soup = soup_of(html)
         assert soup.find("input", attrs={"name": "csrfmiddlewaretoken"}) is not None
     assert client.get(BASE + "pages/3/").status_code == 404
+
+
+def test_the_services_check_the_rules_themselves(questionnaire, questions, stakeholder):
+    from consultation.models import BlockedUser
+    from consultation.questionnaires import services
+
+    answered(questionnaire, stakeholder, submit=False)
+    consultation = questionnaire.consultation
+    after_close = consultation.closes_at + datetime.timedelta(minutes=1)
+    free = questions[3]
+    with pytest.raises(services.NotAllowed):
+        services.answers_save(
+            respondent=stakeholder,
+            questionnaire=questionnaire,
+            answers={free.id: ["Late"]},
+            now=after_close,
+        )
+    with pytest.raises(services.NotAllowed):
+        services.response_submit(
+            respondent=stakeholder, questionnaire=questionnaire, now=after_close
+        )
+    BlockedUser.objects.create(user=stakeholder, reason="Spam")
+    stakeholder = type(stakeholder).objects.get(pk=stakeholder.pk)  # no remembered answers
+    with pytest.raises(services.NotAllowed):
+        services.response_submit(respondent=stakeholder, questionnaire=questionnaire)
+    assert not Response.objects.get().is_submitted
+    assert Answer.objects.get(question_id=free.id).text == "Hi"

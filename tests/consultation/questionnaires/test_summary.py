@@ -113,3 +113,9 @@ def test_the_public_summary_needs_the_close_and_an_editors_choice(
     questionnaire.publish_summary = False
     questionnaire.save()
     assert client.get(PUBLIC).status_code == 404
+
+
+def test_the_start_page_links_the_working_group_to_the_summary(client, questionnaire, analyst):
+    assert STAFF not in client.get("/consultation/draft/questionnaire/").content.decode()
+    client.force_login(analyst)
+    assert STAFF in client.get("/consultation/draft/questionnaire/").content.decode()
