@@ -128,12 +128,13 @@ def respondent_save(
     with transaction.atomic():
         response = _locked_response(respondent=respondent, questionnaire=questionnaire, now=now)
         _check_may_change(respondent, response, now)
+        before = (response.respondent_type, response.organisation_name, response.organisation_type)
         response.respondent_type = respondent_type
         response.organisation_name = name
         response.organisation_type = organisation_type
         _refresh_facets(response, respondent)
         response.updated_at = now
-        if response.is_submitted:
+        if response.is_submitted and before != (respondent_type, name, organisation_type):
             response.changed_since_receipt = True
         response.save()
     return response
