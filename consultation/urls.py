@@ -1,7 +1,7 @@
 """URLs of the consultation app, mounted at /consultation/. Fixed paths come before the
 consultation slug (Consultation.clean refuses slugs that would clash)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from consultation.views import comments, consultations, discussions, moderation
 
@@ -20,6 +20,7 @@ urlpatterns = [
     path("moderation/items/<int:comment_id>/", moderation.item, name="moderation_item"),
     path("moderation/participants/<int:user_id>/", moderation.participant, name="participant"),
     path("moderation/log/", moderation.audit_log, name="audit_log"),
+    path("", include("consultation.questionnaires.urls")),
     path("<slug:slug>/", consultations.consultation_detail, name="detail"),
     path(
         "<slug:slug>/sections/<int:section_id>/comment/",

@@ -76,6 +76,12 @@ def notify_report_outcome(decision):
     )
 
 
+def notify_questionnaire_receipt(response):
+    """Email the respondent a copy of their submitted answers (a receipt: sent whatever
+    their notification choices, since they asked for it by submitting)."""
+    _enqueue_after_commit(tasks.send_questionnaire_receipt, response_id=response.pk)
+
+
 def notify_new_section_version(section, version_number):
     """Tell everyone who commented on `section` that version `version_number` is out."""
     _schedule_mailing(

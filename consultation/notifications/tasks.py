@@ -24,6 +24,7 @@ from django_tasks import task
 
 from consultation.notifications import conf, emails, selectors, tokens
 from consultation.notifications.models import Kind, Mailing
+from consultation.questionnaires import selectors as questionnaire_selectors
 
 logger = logging.getLogger(__name__)
 
@@ -341,3 +342,30 @@ def send_subscription_email(subscriber_id, attempt=1):
             },
         )
     return _send_one(send_subscription_email, message, attempt=attempt, subscriber_id=subscriber_id)
+
+
+@task()
+def send_questionnaire_receipt(response_id, attempt=1):
+    """The receipt of a submitted questionnaire response: a copy of the answers as they are
+    when it is sent, and the link to view and print the response."""
+    response = questionnaire_selectors.response_with_answers(response_id)
+    if response is None or not response.is_submitted or response.respondent is None:
+        return {"sent": 0}
+    questionnaire = response.questionnaire
+    slug = questionnaire.consultation.slug
+    message = emails.build(
+        to=response.respondent.email,
+        subject=f"Your response to {emails.one_line(questionnaire.title, 100)}",
+        template="questionnaire_receipt",
+        context={
+            "name": _greeting_name(response.respondent),
+            "response": response,
+            "questionnaire": questionnaire,
+            "consultation": questionnaire.consultation,
+            "answered_pages": questionnaire_selectors.answered_pages(questionnaire, response),
+            "response_url": emails.absolute_url(
+                reverse("consultation:questionnaires:response", args=[slug])
+            ),
+        },
+    )
+    return _send_one(send_questionnaire_receipt, message, attempt=attempt, response_id=response_id)

@@ -21,6 +21,7 @@ from consultation.notifications.models import Kind
 from tests.support import factories
 from tests.support.permissions import (
     EXPECTED,
+    QUESTIONNAIRE_VIEWS,
     ROLES,
     VIEWS,
     make_user,
@@ -57,12 +58,21 @@ def test_every_view_is_in_every_role():
         assert set(expected) == set(names), role
 
 
+def _names(patterns, namespace):
+    """The view names a URL module declares, those of the modules it includes too."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _names(pattern.url_patterns, ":".join([namespace, pattern.namespace]))
+        else:
+            yield f"{namespace}:{pattern.name}"
+
+
 def _app_view_names():
     """Every named URL of the consultation app and of the notifications app: as the URL
     modules declare them, and as mounted in the site's URL map (anything whose view lives
     in the consultation package, wherever hub/urls.py includes it)."""
-    declared = {f"consultation:{p.name}" for p in consultation_urls.urlpatterns}
-    declared |= {f"notifications:{p.name}" for p in notifications_urls.urlpatterns}
+    declared = set(_names(consultation_urls.urlpatterns, "consultation"))
+    declared |= set(_names(notifications_urls.urlpatterns, "notifications"))
 
     mounted = set()
 
@@ -81,12 +91,13 @@ def _app_view_names():
 
 
 def test_the_matrix_walks_every_view_of_the_apps():
-    """A new URL in consultation/urls.py or the notifications app needs a row above."""
+    """A new URL in consultation/urls.py or the notifications app needs a row above (or,
+    for the questionnaire's pages, in their own matrix)."""
     declared, mounted = _app_view_names()
     assert declared <= mounted, f"declared but not mounted: {sorted(declared - mounted)}"
     walked = {
         resolve(urlsplit(template.format(**SAMPLE_VALUES)).path).view_name
-        for _name, _method, template, _data in VIEWS
+        for _name, _method, template, _data in VIEWS + QUESTIONNAIRE_VIEWS
     }
     missing = sorted(mounted - walked)
     assert not missing, f"views without a row in the permission matrix: {missing}"

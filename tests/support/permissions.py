@@ -73,6 +73,20 @@ VIEWS = [
     ("confirm, tampered", "post", CONFIRM + "/{confirm_bad}/", {}),
 ]
 
+# The questionnaire's pages have a matrix of their own (roles that answer, the working
+# group's summary): tests/consultation/questionnaires/test_permissions.py walks these rows.
+QUESTIONNAIRE = "/consultation/{slug}/questionnaire"
+QUESTIONNAIRE_VIEWS = [
+    ("start", "get", QUESTIONNAIRE + "/", None),
+    ("about you", "get", QUESTIONNAIRE + "/about-you/", None),
+    ("page", "get", QUESTIONNAIRE + "/pages/1/", None),
+    ("check", "get", QUESTIONNAIRE + "/check/", None),
+    ("submit", "post", QUESTIONNAIRE + "/check/", {}),
+    ("own response", "get", QUESTIONNAIRE + "/your-response/", None),
+    ("staff summary", "get", "/consultation/moderation/questionnaires/{slug}/summary/", None),
+    ("public summary", "get", QUESTIONNAIRE + "/summary/", None),
+]
+
 PUBLIC = {
     "section page": 200, "index": 200, "detail": 200, "paragraph list": 200, "permalink": 200,
     "discussion": 200, "topic": 200,
