@@ -40,15 +40,20 @@ class MenuItem:
 
 
 def menu_items(site_root, request):
-    """Top navigation: the home page's live children marked 'show in menus'."""
+    """Top navigation: the home page's live children marked 'show in menus' (none marked
+    current: that depends on the page shown, see marked_current)."""
     if site_root is None:
         return []
     pages = site_root.get_children().live().public().in_menu()
-    items = []
-    for page in pages:
-        url = page.get_url(request)
-        items.append(MenuItem(page.title, url, current=request.path.startswith(url)))
-    return items
+    return [MenuItem(page.title, page.get_url(request), current=False) for page in pages]
+
+
+def marked_current(items, path):
+    """`items` with the one whose address `path` is in marked current."""
+    return [
+        MenuItem(item.title, item.url, current=bool(item.url) and path.startswith(item.url))
+        for item in items
+    ]
 
 
 def footer_items(request):

@@ -117,6 +117,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public pages for visitors without a session, from the cache (before sessions, users
+    # and the database are touched): hub/core/page_cache.py.
+    "hub.core.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -176,6 +179,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 CACHES = {"default": django_cache_url.parse(env("CACHE_URL", "locmem://"))}
+# The anonymous page cache (hub/core/page_cache.py), in the default cache: how long the
+# server keeps a page at most (0 switches it off; publishing, comments and a consultation
+# opening or closing end it sooner), and how long browsers and shared caches on the way
+# (a CDN) may keep it without asking again.
+PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "300"))
+PAGE_CACHE_MAX_AGE = int(env("PAGE_CACHE_MAX_AGE", "60"))
+# A request header (as in request.META) that makes a request skip the page cache: only the
+# bench's settings name one, to measure pages uncached.
+PAGE_CACHE_BYPASS_HEADER = None
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
