@@ -189,6 +189,15 @@ PAGE_CACHE_MAX_AGE = int(env("PAGE_CACHE_MAX_AGE", "60"))
 # bench's settings name one, to measure pages uncached.
 PAGE_CACHE_BYPASS_HEADER = None
 
+# Argon2 (memory-hard; argon2-cffi) makes new hashes; the others still check older ones, and
+# Django rehashes a password with Argon2 at its owner's next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -311,7 +320,13 @@ ACCOUNT_FORMS = {
     "reset_password": "hub.accounts.forms.ResetPasswordForm",
     "reset_password_from_key": "hub.accounts.forms.ResetPasswordKeyForm",
     "reauthenticate": "hub.accounts.forms.AccountReauthenticateForm",
+    "request_login_code": "hub.accounts.forms.RequestLoginCodeForm",
+    "confirm_login_code": "hub.accounts.forms.ConfirmLoginCodeForm",
 }
+# Besides the password, a code sent by email signs people in (allauth: a few minutes, three
+# tries a code, rate-limited by "request_login_code" below). Staff still give their second
+# factor after it: the code proves the mailbox, not the authenticator.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 # Tell people by email when their password, addresses or two-factor settings change.
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 # "key" in login_failed is the account together with the network address the attempts come
@@ -319,6 +334,7 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
+    "request_login_code": "20/m/ip,3/m/key",
     # Guesses at an editor's page password (Wagtail page privacy: hub.pages.privacy).
     "page_password": "10/m/ip,30/h/ip",
     "signup": "20/m/ip",
