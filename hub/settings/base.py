@@ -189,9 +189,11 @@ PAGE_CACHE_MAX_AGE = int(env("PAGE_CACHE_MAX_AGE", "60"))
 # bench's settings name one, to measure pages uncached.
 PAGE_CACHE_BYPASS_HEADER = None
 
-# Argon2 (memory-hard; argon2-cffi) makes new hashes; the others still check older ones, and
-# Django rehashes a password with Argon2 at its owner's next sign-in.
+# Argon2id (memory-hard; argon2-cffi, with OWASP's parameters: hub/accounts/hashers.py)
+# makes new hashes; the others still check older ones, and Django rehashes a password with
+# Argon2id at its owner's next sign-in.
 PASSWORD_HASHERS = [
+    "hub.accounts.hashers.Argon2idPasswordHasher",
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",

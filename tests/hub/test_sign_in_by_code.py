@@ -7,7 +7,11 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import (
+    Argon2PasswordHasher,
+    PBKDF2PasswordHasher,
+    make_password,
+)
 from django.core import mail
 from django.test import Client
 
@@ -102,12 +106,17 @@ def test_asking_for_codes_is_rate_limited_per_address():
     assert len(mail.outbox) == 3
 
 
-def test_argon2_is_first_and_an_older_hash_is_upgraded_at_sign_in(client, settings):
+@pytest.mark.parametrize(
+    "older", [PBKDF2PasswordHasher(), Argon2PasswordHasher()], ids=["pbkdf2", "argon2-default"]
+)
+def test_argon2_is_first_and_an_older_hash_is_upgraded_at_sign_in(client, settings, older):
     settings.PASSWORD_HASHERS = PASSWORD_HASHERS
-    assert PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    assert PASSWORD_HASHERS[0].endswith("Argon2idPasswordHasher")
     user = factories.ProfileFactory().user
-    user.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
+    # PBKDF2, or Argon2 with Django's default parameters (rehashed with ours).
+    user.password = make_password(PASSWORD, hasher=older)
     user.save()
     assert sign_in(client, user).status_code == 302
-    assert get_user_model().objects.get(pk=user.pk).password.startswith("argon2$")
+    upgraded = get_user_model().objects.get(pk=user.pk).password
+    assert upgraded.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
     assert "Sign out" in client.get("/").content.decode()
