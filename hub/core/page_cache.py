@@ -200,6 +200,8 @@ def _from_stored(stored, request):
     response = HttpResponse(content, status=status)
     for name, value in headers:
         response[name] = value
+    if "Content-Length" in response:
+        response["Content-Length"] = str(len(content))
     response[CACHE_HEADER] = "hit"
     return csrf.process_response(request, response) if csrf else response
 
