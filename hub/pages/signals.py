@@ -1,10 +1,11 @@
 """Wagtail's page signals, which every publish sends (the admin, workflows, scheduled
 publishing, code): a section revision that goes live becomes a version; and any change to
-the page tree that readers could see (published, unpublished, moved, deleted, saved, the
-site record) starts a new generation of the page cache (hub.core.page_cache)."""
+the page tree that readers could see (published, unpublished, moved, deleted, saved, a
+view restriction, the site record, a phase, a library resource) starts a new generation
+of the page cache (hub.core.page_cache)."""
 
+from django.conf import settings
 from django.db.models.signals import post_delete, post_save
-from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from hub.core.page_cache import site_changed
@@ -18,8 +19,10 @@ def on_section_published(sender, instance, revision=None, **kwargs):
 
 
 def on_tree_changed(sender, instance=None, **kwargs):
-    # post_save and post_delete come from every model: only pages and sites matter here.
-    if instance is None or isinstance(instance, Page | Site):
+    # post_save and post_delete come from every model: only the page tree and what pages
+    # show (PAGE_CACHE_INVALIDATING_APPS: pages, sites, view restrictions, phases, the
+    # library...) matter here.
+    if instance is None or instance._meta.app_label in settings.PAGE_CACHE_INVALIDATING_APPS:
         site_changed()
 
 

@@ -188,6 +188,16 @@ PAGE_CACHE_MAX_AGE = int(env("PAGE_CACHE_MAX_AGE", "60"))
 # A request header (as in request.META) that makes a request skip the page cache: only the
 # bench's settings name one, to measure pages uncached.
 PAGE_CACHE_BYPASS_HEADER = None
+# Apps whose rows public pages show: saving or deleting any of them ends every cached page
+# (hub/pages/signals.py). Not wagtailsearchpromotions (a search records its hits there) nor
+# wagtailimages and wagtailembeds (rendering a page may save renditions and embeds).
+PAGE_CACHE_INVALIDATING_APPS = [
+    "wagtailcore",
+    "pages",
+    "knowledge",
+    "wagtaildocs",
+    "wagtailredirects",
+]
 
 # Argon2id (memory-hard; argon2-cffi, with OWASP's parameters: hub/accounts/hashers.py)
 # makes new hashes; the others still check older ones, and Django rehashes a password with

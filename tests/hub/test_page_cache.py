@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.test import Client
+from wagtail.models import PageViewRestriction
 
 from hub.accounts.demo import DEMO_PASSWORD
 from tests.support import factories
@@ -173,3 +174,18 @@ def test_switched_off_it_stores_nothing(settings, site_tree):
     url = site_tree["strategy"].url
     Client().get(url)
     assert "X-Page-Cache" not in Client().get(url)
+
+
+def test_restricting_a_page_ends_its_cached_copy(site_tree):
+    update = site_tree["update"]
+    assert "First update" in Client().get(update.url).content.decode()
+    PageViewRestriction.objects.create(page=update, restriction_type=PageViewRestriction.LOGIN)
+    restricted = Client().get(update.url)
+    assert restricted.status_code == 302 and "First update" not in restricted.content.decode()
+
+
+def test_a_search_does_not_end_the_cache(site_tree):
+    url = site_tree["strategy"].url
+    Client().get(url)
+    Client().get("/search/?q=strategy")  # records the query's hits (search promotions)
+    assert Client().get(url)["X-Page-Cache"] == "hit"
