@@ -58,6 +58,8 @@ TRIVIAL_URL = "/robots.txt"
 STAKEHOLDER = "clinician@example.org"
 # What the proxy in front of production says of every request (else: a redirect to https).
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
+# What makes a request skip the anonymous page cache, honoured by bench/settings.py only.
+UNCACHED_HEADERS = {"X-Bench-No-Page-Cache": "1"}
 SIGNED_IN_MARK = b"Sign out"  # the header's button, shown only to someone signed in
 
 # Sections of the demo strategy: the one with most of the demo's comments, the one the
@@ -149,11 +151,12 @@ def page_urls(conversation):
     }
 
 
-def web_client(**options):
-    """A test client that calls itself 127.0.0.1, as wrk does (production's ALLOWED_HOSTS)."""
+def web_client(*, uncached=False, **options):
+    """A test client that calls itself 127.0.0.1, as wrk does (production's ALLOWED_HOSTS);
+    `uncached` passes by the anonymous page cache."""
     from django.test import Client
 
-    return Client(headers={"host": HOST}, **options)
+    return Client(headers={"host": HOST, **(UNCACHED_HEADERS if uncached else {})}, **options)
 
 
 @dataclass
@@ -216,7 +219,7 @@ def query_counts(urls, signin):
     """{page name: (queries signed out, queries signed in)} for each of `urls`."""
     from django.conf import settings
 
-    signed_out, signed_in = web_client(), web_client()
+    signed_out, signed_in = web_client(uncached=True), web_client()
     signed_in.cookies[settings.SESSION_COOKIE_NAME] = signin.session
     signed_in.cookies[settings.CSRF_COOKIE_NAME] = signin.csrf_cookie
     return {
@@ -451,20 +454,17 @@ def report(*, results, counts, baseline, trivial_runs, signin, signin_load, hash
                 verdict(slowdown <= SIGNED_IN_SLOWDOWN, f"{slowdown:.2f} x"),
             )
         )
-    if ("section", False) in results:
-        cached = results["section", False]
+    if ("section-cached", False) in results:
+        cached = results["section-cached", False]
         lines.append(
             load_row(
                 "section from the anonymous page cache",
                 "no",
                 cached,
                 baseline,
-                counts["section"][0],
+                0,
                 f"≥ {CACHED_SECTION_SHARE} x trivial",
-                verdict(
-                    share(cached.rps, baseline.rps) >= CACHED_SECTION_SHARE,
-                    "no page cache yet: the uncached figure",
-                ),
+                verdict(share(cached.rps, baseline.rps) >= CACHED_SECTION_SHARE),
             )
         )
     lines.append(
@@ -532,6 +532,8 @@ def settings_env(folder):
         "BENCH_STATIC_ROOT": str(folder / "static"),
         "MEDIA_ROOT": str(folder / "media"),
         "LOG_LEVEL": "WARNING",
+        # Shared by gunicorn's workers, as Redis is in production (rate limits, page cache).
+        "CACHE_URL": f"file://{folder / 'cache'}",
     }
 
 
@@ -578,7 +580,10 @@ def measure_pages(base, urls, names, signin, options):
 
     session, csrf = settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME
     cookie = f"{session}={signin.session}; {csrf}={signin.csrf_cookie}"
-    states = {False: PROXY_HEADERS, True: {**PROXY_HEADERS, "Cookie": cookie}}
+    states = {
+        False: {**PROXY_HEADERS, **UNCACHED_HEADERS},
+        True: {**PROXY_HEADERS, "Cookie": cookie},
+    }
 
     def load(path, headers, seconds=options.duration, **extra):
         url = base + path
@@ -604,6 +609,9 @@ def measure_pages(base, urls, names, signin, options):
         for signed_in, headers in states.items():
             print(f"  {name}, {'signed in' if signed_in else 'signed out'} ...", flush=True)
             results[name, signed_in] = load(urls[name], headers)
+    if "section" in names:
+        print("  section, signed out, from the page cache ...", flush=True)
+        results["section-cached", False] = load(urls["section"], PROXY_HEADERS)
     trivial_after = load(TRIVIAL_URL, states[False])
     print("  sign-ins ...", flush=True)
     form_headers = {

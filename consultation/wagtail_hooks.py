@@ -26,8 +26,9 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from consultation.models import Comment, Consultation
-from consultation.selectors.consultations import consultations_open
+from consultation.selectors.consultations import consultations_open, next_opening_or_closing
 from consultation.selectors.sections import section_discussion
+from hub.core.page_cache import PAGE_CACHE_EXPIRY_HOOK
 from hub.pages.panels import (
     GET_INVOLVED_PAGE_PANELS,
     HOME_PAGE_PANELS,
@@ -156,6 +157,12 @@ def section_comments_panel(*, page, request):
         },
         context={"discussion": discussion},
     )
+
+
+@hooks.register(PAGE_CACHE_EXPIRY_HOOK)
+def consultation_boundary(*, now):
+    """Pages say which consultations are open: cached copies end when one opens or closes."""
+    return next_opening_or_closing(now)
 
 
 @hooks.register(HOME_PAGE_PANELS, order=100)

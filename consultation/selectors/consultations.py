@@ -4,7 +4,7 @@ and the sections a consultation covers with their counts. A fixed number of quer
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count
+from django.db.models import Count, Min
 from django.utils import timezone
 
 from consultation.models import Comment, Consultation, Kind, Status
@@ -13,6 +13,15 @@ from consultation.models import Comment, Consultation, Kind, Status
 def consultations_open(now=None):
     """Consultations open now, soonest closing first."""
     return list(Consultation.objects.open_at(now or timezone.now()).order_by("closes_at", "pk"))
+
+
+def next_opening_or_closing(now=None):
+    """The first moment after `now` at which a consultation opens or closes, or None: what
+    public pages show changes then (the anonymous page cache keeps nothing past it)."""
+    now = now or timezone.now()
+    opening = Consultation.objects.filter(opens_at__gt=now).aggregate(first=Min("opens_at"))
+    closing = Consultation.objects.filter(closes_at__gt=now).aggregate(first=Min("closes_at"))
+    return min(filter(None, (opening["first"], closing["first"])), default=None)
 
 
 def consultations_listed(now=None):

@@ -4,7 +4,8 @@ consultation's window is enforced on every write whatever the caller checked bef
 
 The services own what is stored: `text` is what the person typed (a form, an import, a
 questionnaire), kept cleaned (formatting.clean_text) beside the HTML made from it
-(formatting.to_html); titles are cleaned with formatting.clean_title.
+(formatting.to_html); titles are cleaned with formatting.clean_title. Every change that
+public pages show (or count) ends the anonymous page cache's generation (site_changed).
 """
 
 import hashlib
@@ -15,6 +16,7 @@ from django.utils import timezone
 from consultation import anchoring, formatting, rules
 from consultation.models import AuditAction, Comment, CommentEdit, Flag, Kind, Status
 from hub.core.audit import audit_record
+from hub.core.page_cache import site_changed
 
 
 class NotAllowed(Exception):
@@ -89,6 +91,7 @@ def _insert_once(comment):
         if existing is None:
             raise
         return existing, False
+    site_changed()
     return comment, True
 
 
@@ -222,6 +225,7 @@ def comment_edit(*, author, comment, text, title=None, now=None):
         comment.status = Status.PENDING
     comment.save(update_fields=["text", "body", "title", "edited_at", "status"])
     audit_record(actor=author, action=AuditAction.EDIT, target=comment, subject=author)
+    site_changed()
     return comment
 
 
@@ -243,4 +247,5 @@ def comment_withdraw(*, author, comment, now=None):
     )
     # Reports on withdrawn words have nothing left for a moderator to decide.
     Flag.objects.resolve(comment=comment, resolution=withdrawal, when=comment.withdrawn_at)
+    site_changed()
     return comment, True

@@ -9,6 +9,7 @@ from consultation import rules
 from consultation.models import AuditAction, BlockedUser, Comment, Flag, Status
 from consultation.services.comments import NotAllowed, notify_after_commit
 from hub.core.audit import audit_record
+from hub.core.page_cache import site_changed
 from hub.core.sanitise import sanitise_plain
 
 # Which decisions can be taken on a contribution in each state.
@@ -69,6 +70,7 @@ def decision_create(*, moderator, comment, action, reason, now=None):
         actor=moderator, action=action, target=comment, subject=comment.author, reason=reason
     )
     reports = Flag.objects.resolve(comment=comment, resolution=decision, when=now)
+    site_changed()  # shown, hidden or taken out of the counts on the public pages
     notify_after_commit("notify_moderation_decision", decision)
     if reports:
         notify_after_commit("notify_report_outcome", decision)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from consultation import rules
 from consultation.models import Reaction
 from consultation.services.comments import NotAllowed
+from hub.core.page_cache import site_changed
 
 
 def reaction_set(*, user, comment, value, now=None):
@@ -19,7 +20,7 @@ def reaction_set(*, user, comment, value, now=None):
         raise NotAllowed("You cannot react to this.")
     if value is None:
         deleted, _ = Reaction.objects.filter(comment=comment, user=user).delete()
-        return None, bool(deleted)
+        return None, _counts_changed(bool(deleted))
     with transaction.atomic():
         # The row is locked while it changes; when two requests race to create it, the
         # unique constraint lets one in and get_or_create hands the other that row.
@@ -27,7 +28,14 @@ def reaction_set(*, user, comment, value, now=None):
             comment=comment, user=user, defaults={"value": value}
         )
         if created or reaction.value == value:
-            return value, created
+            return value, _counts_changed(created)
         reaction.value = value
         reaction.save(update_fields=["value", "reacted_at"])
-    return value, True
+    return value, _counts_changed(True)
+
+
+def _counts_changed(changed):
+    """The public pages show the counts of agreement: a change ends their cached copies."""
+    if changed:
+        site_changed()
+    return changed

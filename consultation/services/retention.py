@@ -7,6 +7,7 @@ from django.utils import timezone
 from consultation import conf
 from consultation.models import AuditAction, Comment, CommentEdit, Status
 from hub.core.audit import audit_entry, audit_record_many
+from hub.core.page_cache import site_changed
 
 
 @transaction.atomic
@@ -39,4 +40,5 @@ def withdrawn_purge(*, now=None):
         )
         for comment in due
     )
+    site_changed()
     return len(due)

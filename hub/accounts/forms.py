@@ -165,6 +165,20 @@ class ResetPasswordKeyForm(_PlainLabels, allauth_forms.ResetPasswordKeyForm):
     required = {"password1": "Enter a new password", "password2": "Enter the new password again"}
 
 
+class RequestLoginCodeForm(_PlainLabels, allauth_forms.RequestLoginCodeForm):
+    labels = {"email": "Email address"}
+    required = {"email": "Enter the email address of your account"}
+
+
+class ConfirmLoginCodeForm(_PlainLabels, allauth_forms.ConfirmLoginCodeForm):
+    labels = {"code": "Sign-in code"}
+    required = {"code": "Enter the code from the email"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = "The code in the email we sent you."
+
+
 class AccountReauthenticateForm(_PlainLabels, allauth_forms.ReauthenticateForm):
     labels = {"password": "Password"}
     required = {"password": "Enter your password"}

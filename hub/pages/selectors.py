@@ -6,6 +6,7 @@ from django.apps import apps
 from django.conf import settings
 from wagtail.models import Page
 
+from hub.core.page_cache import memo
 from hub.core.public_address import absolute_url
 
 
@@ -40,15 +41,20 @@ class MenuItem:
 
 
 def menu_items(site_root, request):
-    """Top navigation: the home page's live children marked 'show in menus'."""
+    """Top navigation: the home page's live children marked 'show in menus' (none marked
+    current: that depends on the page shown, see marked_current)."""
     if site_root is None:
         return []
     pages = site_root.get_children().live().public().in_menu()
-    items = []
-    for page in pages:
-        url = page.get_url(request)
-        items.append(MenuItem(page.title, url, current=request.path.startswith(url)))
-    return items
+    return [MenuItem(page.title, page.get_url(request), current=False) for page in pages]
+
+
+def marked_current(items, path):
+    """`items` with the one whose address `path` is in marked current."""
+    return [
+        MenuItem(item.title, item.url, current=bool(item.url) and path.startswith(item.url))
+        for item in items
+    ]
 
 
 def footer_items(request):
@@ -58,21 +64,44 @@ def footer_items(request):
     return [MenuItem(page.title, page.get_url(request), current=False) for page in pages]
 
 
+def section_neighbours(section, request):
+    """The live, public sections before and after `section` ({previous,next}_section: a
+    MenuItem or None), worked out once until the page tree changes."""
+
+    def compute():
+        siblings = {
+            "previous_section": section.get_prev_siblings().live().public().first(),
+            "next_section": section.get_next_siblings().live().public().first(),
+        }
+        return {
+            name: page and MenuItem(page.title, page.get_url(request), current=False)
+            for name, page in siblings.items()
+        }
+
+    return memo(f"section-neighbours:{request.get_host()}:{section.pk}", compute)
+
+
 def breadcrumbs(page, request, *, include_page=False):
     """The breadcrumb trail to `page`: the home page, then each ancestor below it, oldest
     first; and `page` itself when a view below it is showing (a section's versions, say).
-    Empty on the home page and on anything that is not a page."""
+    Empty on the home page and on anything that is not a page. The ancestors are worked
+    out once per page until the page tree changes."""
     if not isinstance(page, Page):
         return []
-    trail = list(
-        page.get_ancestors().filter(depth__gte=2).only("title", "url_path", "path", "depth")
-    )
+    host = request.get_host() if request else ""
+    trail = memo(f"breadcrumbs:{host}:{page.pk}", lambda: _ancestor_crumbs(page, request))
     if include_page:
-        trail.append(page)
-    return [
-        MenuItem("Home" if crumb.depth == 2 else crumb.title, crumb.get_url(request), False)
-        for crumb in trail
-    ]
+        trail = [*trail, _crumb(page, request)]
+    return trail
+
+
+def _crumb(page, request):
+    return MenuItem("Home" if page.depth == 2 else page.title, page.get_url(request), False)
+
+
+def _ancestor_crumbs(page, request):
+    ancestors = page.get_ancestors().filter(depth__gte=2).only("title", "url_path", "path", "depth")
+    return [_crumb(crumb, request) for crumb in ancestors]
 
 
 def contact_url(*, absolute=False):

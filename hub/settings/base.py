@@ -118,6 +118,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public pages for visitors without a session, from the cache (before sessions, users
+    # and the database are touched): hub/core/page_cache.py.
+    "hub.core.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -177,6 +180,36 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 CACHES = {"default": django_cache_url.parse(env("CACHE_URL", "locmem://"))}
+# The anonymous page cache (hub/core/page_cache.py), in the default cache: how long the
+# server keeps a page at most (0 switches it off; publishing, comments and a consultation
+# opening or closing end it sooner), and how long browsers and shared caches on the way
+# (a CDN) may keep it without asking again.
+PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "300"))
+PAGE_CACHE_MAX_AGE = int(env("PAGE_CACHE_MAX_AGE", "60"))
+# A request header (as in request.META) that makes a request skip the page cache: only the
+# bench's settings name one, to measure pages uncached.
+PAGE_CACHE_BYPASS_HEADER = None
+# Apps whose rows public pages show: saving or deleting any of them ends every cached page
+# (hub/pages/signals.py). Not wagtailsearchpromotions (a search records its hits there) nor
+# wagtailimages and wagtailembeds (rendering a page may save renditions and embeds).
+PAGE_CACHE_INVALIDATING_APPS = [
+    "wagtailcore",
+    "pages",
+    "knowledge",
+    "wagtaildocs",
+    "wagtailredirects",
+]
+
+# Argon2id (memory-hard; argon2-cffi, with OWASP's parameters: hub/accounts/hashers.py)
+# makes new hashes; the others still check older ones, and Django rehashes a password with
+# Argon2id at its owner's next sign-in.
+PASSWORD_HASHERS = [
+    "hub.accounts.hashers.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -300,7 +333,13 @@ ACCOUNT_FORMS = {
     "reset_password": "hub.accounts.forms.ResetPasswordForm",
     "reset_password_from_key": "hub.accounts.forms.ResetPasswordKeyForm",
     "reauthenticate": "hub.accounts.forms.AccountReauthenticateForm",
+    "request_login_code": "hub.accounts.forms.RequestLoginCodeForm",
+    "confirm_login_code": "hub.accounts.forms.ConfirmLoginCodeForm",
 }
+# Besides the password, a code sent by email signs people in (allauth: a few minutes, three
+# tries a code, rate-limited by "request_login_code" below). Staff still give their second
+# factor after it: the code proves the mailbox, not the authenticator.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 # Tell people by email when their password, addresses or two-factor settings change.
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 # "key" in login_failed is the account together with the network address the attempts come
@@ -308,6 +347,7 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
+    "request_login_code": "20/m/ip,3/m/key",
     # Guesses at an editor's page password (Wagtail page privacy: hub.pages.privacy).
     "page_password": "10/m/ip,30/h/ip",
     "signup": "20/m/ip",

@@ -179,8 +179,6 @@ def test_every_allauth_page_email_and_message_the_site_uses_has_its_own_version(
             account_settings,
             "EMAIL_VERIFICATION_BY_CODE_ENABLED",
         ),
-        "account/confirm_login_code.html": (account_settings, "LOGIN_BY_CODE_ENABLED"),
-        "account/request_login_code.html": (account_settings, "LOGIN_BY_CODE_ENABLED"),
         "account/confirm_password_reset_code.html": (
             account_settings,
             "PASSWORD_RESET_BY_CODE_ENABLED",

@@ -28,6 +28,7 @@ VALID_PROFILE = {
 
 ANONYMOUS_PAGES = [
     "/accounts/login/",
+    "/accounts/login/code/",
     "/accounts/signup/",
     "/accounts/password/reset/",
     "/accounts/password/reset/done/",

@@ -17,7 +17,7 @@ from wagtail.search import index
 
 from hub.core.blocks import SectionBodyBlock
 from hub.core.public_address import PublicAddressMixin
-from hub.pages import versions
+from hub.pages import selectors, versions
 from hub.pages.panels import SECTION_PAGE_PANELS, panels_for
 
 
@@ -107,8 +107,7 @@ class SectionPage(PublicAddressMixin, RoutablePageMixin, Page):
         consultation's comments and the evidence that supports it, for instance."""
         context = {
             "body_items": versions.body_items(self),
-            "previous_section": self.get_prev_siblings().live().public().first(),
-            "next_section": self.get_next_siblings().live().public().first(),
+            **selectors.section_neighbours(self, request),
             "panels": panels_for(SECTION_PAGE_PANELS, page=self, request=request),
         }
         return self.render(request, context_overrides=context)

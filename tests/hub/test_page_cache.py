@@ -1,0 +1,191 @@
+"""The anonymous page cache (hub/core/page_cache.py), through HTTP: who is served from it,
+with which headers, and that every change to the page tree ends what it kept."""
+
+import re
+
+import pytest
+from django.test import Client
+from wagtail.models import PageViewRestriction
+
+from hub.accounts.demo import DEMO_PASSWORD
+from tests.support import factories
+from tests.support.pages import publish
+
+pytestmark = pytest.mark.shared_site_tree
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    settings.PAGE_CACHE_MAX_AGE = 60
+
+
+def served(client, url):
+    """The response, and whether it came from the page cache."""
+    response = client.get(url)
+    return response, response.get("X-Page-Cache")
+
+
+def test_an_anonymous_reader_is_served_from_the_cache_with_public_headers(site_tree):
+    url = site_tree["strategy"].url
+    first, state = served(Client(), url)
+    assert state == "miss" and first.status_code == 200
+    second, state = served(Client(), url)
+    assert state == "hit" and second.content == first.content
+    for response in (first, second):
+        assert "Cookie" in response["Vary"]
+        assert response["Cache-Control"] == "public, max-age=60"
+        assert not response.cookies
+
+
+def test_head_is_answered_from_what_get_stored(site_tree):
+    url = site_tree["strategy"].url
+    Client().get(url)
+    assert Client().head(url)["X-Page-Cache"] == "hit"
+
+
+def test_signed_in_readers_are_never_served_or_stored_and_get_private_headers(client, site_tree):
+    url = site_tree["strategy"].url
+    Client().get(url)  # stored for anonymous readers
+    reader = factories.ProfileFactory(display_name="Unique Reader Name").user
+    client.force_login(reader)
+    for _ in range(2):
+        response, state = served(client, url)
+        assert state != "hit"
+        assert "Sign out" in response.content.decode()
+        assert response["Cache-Control"] == "private, no-store"
+        assert "Cookie" in response["Vary"]
+
+
+def test_nothing_a_signed_in_reader_saw_reaches_anyone_else(client, site_tree):
+    reader = factories.ProfileFactory(display_name="Unique Reader Name").user
+    client.force_login(reader)
+    urls = [site_tree[name].url for name in ("home", "strategy", "section", "updates")]
+    for url in urls:
+        client.get(url)  # signed in first, so nothing but their pages could have been stored
+    for url in urls:
+        for _ in range(2):
+            html = Client().get(url).content.decode()
+            assert "Sign out" not in html and "Unique Reader Name" not in html
+            assert "Your contributions" not in html
+
+
+def test_signing_in_through_the_form_leaves_the_cache(site_tree):
+    user = factories.ProfileFactory(display_name="Form Signer").user
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    url = site_tree["strategy"].url
+    browser = Client()
+    assert served(browser, url)[1] == "miss"
+    assert served(browser, url)[1] == "hit"
+    signed = browser.post("/accounts/login/", {"login": user.email, "password": DEMO_PASSWORD})
+    assert signed.status_code == 302
+    response, state = served(browser, url)
+    assert state != "hit" and "Sign out" in response.content.decode()
+
+
+def test_a_visitor_with_a_message_waiting_gets_a_fresh_page(site_tree):
+    url = site_tree["strategy"].url
+    Client().get(url)
+    browser = Client()
+    browser.cookies["messages"] = "anything"
+    assert served(browser, url)[1] != "hit"
+
+
+def test_pages_with_a_form_give_each_visitor_their_own_csrf_token(site_tree):
+    url = site_tree["home"].url
+    Client().get(url)
+    tokens = set()
+    for _ in range(2):
+        browser = Client(enforce_csrf_checks=True)
+        response, state = served(browser, url)
+        assert state == "hit"
+        assert "private" in response["Cache-Control"]
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())
+        tokens.add(token[1])
+        subscribed = browser.post(
+            "/notifications/subscribe/",
+            {"csrfmiddlewaretoken": token[1], "email": "reader@example.org"},
+        )
+        assert subscribed.status_code == 302  # the token works with the cookie it came with
+    assert len(tokens) == 2
+
+
+def test_posts_errors_and_other_statuses_are_never_stored(site_tree):
+    Client().get("/no-such-page/")
+    assert served(Client(), "/no-such-page/")[1] != "hit"
+    response = Client().post("/notifications/subscribe/", {"email": "not an address"})
+    assert response.status_code == 400
+    assert Client().get("/notifications/subscribe/")["X-Page-Cache"] == "miss"
+
+
+def test_publishing_a_page_ends_every_cached_copy(site_tree):
+    section = site_tree["section"]
+    strategy_url = site_tree["strategy"].url
+    Client().get(section.url)
+    Client().get(strategy_url)
+    section.title = "A clearer title"
+    publish(section)
+    for url in (section.url, strategy_url):
+        response, state = served(Client(), url)
+        assert state == "miss" and "A clearer title" in response.content.decode()
+
+
+def test_unpublishing_a_page_ends_its_cached_copy(site_tree):
+    update = site_tree["update"]
+    assert Client().get(update.url).status_code == 200
+    update.unpublish()
+    assert Client().get(update.url).status_code == 404
+
+
+def test_a_new_page_in_the_menu_appears_at_once(site_tree):
+    url = site_tree["strategy"].url
+    Client().get(url)
+    page = factories.StandardPageFactory(
+        parent=site_tree["home"], slug="accessibility", title="Accessibility", show_in_menus=True
+    )
+    publish(page)
+    assert "Accessibility" in Client().get(url).content.decode()
+
+
+def test_moving_and_deleting_pages_end_cached_copies(site_tree):
+    standard = site_tree["standard"]
+    url = site_tree["strategy"].url
+    assert "Privacy" in Client().get(url).content.decode()  # the footer link
+    standard.move(site_tree["updates"], pos="last-child")
+    html = Client().get(url).content.decode()
+    assert "/updates/privacy/" in html
+    standard.refresh_from_db()
+    standard.delete()
+    assert "/updates/privacy/" not in Client().get(url).content.decode()
+
+
+def test_the_bench_header_passes_by_the_cache_only_where_settings_name_it(settings, site_tree):
+    url = site_tree["strategy"].url
+    Client().get(url)
+    assert Client(headers={"x-bench-no-page-cache": "1"}).get(url)["X-Page-Cache"] == "hit"
+    settings.PAGE_CACHE_BYPASS_HEADER = "HTTP_X_BENCH_NO_PAGE_CACHE"
+    response = Client(headers={"x-bench-no-page-cache": "1"}).get(url)
+    assert "X-Page-Cache" not in response
+
+
+def test_switched_off_it_stores_nothing(settings, site_tree):
+    settings.PAGE_CACHE_SECONDS = 0
+    url = site_tree["strategy"].url
+    Client().get(url)
+    assert "X-Page-Cache" not in Client().get(url)
+
+
+def test_restricting_a_page_ends_its_cached_copy(site_tree):
+    update = site_tree["update"]
+    assert "First update" in Client().get(update.url).content.decode()
+    PageViewRestriction.objects.create(page=update, restriction_type=PageViewRestriction.LOGIN)
+    restricted = Client().get(update.url)
+    assert restricted.status_code == 302 and "First update" not in restricted.content.decode()
+
+
+def test_a_search_does_not_end_the_cache(site_tree):
+    url = site_tree["strategy"].url
+    Client().get(url)
+    Client().get("/search/?q=strategy")  # records the query's hits (search promotions)
+    assert Client().get(url)["X-Page-Cache"] == "hit"
