@@ -9,6 +9,8 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from consultation.feedback.models import FeedbackItem, text_hash
+from consultation.search import run
+from consultation.search.types import FeedbackQuery
 
 
 def _migrate(targets):
@@ -20,7 +22,8 @@ def _migrate(targets):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_existing_comments_and_posts_get_their_items():
+def test_existing_comments_and_posts_get_their_items(settings):
+    settings.ELASTICSEARCH_URL = None
     apps = _migrate([("feedback", None)])
     User = apps.get_model("accounts", "User")
     Consultation = apps.get_model("consultation", "Consultation")
@@ -62,3 +65,9 @@ def test_existing_comments_and_posts_get_their_items():
     )  # fmt: skip
     assert (items[reply.pk].source_kind, items[reply.pk].in_analysis) == ("reply", False)
     assert (items[gone.pk].text, items[gone.pk].in_analysis) == ("", False)
+
+    # The search index and the facet values cover the items made by the migration.
+    results = run(FeedbackQuery(text="opening", filters={"sector": ["charity"]}))
+    assert [hit.item_id for hit in results.hits] == [first.pk]
+    assert results.facet("respondent_type").values[0].value == "organisation"
+    assert run(FeedbackQuery(filters={"in_analysis": ["false"]})).total == 2
