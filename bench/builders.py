@@ -1,8 +1,9 @@
 """Building a busy consultation in bulk, for the benches and for the tests that need one:
 people, an open consultation on a demo section, and comments made as the service would
 store them (anchored to the section's live revision and the paragraph's fingerprint, with
-the author's facets), saved many rows at a time. Django must be set up before any of these
-is called; each imports the models it needs when it runs."""
+the author's facets, and each with its feedback item), saved many rows at a time. Django
+must be set up before any of these is called; each imports the models it needs when it
+runs."""
 
 import csv
 from pathlib import Path
@@ -123,12 +124,13 @@ def comment_maker(section, consultation, people, texts, *, start=None):
 def add_comments(section, consultation, people, texts, count):
     """`count` comments on the section: two thirds new threads, one third replies to them,
     and up to three reactions on each thread."""
+    from consultation.feedback.sync import comments_created
     from consultation.models import Comment, Reaction
 
     comment = comment_maker(section, consultation, people, texts)
     root_count = max(1, count * 2 // 3)
     roots = Comment.objects.bulk_create(comment(n) for n in range(root_count))
-    Comment.objects.bulk_create(
+    replies = Comment.objects.bulk_create(
         comment(
             n,
             place=roots[n % len(roots)].paragraph_id,
@@ -138,6 +140,7 @@ def add_comments(section, consultation, people, texts, count):
         )
         for n in range(root_count, count)
     )
+    comments_created([*roots, *replies])
     Reaction.objects.bulk_create(
         Reaction(
             comment=root,
@@ -152,6 +155,7 @@ def add_comments(section, consultation, people, texts, count):
 def add_conversation(section, consultation, people, texts, replies):
     """One comment with `replies` replies: half answer it, half answer those answers.
     Returns the comment that starts the conversation."""
+    from consultation.feedback.sync import comments_created
     from consultation.models import Comment
 
     comment = comment_maker(section, consultation, people, texts)
@@ -161,10 +165,11 @@ def add_conversation(section, consultation, people, texts, replies):
         comment(n, place=root.paragraph_id, parent=root, root=root, depth=1)
         for n in range(1, replies // 2 + 1)
     )
-    Comment.objects.bulk_create(
+    second = Comment.objects.bulk_create(
         comment(n, place=root.paragraph_id, parent=first[n % len(first)], root=root, depth=2)
         for n in range(len(first) + 1, replies + 1)
     )
+    comments_created([root, *first, *second])
     return root
 
 
@@ -175,6 +180,7 @@ def add_replies(root, people, texts, *, start):
     them in that order."""
     import datetime
 
+    from consultation.feedback.sync import comments_created
     from consultation.models import Comment
 
     comment = comment_maker(root.section, root.consultation, people, texts, start=start)
@@ -196,4 +202,5 @@ def add_replies(root, people, texts, *, start):
         batch.append(reply)
     if batch:
         Comment.objects.bulk_create(batch)
+    comments_created(made)
     return made

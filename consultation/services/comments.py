@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from consultation import anchoring, formatting, rules
+from consultation.feedback import sync as feedback_sync
 from consultation.models import AuditAction, Comment, CommentEdit, Flag, Kind, Status
 from hub.core.audit import audit_record
 from hub.core.page_cache import site_changed
@@ -79,11 +80,13 @@ def _key(idempotency_key, *parts):
 
 
 def _insert_once(comment):
-    """Insert `comment`; if this person already sent the same form, return that one.
-    Returns (comment, created). The unique constraint decides, not a prior look-up."""
+    """Insert `comment` and its feedback item; if this person already sent the same form,
+    return that one. Returns (comment, created). The unique constraint decides, not a
+    prior look-up."""
     try:
         with transaction.atomic():
             comment.save(force_insert=True)
+            feedback_sync.comment_created(comment)
     except IntegrityError:
         existing = Comment.objects.filter(
             author=comment.author, idempotency_key=comment.idempotency_key
@@ -224,6 +227,7 @@ def comment_edit(*, author, comment, text, title=None, now=None):
     ):
         comment.status = Status.PENDING
     comment.save(update_fields=["text", "body", "title", "edited_at", "status"])
+    feedback_sync.comment_saved(comment)
     audit_record(actor=author, action=AuditAction.EDIT, target=comment, subject=author)
     site_changed()
     return comment
@@ -242,6 +246,7 @@ def comment_withdraw(*, author, comment, now=None):
     comment.status = Status.WITHDRAWN
     comment.withdrawn_at = now or timezone.now()
     comment.save(update_fields=["status", "withdrawn_at"])
+    feedback_sync.comment_saved(comment)
     withdrawal = audit_record(
         actor=author, action=AuditAction.WITHDRAW, target=comment, subject=author
     )

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from consultation import rules
+from consultation.feedback import sync as feedback_sync
 from consultation.models import AuditAction, BlockedUser, Comment, Flag, Status
 from consultation.services.comments import NotAllowed, notify_after_commit
 from hub.core.audit import audit_record
@@ -66,6 +67,7 @@ def decision_create(*, moderator, comment, action, reason, now=None):
     comment.status = NEW_STATUS[action]
     comment.status_reason = reason
     comment.save(update_fields=["status", "status_reason"])
+    feedback_sync.comment_saved(comment)
     decision = audit_record(
         actor=moderator, action=action, target=comment, subject=comment.author, reason=reason
     )

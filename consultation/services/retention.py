@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from consultation import conf
+from consultation.feedback import sync as feedback_sync
 from consultation.models import AuditAction, Comment, CommentEdit, Status
 from hub.core.audit import audit_entry, audit_record_many
 from hub.core.page_cache import site_changed
@@ -29,6 +30,7 @@ def withdrawn_purge(*, now=None):
     ids = [comment.pk for comment in due]
     CommentEdit.objects.filter(comment_id__in=ids).delete()
     Comment.objects.filter(pk__in=ids).update(text="", body="", title="", purged_at=now)
+    feedback_sync.comments_changed(Comment.objects.filter(pk__in=ids))
     reason = f"Retention period of {conf.withdrawn_retention().days} days ended."
     audit_record_many(
         audit_entry(

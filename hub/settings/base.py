@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "hub.accounts",
     "hub.pages",
     "consultation",
+    "consultation.feedback",
     "consultation.questionnaires",
     "consultation.notifications",
     "knowledge",

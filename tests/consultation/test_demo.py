@@ -6,13 +6,15 @@ import io
 import pytest
 from django.core.management import call_command
 
+from consultation.feedback.models import FeedbackItem
 from consultation.models import Comment, Consultation, Flag, Reaction, Topic
 
 pytestmark = pytest.mark.django_db
 
 
 def counts():
-    return tuple(model.objects.count() for model in (Consultation, Topic, Comment, Reaction, Flag))
+    models = (Consultation, Topic, Comment, Reaction, Flag, FeedbackItem)
+    return tuple(model.objects.count() for model in models)
 
 
 def test_demo_consultation_loads_once_and_reads_well(client):
@@ -33,6 +35,10 @@ def test_demo_consultation_loads_once_and_reads_well(client):
     sectors = set(comments.values_list("author__profile__sector", flat=True))
     assert len(sectors) >= 7
     assert Flag.objects.filter(resolved_at__isnull=True).exists()
+    # Every demo contribution is a feedback item, as the services make them.
+    assert set(FeedbackItem.objects.values_list("comment_id", flat=True)) == set(
+        comments.values_list("pk", flat=True)
+    )
 
     home = client.get("/").content.decode()
     assert consultation.title in home and "Closes in" in home

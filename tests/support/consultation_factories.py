@@ -1,5 +1,5 @@
 """Factories for the consultation models. Comments get the anchoring a real one has (the
-section's live revision and the paragraph's fingerprint)."""
+section's live revision and the paragraph's fingerprint) and their feedback item."""
 
 import datetime
 
@@ -8,6 +8,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from consultation import anchoring, formatting
+from consultation.feedback import sync as feedback_sync
 from consultation.models import Comment, Consultation, Kind, Status, Topic
 from hub.core.sanitise import visible_text
 from tests.support.factories import ProfileFactory
@@ -63,14 +64,15 @@ def comment_on(
     parent=None,
     created_at=None,
 ):
-    """A comment saved directly (no rules), anchored and described like a real one."""
+    """A comment saved directly (no rules), anchored and described like a real one, with
+    its feedback item."""
     author = author or ProfileFactory().user
     marks = anchoring.fingerprints(section)
     if paragraph_id is None:
         paragraph_id = section.paragraphs()[0].id
     if parent is not None:
         paragraph_id = parent.paragraph_id
-    return Comment.objects.create(
+    comment = Comment.objects.create(
         consultation=consultation,
         kind=Kind.COMMENT,
         section=section,
@@ -86,6 +88,8 @@ def comment_on(
         status=status,
         created_at=created_at or timezone.now(),
     )
+    feedback_sync.comment_created(comment)
+    return comment
 
 
 def post_in(
@@ -99,7 +103,7 @@ def post_in(
     parent=None,
 ):
     author = author or ProfileFactory().user
-    return Comment.objects.create(
+    post = Comment.objects.create(
         consultation=topic.consultation,
         kind=Kind.POST,
         topic=topic,
@@ -113,6 +117,8 @@ def post_in(
         status=status,
         created_at=timezone.now(),
     )
+    feedback_sync.comment_created(post)
+    return post
 
 
 def consultation_on(*sections, slug="draft", **fields):
