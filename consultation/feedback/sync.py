@@ -5,7 +5,8 @@ moderated or withdrawn) or `comments_changed` (many at once: the retention purge
 inside their own transaction, so an item never disagrees with its source after a commit and
 a failure leaves neither written. The database search index follows the item table in the
 same transaction (triggers on SQLite, a generated column on PostgreSQL); every write marks
-the item `needs_indexing` for Elasticsearch, whose indexer clears it.
+the item `needs_indexing` for Elasticsearch and, when it is configured, asks for the items
+to be sent to it once the transaction commits (consultation.search.tasks), which clears it.
 
 `comment_fields` reads only a comment's own columns, so the data migration that made items
 for the comments written before items existed uses it on its historical models as well.
@@ -17,6 +18,7 @@ from consultation.feedback.models import (
     counts_in_analysis,
     text_hash,
 )
+from consultation.search.tasks import index_after_commit
 
 BATCH_SIZE = 2_000
 
@@ -63,18 +65,20 @@ def comment_saved(comment):
     fields = comment_fields(comment)
     if not FeedbackItem.objects.filter(comment_id=comment.pk).update(**fields):
         FeedbackItem.objects.create(**fields)
+    index_after_commit(comment_ids=[comment.pk])
 
 
 def comment_created(comment):
     """Write the item of a comment just inserted (one INSERT)."""
-    FeedbackItem.objects.create(**comment_fields(comment))
+    item = FeedbackItem.objects.create(**comment_fields(comment))
+    index_after_commit(item_ids=[item.pk])
 
 
 def comments_created(comments):
     """Write the items of many comments just inserted (bulk_create, with their ids)."""
-    return len(
-        FeedbackItem.objects.bulk_create(FeedbackItem(**comment_fields(c)) for c in comments)
-    )
+    items = FeedbackItem.objects.bulk_create(FeedbackItem(**comment_fields(c)) for c in comments)
+    index_after_commit(comment_ids=[item.comment_id for item in items])
+    return len(items)
 
 
 def comments_changed(comments, *, batch_size=BATCH_SIZE):
@@ -109,4 +113,5 @@ def _write_batch(comments):
         fields = [name for name in comment_fields(comments[0]) if name != "comment_id"]
         FeedbackItem.objects.bulk_update(updated, fields)
     FeedbackItem.objects.bulk_create(created)
+    index_after_commit(comment_ids=[comment.pk for comment in comments])
     return len(comments)

@@ -1,0 +1,161 @@
+"""Nothing lost when Elasticsearch is down: a comment posted while the engine cannot be
+reached is saved, its item stays marked for indexing, and the pending run leaves it marked
+until an engine accepts it. The engine here is a real unreachable one (a closed local
+port), not a mock. The exact bulk actions are checked without a server; the live tests at
+the end run only when ELASTICSEARCH_URL is set."""
+
+import os
+import socket
+import uuid
+
+import pytest
+from django.core.cache import cache
+
+from consultation.feedback.models import FeedbackItem
+from consultation.search import tasks
+from consultation.search.backends import elasticsearch as engine
+from tests.support.consultation_factories import comment_on, paragraph_ids
+
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
+LIVE_URL = os.environ.get("ELASTICSEARCH_URL", "")
+
+
+def closed_port():
+    """A local port nothing listens on: bound, then released."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def engine_down(settings):
+    settings.ELASTICSEARCH_URL = f"http://127.0.0.1:{closed_port()}"
+    cache.delete(tasks.ENGINE_DOWN_KEY)
+    return settings.ELASTICSEARCH_URL
+
+
+def test_a_comment_posted_while_the_engine_is_down_is_saved_and_stays_marked(
+    client, engine_down, section, consultation, stakeholder, django_capture_on_commit_callbacks
+):
+    client.force_login(stakeholder)
+    pid = paragraph_ids(section)[0]
+    url = f"/consultation/{consultation.slug}/sections/{section.pk}/comment/?paragraph={pid}"
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(url, {"body": "Robots in every ward", "key": "down-1"})
+    assert response.status_code == 302
+    assert len(callbacks) >= 1  # the indexing task was enqueued after the commit, and ran
+    item = FeedbackItem.objects.get(comment__idempotency_key="down-1")
+    assert item.text == "Robots in every ward"
+    assert item.needs_indexing is True
+    assert cache.get(tasks.ENGINE_DOWN_KEY) is True
+
+
+def test_the_task_against_an_unreachable_engine_leaves_every_item_marked(
+    engine_down, section, consultation
+):
+    items = [comment_on(section, consultation=consultation).feedback_item for _ in range(3)]
+    result = tasks.index_feedback_items.enqueue(item_ids=[item.pk for item in items])
+    assert result.return_value == {"sent": 0, "left_marked": 3}
+    assert FeedbackItem.objects.filter(needs_indexing=True).count() == 3
+
+
+def test_the_pending_run_against_an_unreachable_engine_raises_and_keeps_the_marks(
+    engine_down, section, consultation
+):
+    comment_on(section, consultation=consultation)
+    with pytest.raises(engine.ENGINE_ERRORS):
+        tasks.send_pending()
+    assert tasks.index_pending_feedback.enqueue().return_value == {"sent": 0}
+    assert FeedbackItem.objects.get().needs_indexing is True
+
+
+def test_without_elasticsearch_nothing_is_enqueued(
+    settings, section, consultation, django_capture_on_commit_callbacks
+):
+    settings.ELASTICSEARCH_URL = ""
+    with django_capture_on_commit_callbacks() as callbacks:
+        comment_on(section, consultation=consultation)
+    assert callbacks == []
+
+
+def test_an_edit_after_sending_keeps_the_mark(section, consultation):
+    """The mark is cleared only where the item still holds what the engine accepted."""
+    first, second = (comment_on(section, consultation=consultation) for _ in range(2))
+    sent = tasks._documents(FeedbackItem.objects.all())
+    FeedbackItem.objects.filter(comment=second).update(text="Changed meanwhile")
+    assert tasks._clear_marks(sent) == 1
+    assert FeedbackItem.objects.get(comment=first).needs_indexing is False
+    assert FeedbackItem.objects.get(comment=second).needs_indexing is True
+
+
+def test_the_exact_bulk_actions(section, consultation, stakeholder):
+    comment = comment_on(section, consultation=consultation, author=stakeholder, text="Hi")
+    item = comment.feedback_item
+    (values,) = tasks._documents(FeedbackItem.objects.filter(pk=item.pk)).values()
+    profile = stakeholder.profile
+    assert engine.document_action(values, "hub_feedback") == {
+        "_index": "hub_feedback",
+        "_id": str(item.pk),
+        "_source": {
+            "item_id": item.pk,
+            "text": "Hi",
+            "consultation": str(consultation.pk),
+            "section": str(section.pk),
+            "paragraph": comment.paragraph_id,
+            "source_kind": "comment",
+            "sector": profile.sector,
+            "region": profile.region,
+            "organisation": profile.organisation or None,
+            "respondent_type": "individual",
+            "moderation_state": "published",
+            "in_analysis": True,
+            "created_at": item.created_at,  # the client serialises it
+        },
+    }
+    assert engine.delete_action(41, "hub_feedback") == {
+        "_op_type": "delete",
+        "_index": "hub_feedback",
+        "_id": "41",
+    }
+
+
+# -- against a real engine, when there is one ------------------------------------------------
+
+live = pytest.mark.skipif(not LIVE_URL, reason="ELASTICSEARCH_URL is not set")
+
+
+@pytest.fixture
+def live_index(settings):
+    settings.ELASTICSEARCH_URL = LIVE_URL
+    settings.ELASTICSEARCH_INDEX_PREFIX = f"test_{uuid.uuid4().hex[:10]}"
+    client = engine.client()
+    engine.create_index(using=client)
+    yield client
+    engine.delete_index(using=client, name=engine.index_name())
+
+
+@live
+def test_live_items_written_while_down_are_indexed_when_it_returns(
+    live_index, settings, section, consultation
+):
+    settings.ELASTICSEARCH_URL = f"http://127.0.0.1:{closed_port()}"
+    down = comment_on(section, consultation=consultation, text="Written while down").feedback_item
+    settings.ELASTICSEARCH_URL = LIVE_URL
+    sent, accepted = tasks.send_pending(using=live_index)
+    assert (sent, accepted) == (1, 1)
+    down.refresh_from_db()
+    assert down.needs_indexing is False
+    live_index.indices.refresh(index=engine.index_name())
+    assert live_index.get(index=engine.index_name(), id=str(down.pk))["_source"]["text"] == (
+        "Written while down"
+    )
+
+
+@live
+def test_live_deleted_items_leave_the_index(live_index, section, consultation):
+    item = comment_on(section, consultation=consultation).feedback_item
+    tasks.send(item_ids=[item.pk], using=live_index)
+    gone = item.pk
+    item.comment.delete()
+    assert tasks.send(item_ids=[gone], using=live_index) == (1, 1)
+    assert not live_index.exists(index=engine.index_name(), id=str(gone))
