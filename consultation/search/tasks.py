@@ -37,7 +37,6 @@ RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=4), timedelta(minutes=16
 ENGINE_DOWN_KEY = "feedback-search-engine-down"
 # The item fields a document is made from (and that the mark is checked against).
 ITEM_FIELDS = (
-    "pk",
     "text",
     "consultation_id",
     "section_id",
@@ -57,28 +56,9 @@ def engine_configured():
     return bool(settings.ELASTICSEARCH_URL)
 
 
-def document_values(row):
-    """The mapped fields of one item's document, from a row of `ITEM_FIELDS` (a dict)."""
-    return {
-        "item_id": row["pk"],
-        "text": row["text"],
-        "consultation": str(row["consultation_id"]),
-        "section": str(row["section_id"]) if row["section_id"] else None,
-        "paragraph": row["paragraph_id"] or None,
-        "source_kind": row["source_kind"],
-        "sector": row["author_sector"] or None,
-        "region": row["author_region"] or None,
-        "organisation": row["author_organisation"] or None,
-        "respondent_type": "organisation" if row["author_is_organisation"] else "individual",
-        "moderation_state": row["moderation_state"],
-        "in_analysis": row["in_analysis"],
-        "created_at": row["created_at"],
-    }
-
-
 def _documents(items):
     """{item id: document values} for a queryset of items."""
-    return {row["pk"]: document_values(row) for row in items.values(*ITEM_FIELDS)}
+    return {item.pk: engine.item_values(item) for item in items.only(*ITEM_FIELDS)}
 
 
 def index_after_commit(*, item_ids=(), comment_ids=()):
@@ -94,7 +74,7 @@ def index_after_commit(*, item_ids=(), comment_ids=()):
 def send(*, item_ids=(), comment_ids=(), using=None):
     """Send the named items as they are now (items that no longer exist are deleted from
     the index) and clear the mark of those accepted; (sent, accepted). Raises one of
-    engine.ENGINE_ERRORS when the engine cannot be reached."""
+    engine.UNAVAILABLE when the engine cannot be reached."""
     items = FeedbackItem.objects.all()
     if comment_ids:
         named = items.filter(pk__in=item_ids) | items.filter(comment_id__in=comment_ids)
@@ -123,7 +103,7 @@ def _clear_marks(sent):
 
 def send_pending(*, batch_size=BATCH_SIZE, using=None, progress=None):
     """Send every marked item, a batch at a time in id order; (sent, accepted). Stops
-    at the first batch the engine cannot take (raises one of engine.ENGINE_ERRORS); items
+    at the first batch the engine cannot take (raises one of engine.UNAVAILABLE); items
     it refused stay marked and are not sent again in this run. `progress(sent)` is called
     after each batch."""
     using = using or engine.client()
@@ -167,7 +147,7 @@ def index_feedback_items(item_ids=(), comment_ids=(), attempt=1):
     """Send items to Elasticsearch after their write committed (see the module's text)."""
     try:
         sent, accepted = send(item_ids=item_ids, comment_ids=comment_ids)
-    except engine.ENGINE_ERRORS as error:
+    except engine.UNAVAILABLE as error:
         cache.set(ENGINE_DOWN_KEY, True, timeout=None)
         backend = index_feedback_items.get_backend()
         if attempt <= len(RETRY_DELAYS) and backend.supports_defer:
@@ -195,7 +175,7 @@ def index_pending_feedback():
     """Send every item still marked for indexing (after an outage, or on a schedule)."""
     try:
         sent, accepted = send_pending()
-    except engine.ENGINE_ERRORS as error:
+    except engine.UNAVAILABLE as error:
         cache.set(ENGINE_DOWN_KEY, True, timeout=None)
         logger.warning("Search engine unreachable (%s): marked items wait for it.", error)
         return {"sent": 0}

@@ -14,8 +14,8 @@ analyser cannot remove. Facet counts follow the disjunctive rule in `types`: the
 values go in `post_filter`, and each facet's aggregation is filtered by the other facets.
 """
 
+import elastic_transport
 from django.conf import settings
-from elastic_transport import TransportError
 from elasticsearch import ApiError, Elasticsearch
 from elasticsearch.helpers import bulk, streaming_bulk
 from elasticsearch_dsl import (
@@ -44,9 +44,9 @@ from consultation.search.types import (
 
 TEXT_FIELD = "text"
 REQUEST_TIMEOUT = 5  # seconds; the caller falls back to the database when it runs out
-# What the client raises when the engine cannot answer (down, unreachable, too slow, or
-# refusing the request as a whole): callers catch these without importing elasticsearch.
-ENGINE_ERRORS = (ApiError, TransportError)
+# What the client raises when the engine is down, unreachable or refuses a request: the
+# caller answers from the database instead (consultation.search.engine).
+UNAVAILABLE = (ApiError, elastic_transport.TransportError)
 
 feedback_english = analyzer(
     "feedback_english",
@@ -113,6 +113,26 @@ def document_action(values, index):
     return action
 
 
+def item_values(item):
+    """The mapped fields of a FeedbackItem, for document_action. Blank facet values are
+    left out (None), as the database backend lists no blank value either."""
+    return {
+        "item_id": item.pk,
+        "text": item.text,
+        "consultation": str(item.consultation_id),
+        "section": str(item.section_id) if item.section_id else None,
+        "paragraph": item.paragraph_id or None,
+        "source_kind": item.source_kind,
+        "sector": item.author_sector or None,
+        "region": item.author_region or None,
+        "organisation": item.author_organisation or None,
+        "respondent_type": item.respondent_type,
+        "moderation_state": item.moderation_state,
+        "in_analysis": item.in_analysis,
+        "created_at": item.created_at,
+    }
+
+
 def create_index(*, using, name=None):
     """Create the feedback index with its settings and mapping."""
     feedback_index(name).create(using=using)
@@ -139,7 +159,7 @@ def send_changes(rows, deleted_ids=(), *, using, index=None, chunk_size=500):
     """Index `rows` (each as for document_action) and delete the documents of
     `deleted_ids`, in bulk; the ids of the items the engine accepted (a document already
     gone counts as deleted). One refused document does not stop the others; the engine
-    being unreachable raises one of ENGINE_ERRORS."""
+    being unreachable raises one of UNAVAILABLE."""
     index = index or index_name()
     actions = [
         *(document_action(row, index) for row in rows),
