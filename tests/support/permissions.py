@@ -92,8 +92,9 @@ EMAIL_LINKS = {
 }  # fmt: skip
 SIGNED_IN = {"my contributions": 200, "email choices": 200, "save email choices": 302}
 STAFF = ["queue", "moderation item", "decide", "participant", "block", "audit log"]
-# The working group's synthesis area: the Working group and superusers only (moderators
-# are refused before the second factor is asked for).
+# The working group's synthesis area: the Working group and superusers only. It is a staff
+# path, so the MFA gate asks anyone who needs a second factor for it first (a moderator
+# without one is sent to set it up), and the view then refuses whoever is not in the group.
 SYNTHESIS = ["feedback search", "feedback download", "feedback item"]
 NOT_SYNTHESIS = dict.fromkeys(SYNTHESIS, 403)
 PARTICIPANT_WRITES = {
@@ -131,10 +132,10 @@ AUTHOR = {
     "react": 403, "report form": 403, "report": 403,  # not on one's own words
 }  # fmt: skip
 MODERATOR = {**STAKEHOLDER, **dict.fromkeys(STAFF, 200), "decide": 302, "block": 302}
-MODERATOR_WITHOUT_MFA = {**STAKEHOLDER, **dict.fromkeys(STAFF, "mfa")}
+MODERATOR_WITHOUT_MFA = {**STAKEHOLDER, **dict.fromkeys(STAFF + SYNTHESIS, "mfa")}
 # Has an authenticator but signed in with the password alone: a participant on the public
 # pages, sent to enter the code at the staff pages.
-MODERATOR_PASSWORD_ONLY = {**STAKEHOLDER, **dict.fromkeys(STAFF, "code")}
+MODERATOR_PASSWORD_ONLY = {**STAKEHOLDER, **dict.fromkeys(STAFF + SYNTHESIS, "code")}
 PASSWORD_ONLY = "password-only moderator"
 
 EXPECTED = {
