@@ -112,6 +112,9 @@ class FeedbackItem(AuthorFacets):
     needs_indexing = models.BooleanField(
         default=True, help_text="Changed since the search engine last indexed it."
     )
+    # Every facet value but the consultation and section, packed for counting
+    # (consultation.feedback.facet_codes); written with the fields it is made from.
+    facet_bits = models.BigIntegerField(default=0)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -143,6 +146,7 @@ class FeedbackItem(AuthorFacets):
             models.UniqueConstraint(fields=["import_source"], name="feedback_item_one_per_import"),
         ]
         indexes = [
+            models.Index(fields=["created_at", "id"], name="feedback_item_created"),
             models.Index(fields=["text_hash"], name="feedback_item_text_hash"),
             models.Index(
                 fields=["needs_indexing"],
@@ -158,3 +162,19 @@ class FeedbackItem(AuthorFacets):
     def respondent_type(self):
         """ "organisation" or "individual": who they answered for."""
         return "organisation" if self.author_is_organisation else "individual"
+
+
+class FacetCode(models.Model):
+    """A small number standing for one paragraph id or organisation name in
+    `FeedbackItem.facet_bits` (consultation.feedback.facet_codes); its id is the code."""
+
+    facet = models.CharField(max_length=20)
+    value = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["facet", "value"], name="facet_code_once_per_value")
+        ]
+
+    def __str__(self):
+        return f"{self.facet} {self.value}"

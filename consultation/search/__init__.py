@@ -13,8 +13,16 @@ How the parts fit:
 - `highlight`: the only place where a backend's highlighted text becomes HTML (escaped,
   with our own <mark> tags).
 - `backends`: one compiler per engine taking the parse, never the typed text: `fts5`,
-  `postgres`, `elasticsearch` (the only module that imports elasticsearch-dsl).
+  `postgres`, `elasticsearch` (the only module that imports elasticsearch-dsl); `database`
+  searches feedback items with the database's own index (`item_index`).
+- `engine`: `run(query)`, the one entry point: the configured engine answers, and the
+  database does when Elasticsearch is unavailable (with a notice in the results).
+- `indexing`: rebuilding items from their sources and every index (`reindex_feedback`).
 
-Views call one backend's `search(query)` and never ask which engine is live. The syntax is
-documented for users in consultation/README.md, "Search syntax".
+Views call `consultation.search.run(query)` and never ask which engine is live. The syntax
+is documented for users in consultation/README.md, "Search syntax".
 """
+
+from consultation.search.engine import run
+
+__all__ = ["run"]

@@ -394,7 +394,8 @@ class SearchResults:
 
     @property
     def messages(self):
-        return self.query.messages
+        """The notice (when another backend answered), then how the input was read."""
+        return ((self.notice,) if self.notice else ()) + self.query.messages
 
     def facet(self, name):
         return next((counts for counts in self.facets if counts.name == name), None)

@@ -1,0 +1,42 @@
+"""The facet bits of the items made so far, and the database's full-text index of items:
+FTS5 with triggers on SQLite, a generated tsvector column with a GIN index on PostgreSQL
+(consultation.search.backends.item_index)."""
+
+from django.db import migrations
+
+from consultation.feedback.facet_codes import Codes
+from consultation.search.backends import item_index
+
+
+def fill_facet_bits(apps, schema_editor):
+    FeedbackItem = apps.get_model("feedback", "FeedbackItem")
+    codes = Codes(apps.get_model("feedback", "FacetCode"))
+    batch = []
+    for item in FeedbackItem.objects.order_by("pk").iterator(chunk_size=2_000):
+        item.facet_bits = codes.bits(vars(item))
+        batch.append(item)
+        if len(batch) >= 500:
+            FeedbackItem.objects.bulk_update(batch, ["facet_bits"])
+            batch = []
+    FeedbackItem.objects.bulk_update(batch, ["facet_bits"])
+
+
+def create_index(apps, schema_editor):
+    for statement in item_index.create_sql(schema_editor.connection.vendor):
+        schema_editor.execute(statement)
+
+
+def drop_index(apps, schema_editor):
+    for statement in item_index.drop_sql(schema_editor.connection.vendor):
+        schema_editor.execute(statement)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("feedback", "0003_facet_codes"),
+    ]
+
+    operations = [
+        migrations.RunPython(fill_facet_bits, migrations.RunPython.noop),
+        migrations.RunPython(create_index, drop_index),
+    ]

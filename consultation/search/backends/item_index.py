@@ -1,0 +1,45 @@
+"""The database's full-text index of feedback items, and the SQL that makes, repairs and
+removes it: on SQLite an external-content FTS5 table kept in step by triggers, on PostgreSQL
+a generated tsvector column with a GIN index. The feedback migration creates it and
+`manage.py reindex_feedback` repairs it; the database backend queries it. Both are kept
+in step with the item table inside the transaction that writes an item, by the database
+itself, so no code path that writes items can forget it."""
+
+from consultation.search.backends.fts5 import Fts5Index
+from consultation.search.backends.postgres import CONFIG
+
+TABLE = "feedback_feedbackitem"
+FTS = Fts5Index(table=TABLE, column="text")
+VECTOR_COLUMN = "search_vector"
+GIN_INDEX = "feedback_item_search_vector"
+
+
+def create_sql(vendor):
+    """Statements that create the index (and index the items already there)."""
+    if vendor == "sqlite":
+        return FTS.create_sql()
+    if vendor == "postgresql":
+        return [
+            f'ALTER TABLE "{TABLE}" ADD COLUMN "{VECTOR_COLUMN}" tsvector GENERATED ALWAYS AS '
+            f"(to_tsvector('{CONFIG}'::regconfig, COALESCE(\"text\", ''))) STORED",
+            f'CREATE INDEX "{GIN_INDEX}" ON "{TABLE}" USING GIN ("{VECTOR_COLUMN}")',
+        ]
+    return []
+
+
+def drop_sql(vendor):
+    if vendor == "sqlite":
+        return FTS.drop_sql()
+    if vendor == "postgresql":
+        return [f'ALTER TABLE "{TABLE}" DROP COLUMN IF EXISTS "{VECTOR_COLUMN}"']
+    return []
+
+
+def rebuild_sql(vendor):
+    """Statements that rebuild the index from the item table (PostgreSQL's generated
+    column is always in step; REINDEX rebuilds its GIN index)."""
+    if vendor == "sqlite":
+        return [FTS.rebuild_sql()]
+    if vendor == "postgresql":
+        return [f'REINDEX INDEX "{GIN_INDEX}"']
+    return []
