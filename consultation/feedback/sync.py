@@ -14,6 +14,7 @@ Every write also packs the item's facet values into `facet_bits` (facet_codes).
 """
 
 from django.db import connection
+from django.db.models import DateTimeField
 
 from consultation.feedback.facet_codes import Codes
 from consultation.feedback.models import (
@@ -143,11 +144,14 @@ def _update_rows(rows):
     table = connection.ops.quote_name(FeedbackItem._meta.db_table)
     columns = ", ".join(f"{connection.ops.quote_name(field.column)} = %s" for field in fields)
     sql = f"UPDATE {table} SET {columns} WHERE comment_id = %s"  # noqa: S608 - model names
+    # Only times need the database's own form; the other values go as they are.
+    adapt = {
+        name: field.get_db_prep_save
+        for name, field in zip(names, fields, strict=True)
+        if isinstance(field, DateTimeField)
+    }
     params = [
-        [
-            field.get_db_prep_save(row[name], connection)
-            for name, field in zip(names, fields, strict=True)
-        ]
+        [adapt[name](row[name], connection) if name in adapt else row[name] for name in names]
         + [row["comment_id"]]
         for row in rows
     ]

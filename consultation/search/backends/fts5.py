@@ -104,8 +104,11 @@ class Fts5Index:
             f"BEGIN {add} END",
             f"CREATE TRIGGER {_name(self.name + '_delete')} AFTER DELETE ON {table} "
             f"BEGIN {remove} END",
+            # Rewriting an unchanged text (a moderation decision, a rebuild) leaves the
+            # index alone: tokenizing it twice again would be most of the update's cost.
             f"CREATE TRIGGER {_name(self.name + '_update')} AFTER UPDATE OF {column}, {row} "
-            f"ON {table} BEGIN {remove} {add} END",
+            f"ON {table} WHEN old.{column} IS NOT new.{column} OR old.{row} IS NOT new.{row} "
+            f"BEGIN {remove} {add} END",
             self.rebuild_sql(),
         ]
 

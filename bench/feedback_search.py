@@ -1,0 +1,359 @@
+"""How fast is feedback search with every facet counted, at 10,000 and at 100,000 items, on
+SQLite and on PostgreSQL; and how fast does `reindex_feedback` rebuild the items?
+
+For each database (a throwaway SQLite file; a throwaway PostgreSQL 15 server started the
+way tests/with_postgres.py starts one) a child process migrates, loads the demo strategy
+and synthetic feedback from bench/synthetic.py as comments, replies and discussion posts
+with their feedback items (10,000, measures, then 90,000 more, measures again), and runs a
+fixed query mix through `consultation.search.run`, each query with every facet's counts:
+
+    40 % one rare word      (a word in 0.02 % to 0.2 % of items)
+    30 % one common word    (one of the 20 most frequent words that are not stop words)
+    20 % a two-word phrase  (a frequent pair of adjacent words, quoted)
+    10 % filters only       (one or two facet values, or a date range)
+
+It prints p50 and p95 per kind at each size, the ratio p95 at 100,000 / p95 at 10,000
+(measured in this run, on this machine), the items per second of `reindex_feedback`'s item
+rebuild and index rebuild, and checks the targets: p95 under 100 ms at 100,000 on SQLite,
+and the ratio no more than 3.
+
+    .venv/bin/python bench/feedback_search.py [--sizes 10000 100000] [--queries 200]
+        [--databases sqlite postgresql]
+"""
+
+import argparse
+import collections
+import itertools
+import json
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from bench import builders, synthetic  # noqa: E402  (the repository is on the path only now)
+
+MIX = (("rare word", 0.4), ("common word", 0.3), ("phrase", 0.2), ("filters only", 0.1))
+TARGET_MS = 100
+TARGET_RATIO = 3
+RESULT_MARK = "BENCH-RESULT "
+_WORD = re.compile(r"[a-z]{3,}")
+
+
+# -- the child: one database ---------------------------------------------------------------
+
+
+def setup_django():
+    os.environ["DJANGO_SETTINGS_MODULE"] = "hub.settings.test"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def ensure_postgres_database():
+    """with_postgres.py starts a server whose DATABASE_URL names a database not yet made."""
+    from urllib.parse import unquote, urlparse
+
+    import psycopg
+
+    url = urlparse(os.environ["DATABASE_URL"])
+    host = unquote(url.hostname or "") or unquote(url.netloc.split("@")[-1].rsplit(":", 1)[0])
+    with psycopg.connect(
+        dbname="postgres", user=url.username, host=host, port=url.port, autocommit=True
+    ) as connection:
+        name = url.path.lstrip("/")
+        if not connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone():
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+class Loader:
+    """Synthetic records saved as comments (with their feedback items) on the demo
+    strategy's sections and one discussion topic, a batch at a time."""
+
+    def __init__(self):
+        from consultation import anchoring
+        from consultation.models import Topic
+        from hub.pages.models import SectionPage
+
+        _section, self.consultation, self.people = builders.demo_section_consultation(people=300)
+        sections = list(SectionPage.objects.live().order_by("path"))
+        self.consultation.sections.add(*sections)
+        self.places = [(s, anchoring.fingerprints(s)) for s in sections]
+        self.topic = Topic.objects.create(consultation=self.consultation, title="Open discussion")
+        self.saved = {}  # record index -> Comment
+
+    def _comment(self, record):
+        from consultation import formatting
+        from consultation.models import Comment, Kind
+
+        fields = {
+            "consultation": self.consultation,
+            "author": self.people[record.author % len(self.people)],
+            "author_sector": record.sector,
+            "author_region": record.region,
+            "author_organisation": record.organisation,
+            "author_is_organisation": record.is_organisation,
+            "text": formatting.clean_text(record.text),
+            "body": f"<p>{record.text}</p>",
+            "status": record.status,
+            "created_at": record.created_at,
+        }
+        parent = self.saved.get(record.parent) if record.parent is not None else None
+        if parent is not None:
+            return Comment(
+                **fields, kind=parent.kind, section=parent.section, topic=parent.topic,
+                paragraph_id=parent.paragraph_id, revision_id=parent.revision_id,
+                parent=parent, root_id=parent.root_id or parent.pk, depth=parent.depth + 1,
+            )  # fmt: skip
+        if record.section is None:
+            return Comment(**fields, kind=Kind.POST, topic=self.topic, title=record.text[:60])
+        section, marks = self.places[record.section % len(self.places)]
+        paragraphs = [*marks]
+        place = paragraphs[(record.paragraph or 0) % len(paragraphs)]
+        return Comment(
+            **fields, kind=Kind.COMMENT, section=section, paragraph_id=place,
+            revision_id=section.live_revision_id, text_fingerprint=marks[place],
+        )  # fmt: skip
+
+    def load(self, records, batch=2_000):
+        """Save `records`; returns seconds taken."""
+        from django.db import transaction
+
+        from consultation.feedback.sync import comments_created
+        from consultation.models import Comment
+
+        started = time.perf_counter()
+        for start in range(0, len(records), batch):
+            pending = records[start : start + batch]
+            with transaction.atomic():
+                while pending:
+                    # A reply waits until the comment it answers has an id.
+                    waiting = {r.index for r in pending}
+                    ready = [r for r in pending if r.parent not in waiting] or pending
+                    made = Comment.objects.bulk_create(self._comment(r) for r in ready)
+                    self.saved.update(zip((r.index for r in ready), made, strict=True))
+                    comments_created(made)
+                    done = {r.index for r in ready}
+                    pending = [r for r in pending if r.index not in done]
+        return time.perf_counter() - started
+
+
+def vocabulary(records):
+    """(rare words, common words, frequent phrases) of the records' texts."""
+    from consultation.search.query import STOP_WORDS
+
+    documents = collections.Counter()
+    pairs = collections.Counter()
+    for record in records:
+        words = _WORD.findall(record.text.lower())
+        documents.update(set(words))
+        pairs.update(
+            {
+                (a, b)
+                for a, b in itertools.pairwise(words)
+                if a not in STOP_WORDS and b not in STOP_WORDS
+            }
+        )
+    count = len(records)
+    content = [(w, n) for w, n in documents.most_common() if w not in STOP_WORDS]
+    common = [w for w, _n in content[:20]]
+    rare = [w for w, n in content if 0.0002 * count <= n <= 0.002 * count]
+    phrases = [f"{a} {b}" for (a, b), _n in pairs.most_common(60)[20:]]
+    return rare, common, phrases
+
+
+def query_mix(records, size, count, seed=0):
+    """[(kind, FeedbackQuery)] in the MIX's shares."""
+    import datetime
+
+    from consultation.search.types import FeedbackQuery
+
+    rng = random.Random(seed)
+    rare, common, phrases = vocabulary(records[:size])
+    start = synthetic.DEFAULT_START.date()
+    filter_choices = [
+        {"filters": {"sector": ["clinician"]}},
+        {"filters": {"region": ["london", "wales"]}},
+        {"filters": {"source_kind": ["reply"], "sector": ["industry"]}},
+        {"filters": {"in_analysis": ["false"]}},
+        {"filters": {"respondent_type": ["organisation"]}},
+        {
+            "date_from": start + datetime.timedelta(days=14),
+            "date_to": start + datetime.timedelta(days=20),
+        },
+    ]
+    mix = []
+    for kind, share in MIX:
+        for _ in range(round(count * share)):
+            if kind == "rare word":
+                fields = {"text": rng.choice(rare)}
+            elif kind == "common word":
+                fields = {"text": rng.choice(common)}
+            elif kind == "phrase":
+                fields = {"text": f'"{rng.choice(phrases)}"'}
+            else:
+                fields = rng.choice(filter_choices)
+            mix.append((kind, FeedbackQuery(**fields)))
+    rng.shuffle(mix)
+    return mix
+
+
+def measure(mix):
+    """{kind: {"p50": ms, "p95": ms, "n": count, "hits": median total}}."""
+    from consultation.search import run
+
+    for _kind, query in mix[:10]:  # warm caches
+        run(query)
+    times, totals = collections.defaultdict(list), collections.defaultdict(list)
+    for kind, query in mix:
+        started = time.perf_counter()
+        results = run(query)
+        times[kind].append((time.perf_counter() - started) * 1000)
+        totals[kind].append(results.total)
+    return {
+        kind: {
+            "p50": statistics.median(values),
+            "p95": statistics.quantiles(values, n=20, method="inclusive")[18],
+            "n": len(values),
+            "hits": statistics.median(totals[kind]),
+        }
+        for kind, values in times.items()
+    }
+
+
+def reindex_rate():
+    """Items per second of reindex_feedback's two steps (items, then the index)."""
+    from consultation.search import indexing
+
+    started = time.perf_counter()
+    count = indexing.rebuild_items()
+    items = time.perf_counter() - started
+    started = time.perf_counter()
+    indexing.rebuild_database_index()
+    index = time.perf_counter() - started
+    return {"items": count, "items_seconds": items, "index_seconds": index}
+
+
+def child(sizes, queries):
+    from django.conf import settings
+    from django.db import connection
+
+    settings.ELASTICSEARCH_URL = None  # the database backend, whatever the environment says
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode=WAL")
+    records = list(synthetic.generate(max(sizes), seed=0))
+    loader = Loader()
+    result = {"vendor": connection.vendor, "sizes": {}}
+    loaded = 0
+    for size in sorted(sizes):
+        load_seconds = loader.load(records[loaded:size])
+        loaded = size
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # as a live database's statistics would be
+        entry = {"load_seconds": load_seconds, "kinds": measure(query_mix(records, size, queries))}
+        if size == max(sizes):
+            entry["reindex"] = reindex_rate()
+        result["sizes"][str(size)] = entry
+        print(f"  {connection.vendor}: {size:,} items measured", file=sys.stderr, flush=True)
+    print(RESULT_MARK + json.dumps(result), flush=True)
+
+
+# -- the parent: every database, one report ------------------------------------------------
+
+
+def run_child(database, args):
+    command = [
+        sys.executable, str(Path(__file__).resolve()), "--child",
+        "--sizes", *map(str, args.sizes), "--queries", str(args.queries),
+    ]  # fmt: skip
+    env = dict(os.environ)
+    env.pop("ELASTICSEARCH_URL", None)
+    with tempfile.TemporaryDirectory(prefix="bench-feedback-") as folder:
+        if database == "sqlite":
+            env["DATABASE_URL"] = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+        else:
+            env.setdefault("PG_TEST_PORT", "54352")
+            command = [sys.executable, str(REPO / "tests" / "with_postgres.py"), *command]
+        output = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    for line in output.stdout.splitlines():
+        if line.startswith(RESULT_MARK):
+            return json.loads(line[len(RESULT_MARK) :])
+    sys.stderr.write(output.stdout[-3000:] + output.stderr[-3000:])
+    raise SystemExit(f"The {database} run failed")
+
+
+def report(results, sizes):
+    small, large = str(min(sizes)), str(max(sizes))
+    verdicts = []
+    for result in results:
+        vendor = result["vendor"]
+        print(f"\n{vendor}: p50 / p95 in ms, every facet counted (median hits)")
+        print(
+            f"  {'kind':<14}"
+            + "".join(f"{int(s):>24,}" for s in sorted(map(int, result["sizes"])))
+            + "   p95 ratio"
+        )
+        for kind, _share in MIX:
+            cells = []
+            for size in sorted(result["sizes"], key=int):
+                k = result["sizes"][size]["kinds"][kind]
+                cells.append(f"{k['p50']:>8.1f} / {k['p95']:>6.1f} ({k['hits']:>6,.0f})")
+            p95 = {s: result["sizes"][s]["kinds"][kind]["p95"] for s in (small, large)}
+            ratio = p95[large] / p95[small] if p95[small] else float("inf")
+            print(f"  {kind:<14}" + "".join(f"{cell:>24}" for cell in cells) + f"   {ratio:>6.2f}")
+            verdicts.append((vendor, kind, p95[large], ratio))
+        loaded = result["sizes"][large]["load_seconds"]
+        reindex = result["sizes"][large].get("reindex")
+        if reindex:
+            items, seconds = reindex["items"], reindex["items_seconds"] + reindex["index_seconds"]
+            print(
+                f"  reindex_feedback: {items:,} items in {seconds:.1f} s = {items / seconds:,.0f} "
+                f"items/s (items {reindex['items_seconds']:.1f} s, index "
+                f"{reindex['index_seconds']:.1f} s); loading took {loaded:.1f} s"
+            )
+    print("\nTargets")
+    for vendor, kind, p95, ratio in verdicts:
+        fast = (
+            "" if vendor != "sqlite" else (" p95 < 100 ms: " + ("yes" if p95 < TARGET_MS else "NO"))
+        )
+        flat = "yes" if ratio <= TARGET_RATIO else "NO"
+        print(
+            f"  {vendor:<10} {kind:<14} p95@{int(large):,} = {p95:6.1f} ms;{fast} "
+            f"ratio <= 3: {flat}"
+        )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+            ensure_postgres_database()
+        setup_django()
+        child(args.sizes, args.queries)
+        return
+    results = [run_child(database, args) for database in args.databases]
+    print(f"Feedback search, {args.queries} queries per size, machine: {os.cpu_count()} cores")
+    report(results, args.sizes)
+
+
+if __name__ == "__main__":
+    main()
