@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from consultation.feedback.links import context_url, item_page_url
-from consultation.feedback.models import FeedbackItem, SourceKind
+from consultation.feedback.models import FACET_COLUMNS, FeedbackItem, SourceKind
 from consultation.models import Status
 from hub.accounts.models import Region, Sector
 from hub.core.public_address import absolute_url
@@ -51,12 +51,7 @@ _FIELDS = (
     "consultation__title",
     "section__title",
     "paragraph_id",
-    "author_sector",
-    "author_region",
-    "author_organisation",
-    "author_is_organisation",
-    "moderation_state",
-    "in_analysis",
+    *FACET_COLUMNS,
 )
 _LABELS = {
     "source_kind": dict(SourceKind.choices),

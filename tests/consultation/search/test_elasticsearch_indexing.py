@@ -4,15 +4,17 @@ until an engine accepts it. The engine here is a real unreachable one (a closed 
 port), not a mock. The exact bulk actions are checked without a server; the live tests at
 the end run only when ELASTICSEARCH_URL is set."""
 
+import io
 import os
 import socket
 import uuid
 
 import pytest
 from django.core.cache import cache
+from django.core.management import CommandError, call_command
 
 from consultation.feedback.models import FeedbackItem
-from consultation.search import tasks
+from consultation.search import indexing, tasks
 from consultation.search.backends import elasticsearch as engine
 from tests.support.consultation_factories import comment_on, paragraph_ids
 
@@ -64,8 +66,8 @@ def test_the_pending_run_against_an_unreachable_engine_raises_and_keeps_the_mark
 ):
     comment_on(section, consultation=consultation)
     with pytest.raises(engine.UNAVAILABLE):
-        tasks.send_pending()
-    assert tasks.index_pending_feedback.enqueue().return_value == {"sent": 0}
+        indexing.index_pending()
+    assert tasks.index_pending_feedback.enqueue().return_value == {"accepted": 0}
     assert FeedbackItem.objects.get().needs_indexing is True
 
 
@@ -81,9 +83,9 @@ def test_without_elasticsearch_nothing_is_enqueued(
 def test_an_edit_after_sending_keeps_the_mark(section, consultation):
     """The mark is cleared only where the item still holds what the engine accepted."""
     first, second = (comment_on(section, consultation=consultation) for _ in range(2))
-    sent = tasks._documents(FeedbackItem.objects.all())
+    sent = indexing._documents(FeedbackItem.objects.all())
     FeedbackItem.objects.filter(comment=second).update(text="Changed meanwhile")
-    assert tasks._clear_marks(sent) == 1
+    assert indexing._clear_marks(sent) == 1
     assert FeedbackItem.objects.get(comment=first).needs_indexing is False
     assert FeedbackItem.objects.get(comment=second).needs_indexing is True
 
@@ -91,7 +93,7 @@ def test_an_edit_after_sending_keeps_the_mark(section, consultation):
 def test_the_exact_bulk_actions(section, consultation, stakeholder):
     comment = comment_on(section, consultation=consultation, author=stakeholder, text="Hi")
     item = comment.feedback_item
-    (values,) = tasks._documents(FeedbackItem.objects.filter(pk=item.pk)).values()
+    (values,) = indexing._documents(FeedbackItem.objects.filter(pk=item.pk)).values()
     profile = stakeholder.profile
     assert engine.document_action(values, "hub_feedback") == {
         "_index": "hub_feedback",
@@ -141,8 +143,7 @@ def test_live_items_written_while_down_are_indexed_when_it_returns(
     settings.ELASTICSEARCH_URL = f"http://127.0.0.1:{closed_port()}"
     down = comment_on(section, consultation=consultation, text="Written while down").feedback_item
     settings.ELASTICSEARCH_URL = LIVE_URL
-    sent, accepted = tasks.send_pending(using=live_index)
-    assert (sent, accepted) == (1, 1)
+    assert indexing.index_pending(using=live_index) == 1
     down.refresh_from_db()
     assert down.needs_indexing is False
     live_index.indices.refresh(index=engine.index_name())
@@ -154,8 +155,30 @@ def test_live_items_written_while_down_are_indexed_when_it_returns(
 @live
 def test_live_deleted_items_leave_the_index(live_index, section, consultation):
     item = comment_on(section, consultation=consultation).feedback_item
-    tasks.send(item_ids=[item.pk], using=live_index)
+    indexing.index_now(item_ids=[item.pk], using=live_index)
     gone = item.pk
     item.comment.delete()
-    assert tasks.send(item_ids=[gone], using=live_index) == (1, 1)
+    assert indexing.index_now(item_ids=[gone], using=live_index) == (1, 1)
     assert not live_index.exists(index=engine.index_name(), id=str(gone))
+
+
+def test_reindex_pending_against_an_unreachable_engine_says_so(engine_down, section, consultation):
+    comment_on(section, consultation=consultation)
+    with pytest.raises(CommandError, match="Elasticsearch could not be reached"):
+        call_command("reindex_feedback", "--pending", stdout=io.StringIO())
+    assert FeedbackItem.objects.get().needs_indexing is True
+
+
+def test_reindex_of_elasticsearch_needs_its_url(settings, section, consultation):
+    settings.ELASTICSEARCH_URL = ""
+    for arguments in (["--pending"], ["--engine", "elasticsearch"]):
+        with pytest.raises(CommandError, match="ELASTICSEARCH_URL is not set"):
+            call_command("reindex_feedback", *arguments, stdout=io.StringIO())
+
+
+def test_reindex_of_the_database_alone_leaves_elasticsearch_be(engine_down, section, consultation):
+    comment_on(section, consultation=consultation)
+    out = io.StringIO()
+    call_command("reindex_feedback", "--engine", "database", stdout=out)
+    assert "Database search index rebuilt" in out.getvalue()
+    assert "Elasticsearch" not in out.getvalue()
