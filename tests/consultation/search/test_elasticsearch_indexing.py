@@ -8,10 +8,12 @@ import io
 import os
 import socket
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from consultation.feedback.models import FeedbackItem
 from consultation.search import indexing, tasks
@@ -182,3 +184,25 @@ def test_reindex_of_the_database_alone_leaves_elasticsearch_be(engine_down, sect
     call_command("reindex_feedback", "--engine", "database", stdout=out)
     assert "Database search index rebuilt" in out.getvalue()
     assert "Elasticsearch" not in out.getvalue()
+
+
+def test_on_a_backend_that_can_defer_the_task_tries_again_later(
+    engine_down, settings, section, consultation
+):
+    from django_tasks import default_task_backend
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    item = comment_on(section, consultation=consultation).feedback_item
+    for attempt, delay in enumerate(tasks.RETRY_DELAYS, start=1):
+        default_task_backend.clear()
+        outcome = tasks.index_feedback_items.call(item_ids=[item.pk], attempt=attempt)
+        assert outcome == {"sent": 0, "retry": attempt + 1}
+        (retry,) = default_task_backend.results
+        assert retry.kwargs["attempt"] == attempt + 1
+        assert retry.task.run_after - timezone.now() > delay - timedelta(seconds=30)
+    default_task_backend.clear()
+    last = tasks.index_feedback_items.call(item_ids=[item.pk], attempt=len(tasks.RETRY_DELAYS) + 1)
+    assert last == {"sent": 0, "left_marked": 1}
+    assert default_task_backend.results == []
+    item.refresh_from_db()
+    assert item.needs_indexing is True
