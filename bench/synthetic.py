@@ -493,15 +493,23 @@ def _organisations(rng, sector):
     ]
 
 
-def _authors(rng, count):
+def own_corpus() -> list[str]:
+    """Our own sentences only (FALLBACK_CORPUS), never the Polis comments: the corpus for
+    demo content, which ../shared/data may not supply."""
+    return list(FALLBACK_CORPUS)
+
+
+def authors(rng: random.Random, count: int) -> list[tuple[str, str, str]]:
+    """`count` authors as (sector, region, organisation or blank), drawn with the shares of
+    who answers a national health and care consultation."""
     sectors = rng.choices(list(SECTORS), weights=list(SECTORS.values()), k=count)
     regions = rng.choices(list(REGIONS), weights=list(REGIONS.values()), k=count)
     names = {sector: _organisations(rng, sector) for sector in SECTORS}
-    authors = []
+    found = []
     for sector, region in zip(sectors, regions, strict=True):
         writes_for = rng.random() < ORGANISATION_SHARE[sector]
-        authors.append((sector, region, rng.choice(names[sector]) if writes_for else ""))
-    return authors
+        found.append((sector, region, rng.choice(names[sector]) if writes_for else ""))
+    return found
 
 
 def _when(rng, start):
@@ -546,7 +554,7 @@ def generate(
     rng = random.Random(seed)
     writer = _Writer(rng, corpus if corpus is not None else load_corpus())
     letters = _campaigns(rng, writer, campaigns, sections)
-    authors = _authors(rng, max(10, count // 4))
+    people = authors(rng, max(10, count // 4))
     # A campaign writes to a section: its copies are comments, answers or imports.
     letter_kinds = [kind for kind in kinds if kind not in ("reply", "post")] or ["comment"]
     pick_kind, pick_status = _Weighted(kinds), _Weighted(STATUSES)
@@ -607,8 +615,8 @@ def generate(
             created_at = start + min(offset, timedelta(weeks=WEEKS, seconds=-1))
         else:
             created_at = _when(rng, start)
-        author = int(len(authors) * rng.random() ** 2)  # a few people write a lot
-        sector, region, organisation = authors[author]
+        author = int(len(people) * rng.random() ** 2)  # a few people write a lot
+        sector, region, organisation = people[author]
         yield FeedbackRecord(
             index=index,
             text=text,

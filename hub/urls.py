@@ -43,6 +43,7 @@ urlpatterns = [
     path("search/", knowledge_views.search, name="search"),
     path("api/v2/", api_router.urls),
     path("consultation/", include("consultation.urls")),
+    path("synthesis/", include("consultation.synthesis.urls")),
     path("", include(pages_urls)),
 ]
 

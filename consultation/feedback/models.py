@@ -21,6 +21,16 @@ class SourceKind(models.TextChoices):
     IMPORTED = "imported", "Imported response"
 
 
+# The columns that say who was speaking and how the item stands: facets count them, and
+# exports and the search engine's documents carry them.
+FACET_COLUMNS = (
+    "author_sector",
+    "author_region",
+    "author_organisation",
+    "author_is_organisation",
+    "moderation_state",
+    "in_analysis",
+)
 # The kinds whose source is a consultation.Comment row.
 COMMENT_KINDS = (SourceKind.COMMENT, SourceKind.REPLY, SourceKind.POST)
 # Where an item's words count in the analysis: everything but what its author withdrew and

@@ -5,7 +5,8 @@ moderated or withdrawn) or `comments_changed` (many at once: the retention purge
 inside their own transaction, so an item never disagrees with its source after a commit and
 a failure leaves neither written. The database search index follows the item table in the
 same transaction (triggers on SQLite, a generated column on PostgreSQL); every write marks
-the item `needs_indexing` for Elasticsearch, whose indexer clears it.
+the item `needs_indexing` for Elasticsearch and, when it is configured, asks for the items
+to be sent to it once the transaction commits (consultation.search.tasks), which clears it.
 
 `comment_fields` reads only a comment's own columns, so the data migration that made items
 for the comments written before items existed uses it on its historical models as well.
@@ -23,6 +24,7 @@ from consultation.feedback.models import (
     counts_in_analysis,
     text_hash,
 )
+from consultation.search.tasks import index_after_commit
 
 BATCH_SIZE = 2_000
 
@@ -75,18 +77,22 @@ def comment_saved(comment):
     fields = _item_fields(comment, Codes(FacetCode))
     if not FeedbackItem.objects.filter(comment_id=comment.pk).update(**fields):
         FeedbackItem.objects.create(**fields)
+    index_after_commit(comment_ids=[comment.pk])
 
 
 def comment_created(comment):
     """Write the item of a comment just inserted (one INSERT)."""
-    FeedbackItem.objects.create(**_item_fields(comment, Codes(FacetCode)))
+    item = FeedbackItem.objects.create(**_item_fields(comment, Codes(FacetCode)))
+    index_after_commit(item_ids=[item.pk])
 
 
 def comments_created(comments):
     """Write the items of many comments just inserted (bulk_create, with their ids)."""
     codes = Codes(FacetCode)
     items = [FeedbackItem(**_item_fields(comment, codes)) for comment in comments]
-    return len(FeedbackItem.objects.bulk_create(items, batch_size=BATCH_SIZE))
+    created = FeedbackItem.objects.bulk_create(items, batch_size=BATCH_SIZE)
+    index_after_commit(comment_ids=[item.comment_id for item in created])
+    return len(created)
 
 
 def comments_changed(comments, *, batch_size=BATCH_SIZE):
@@ -124,6 +130,7 @@ def _write_batch(comments):
         (updated if comment.pk in existing else created).append(fields)
     _update_rows(updated)
     FeedbackItem.objects.bulk_create(FeedbackItem(**fields) for fields in created)
+    index_after_commit(comment_ids=[comment.pk for comment in comments])
     return len(comments)
 
 

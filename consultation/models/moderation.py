@@ -101,6 +101,7 @@ class AuditAction(models.TextChoices):
     PURGE = "purge", "Withdrawn text removed (retention)"
     BLOCK = "block", "Participant blocked"
     UNBLOCK = "unblock", "Participant unblocked"
+    EXPORT = "export", "Feedback downloaded"
 
 
 DECISIONS = (AuditAction.APPROVE, AuditAction.HIDE, AuditAction.REJECT)

@@ -23,6 +23,6 @@ Views call `consultation.search.run(query)` and never ask which engine is live. 
 is documented for users in consultation/README.md, "Search syntax".
 """
 
-from consultation.search.engine import run
+from consultation.search.engine import matching_ids, run
 
-__all__ = ["run"]
+__all__ = ["matching_ids", "run"]

@@ -1,7 +1,9 @@
 """Rebuilding what search reads: every feedback item from its source, the database's
 full-text index, and (when ELASTICSEARCH_URL is set) the Elasticsearch index; and indexing
-the items marked `needs_indexing`. `manage.py reindex_feedback` runs the rebuild; the
-after-commit indexing of single items uses `index_pending`.
+the items marked `needs_indexing` (`index_now` for named items, `index_pending` for every
+marked one), clearing a mark only for an item the engine accepted and that has not changed
+since it was read. `manage.py reindex_feedback` runs the rebuild (`--pending`: the marked
+items only); the background tasks that index items after commit are in `tasks`.
 
 The rebuild works in batches, each in its own transaction, so people can keep writing
 while it runs; every batch reports its progress to a callback."""
@@ -9,7 +11,7 @@ while it runs; every batch reports its progress to a callback."""
 from django.db import connection, transaction
 
 from consultation.feedback import sync
-from consultation.feedback.models import FeedbackItem
+from consultation.feedback.models import FACET_COLUMNS, FeedbackItem
 from consultation.models import Comment
 from consultation.search.backends import configured_engine, item_index
 from consultation.search.backends import elasticsearch as es
@@ -65,18 +67,69 @@ def rebuild_elasticsearch(*, progress=None, batch_size=BATCH_SIZE):
     return done
 
 
-def index_pending(*, batch_size=BATCH_SIZE):
-    """Index the items changed since Elasticsearch last saw them and clear their mark;
-    returns how many. Does nothing (0) when Elasticsearch is not configured. An item
-    changed again while this runs keeps its mark (only unchanged rows are cleared)."""
+# The item fields a document is made from (and that a mark is checked against).
+DOCUMENT_FIELDS = (
+    "text",
+    "consultation_id",
+    "section_id",
+    "paragraph_id",
+    "source_kind",
+    *FACET_COLUMNS,
+    "created_at",
+)
+
+
+def _documents(items):
+    """{item id: document values} for a queryset of items."""
+    return {item.pk: es.item_values(item) for item in items.only(*DOCUMENT_FIELDS)}
+
+
+def _clear_marks(sent):
+    """Clear the mark of each item in `sent` ({id: document values}) that still holds
+    those values: an item changed since it was read keeps its mark, and its own task (or
+    the next pending run) sends the new values. Returns how many were cleared."""
+    if not sent:
+        return 0
+    with transaction.atomic():
+        current = _documents(FeedbackItem.objects.select_for_update().filter(pk__in=list(sent)))
+        unchanged = [pk for pk, values in current.items() if values == sent[pk]]
+        return FeedbackItem.objects.filter(pk__in=unchanged).update(needs_indexing=False)
+
+
+def index_now(*, item_ids=(), comment_ids=(), using=None):
+    """Send the named items (by id, or by their comments' ids) to Elasticsearch as they are
+    now, delete the documents of named items that no longer exist, and clear the mark of
+    the items the engine accepted; returns (sent, accepted). One refused document does not
+    stop the others; an unreachable engine raises one of es.UNAVAILABLE."""
+    items = FeedbackItem.objects.all()
+    named = items.filter(pk__in=item_ids)
+    if comment_ids:
+        named = named | items.filter(comment_id__in=comment_ids)
+    documents = _documents(named)
+    gone = set(item_ids) - set(documents)
+    accepted = es.send_changes(
+        documents.values(), gone, using=using or es.client(), index=es.index_name()
+    )
+    _clear_marks({pk: documents[pk] for pk in accepted if pk in documents})
+    return len(documents) + len(gone), len(accepted)
+
+
+def index_pending(*, batch_size=BATCH_SIZE, using=None, progress=None):
+    """Send every item marked `needs_indexing` to Elasticsearch in bulk, a batch at a time,
+    and clear the marks of those it accepted (and that did not change meanwhile); returns
+    how many it accepted. Items it refused stay marked and are not sent again in this run.
+    Does nothing (0) when Elasticsearch is not configured; an unreachable engine raises one
+    of es.UNAVAILABLE. `progress(done, total)` is called after each batch."""
     if configured_engine() != "elasticsearch":
         return 0
-    client = es.client()
-    done = 0
-    for batch in _batches(FeedbackItem.objects.filter(needs_indexing=True), batch_size):
-        done += es.index_items(map(es.item_values, batch), using=client)
-        for item in batch:
-            FeedbackItem.objects.filter(
-                pk=item.pk, text_hash=item.text_hash, facet_bits=item.facet_bits
-            ).update(needs_indexing=False)
-    return done
+    using = using or es.client()
+    marked = FeedbackItem.objects.filter(needs_indexing=True)
+    total, sent, accepted, after = marked.count(), 0, 0, 0
+    while ids := list(
+        marked.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[:batch_size]
+    ):
+        batch_sent, batch_accepted = index_now(item_ids=ids, using=using)
+        sent, accepted, after = sent + batch_sent, accepted + batch_accepted, ids[-1]
+        if progress:
+            progress(min(sent, total), total)
+    return accepted

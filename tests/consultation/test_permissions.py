@@ -41,6 +41,7 @@ SAMPLE_VALUES = {
     "paragraph": "5b2c",
     "topic": 1,
     "comment": 1,
+    "item": 1,
     "person": 1,
     "key": "k",
     "unsubscribe": "token",

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from allauth.account.models import EmailAddress
 from django.urls import reverse
 
+from consultation.feedback.models import FeedbackItem
 from consultation.models import BlockedUser
 from consultation.notifications import tokens
 from consultation.notifications.models import Kind
@@ -19,7 +20,8 @@ from tests.support.factories import in_group, with_mfa
 from tests.support.notification_factories import SubscriberFactory
 
 # (name, method, url template, POST data). Templates use {slug}, {section}, {paragraph},
-# {topic}, {comment} (a comment by the "author" role), {person} (a stakeholder), and for
+# {topic}, {comment} (a comment by the "author" role), {item} (that comment's feedback
+# item), {person} (a stakeholder), and for
 # the emails' links {unsubscribe} / {confirm} (valid signed tokens), {unsubscribe_bad} /
 # {confirm_bad} (the same with a changed signature) and {email}.
 SECTION = "/consultation/{slug}/sections/{section}"
@@ -58,6 +60,9 @@ VIEWS = [
     ("participant", "get", MODERATION + "/participants/{person}/", None),
     ("block", "post", MODERATION + "/participants/{person}/", {"do": "block", "reason": "R"}),
     ("audit log", "get", MODERATION + "/log/", None),
+    ("feedback search", "get", "/synthesis/?q=care&sector=clinician", None),
+    ("feedback download", "get", "/synthesis/download/?q=care", None),
+    ("feedback item", "get", "/synthesis/items/{item}/", None),
     ("email choices", "get", "/notifications/preferences/", None),
     ("save email choices", "post", "/notifications/preferences/", {"replies": "on"}),
     ("unsubscribe page", "get", UNSUBSCRIBE + "/{unsubscribe}/", None),
@@ -101,6 +106,11 @@ EMAIL_LINKS = {
 }  # fmt: skip
 SIGNED_IN = {"my contributions": 200, "email choices": 200, "save email choices": 302}
 STAFF = ["queue", "moderation item", "decide", "participant", "block", "audit log"]
+# The working group's synthesis area: the Working group and superusers only. It is a staff
+# path, so the MFA gate asks anyone who needs a second factor for it first (a moderator
+# without one is sent to set it up), and the view then refuses whoever is not in the group.
+SYNTHESIS = ["feedback search", "feedback download", "feedback item"]
+NOT_SYNTHESIS = dict.fromkeys(SYNTHESIS, 403)
 PARTICIPANT_WRITES = {
     "comment form": 200, "comment": 302, "reply form": 200, "reply": 302, "react": 302,
     "report form": 200, "report": 302, "thread form": 200, "thread": 302,
@@ -119,6 +129,7 @@ CANNOT_PARTICIPATE = {
     **dict.fromkeys(PARTICIPANT_WRITES, 403),
     **NOT_AUTHOR,
     **dict.fromkeys(STAFF, 403),
+    **NOT_SYNTHESIS,
 }
 STAKEHOLDER = {
     **PUBLIC,
@@ -127,6 +138,7 @@ STAKEHOLDER = {
     **PARTICIPANT_WRITES,
     **NOT_AUTHOR,
     **dict.fromkeys(STAFF, 403),
+    **NOT_SYNTHESIS,
 }
 AUTHOR = {
     **STAKEHOLDER,
@@ -134,10 +146,10 @@ AUTHOR = {
     "react": 403, "report form": 403, "report": 403,  # not on one's own words
 }  # fmt: skip
 MODERATOR = {**STAKEHOLDER, **dict.fromkeys(STAFF, 200), "decide": 302, "block": 302}
-MODERATOR_WITHOUT_MFA = {**STAKEHOLDER, **dict.fromkeys(STAFF, "mfa")}
+MODERATOR_WITHOUT_MFA = {**STAKEHOLDER, **dict.fromkeys(STAFF + SYNTHESIS, "mfa")}
 # Has an authenticator but signed in with the password alone: a participant on the public
 # pages, sent to enter the code at the staff pages.
-MODERATOR_PASSWORD_ONLY = {**STAKEHOLDER, **dict.fromkeys(STAFF, "code")}
+MODERATOR_PASSWORD_ONLY = {**STAKEHOLDER, **dict.fromkeys(STAFF + SYNTHESIS, "code")}
 PASSWORD_ONLY = "password-only moderator"
 
 EXPECTED = {
@@ -151,7 +163,7 @@ EXPECTED = {
     "moderator": MODERATOR,
     "moderator without MFA": MODERATOR_WITHOUT_MFA,
     PASSWORD_ONLY: MODERATOR_PASSWORD_ONLY,
-    "working group": MODERATOR,
+    "working group": {**MODERATOR, **dict.fromkeys(SYNTHESIS, 200)},
     "editor": STAKEHOLDER,
 }
 ROLES = list(EXPECTED)
@@ -261,6 +273,7 @@ def values_maker(*, role, section, consultation, topic, author, person):
                         section, consultation=consultation, author=author, paragraph_id=pid
                     ).pk
                 ),
+                "item": lambda: FeedbackItem.objects.get(comment_id=values["comment"]).pk,
                 "key": lambda: f"{slug}-{number}",
                 "email": lambda: f"{slug}-{number}@example.org",
                 "unsubscribe": lambda: tokens.unsubscribe_token(Kind.REPLIES, user=person),

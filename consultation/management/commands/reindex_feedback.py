@@ -1,6 +1,11 @@
 """Rebuild feedback search: every item from its source (comment, reply, post), then the
 database's full-text index, then the Elasticsearch index when ELASTICSEARCH_URL is set.
-Safe to run at any time; people can keep writing while it runs."""
+Safe to run at any time; people can keep writing while it runs.
+
+`--engine database` or `--engine elasticsearch` rebuilds only that index (the items too,
+unless `--index-only`); `--pending` sends to Elasticsearch only the items marked for
+indexing (written while it was down, or refused), for a scheduler to run every few
+minutes."""
 
 import time
 
@@ -44,30 +49,54 @@ class Command(BaseCommand):
             action="store_true",
             help="Leave the items as they are; rebuild only the search indexes.",
         )
+        parser.add_argument(
+            "--engine",
+            choices=("database", "elasticsearch"),
+            help="Rebuild only this index (default: the database's, and Elasticsearch's when "
+            "ELASTICSEARCH_URL is set).",
+        )
+        parser.add_argument(
+            "--pending",
+            action="store_true",
+            help="Only send Elasticsearch the items marked for indexing; rebuild nothing.",
+        )
 
-    def handle(self, *args, index_only=False, **options):
+    def _elasticsearch(self, work, done_message, *, rebuilt=""):
+        """Run `work` (an indexing function taking `progress`) on Elasticsearch; `rebuilt`
+        says what was done before it, for the message when the engine is unreachable."""
+        if configured_engine() != "elasticsearch":
+            raise CommandError("ELASTICSEARCH_URL is not set: there is no Elasticsearch index.")
+        started = time.perf_counter()
+        try:
+            count = work(progress=Progress(self.stdout, "Elasticsearch"))
+        except es.UNAVAILABLE as error:
+            raise CommandError(
+                f"Elasticsearch could not be reached ({error.__class__.__name__}){rebuilt}. "
+                "Run this again when it is back."
+            ) from error
+        self.stdout.write(f"{done_message}: {_rate(count, time.perf_counter() - started)}.")
+
+    def handle(self, *args, index_only=False, engine=None, pending=False, **options):
+        if pending:
+            self._elasticsearch(indexing.index_pending, "Marked items sent to Elasticsearch")
+            return
+        done = []
         if not index_only:
             started = time.perf_counter()
             count = indexing.rebuild_items(progress=Progress(self.stdout, "Items"))
             self.stdout.write(
                 f"Feedback items rebuilt: {_rate(count, time.perf_counter() - started)}."
             )
-        started = time.perf_counter()
-        indexing.rebuild_database_index()
-        self.stdout.write(
-            f"Database search index rebuilt in {time.perf_counter() - started:.1f} s."
-        )
-        if configured_engine() == "elasticsearch":
+            done.append("the items")
+        if engine != "elasticsearch":
             started = time.perf_counter()
-            try:
-                count = indexing.rebuild_elasticsearch(
-                    progress=Progress(self.stdout, "Elasticsearch")
-                )
-            except es.UNAVAILABLE as error:
-                raise CommandError(
-                    f"Elasticsearch could not be reached ({error.__class__.__name__}); the items "
-                    "and the database index are rebuilt. Run this again when it is back."
-                ) from error
+            indexing.rebuild_database_index()
             self.stdout.write(
-                f"Elasticsearch index rebuilt: {_rate(count, time.perf_counter() - started)}."
+                f"Database search index rebuilt in {time.perf_counter() - started:.1f} s."
+            )
+            done.append("the database index")
+        if engine == "elasticsearch" or (engine is None and configured_engine() == "elasticsearch"):
+            rebuilt = f"; {' and '.join(done)} are rebuilt" if done else ""
+            self._elasticsearch(
+                indexing.rebuild_elasticsearch, "Elasticsearch index rebuilt", rebuilt=rebuilt
             )

@@ -185,14 +185,20 @@ def _wanted_codes(query):
     return wanted
 
 
-def _counts(matches, query):
-    """(mask of the items every filter lets through, {facet: {code: count}})."""
+def _filter_masks(matches, query):
+    """({facet: mask of the items its ticked values let through}, the mask of every one)."""
     masks = {
         facet: np.isin(matches.codes[facet], codes) for facet, codes in _wanted_codes(query).items()
     }
     every = np.ones(len(matches), dtype=bool)
     for mask in masks.values():
         every &= mask
+    return masks, every
+
+
+def _counts(matches, query):
+    """(mask of the items every filter lets through, {facet: {code: count}})."""
+    masks, every = _filter_masks(matches, query)
     counts = {}
     for facet in FACETS:
         mask = np.ones(len(matches), dtype=bool)
@@ -206,13 +212,19 @@ def _counts(matches, query):
     return every, counts
 
 
-def _page(matches, every, query):
-    """The ids of the page asked for, in order, and their sort keys."""
+def _ordered(matches, every, query):
+    """The ids and sort keys of the items `every` lets through, and the order to read them."""
     ids, keys = matches.ids[every], matches.keys[every]
     if query.effective_sort == "oldest":
         order = np.lexsort((ids, keys))
     else:  # relevance (higher first) and newest; the later id first on a tie
         order = np.lexsort((-ids, -keys))
+    return ids, keys, order
+
+
+def _page(matches, every, query):
+    """The ids of the page asked for, in order, and their sort keys."""
+    ids, keys, order = _ordered(matches, every, query)
     chosen = order[query.offset : query.offset + query.page_size]
     return [int(i) for i in ids[chosen]], [float(k) for k in keys[chosen]]
 
@@ -286,16 +298,34 @@ def _hits(text, ids, keys, query):
     )
 
 
+def _matches(text):
+    """The Matches of a query's text and dates, or None when the database could not run
+    it. The parse never hands the database syntax it cannot read; if it ever does, the
+    person gets a message, and the log says what happened."""
+    try:
+        with transaction.atomic():
+            return Matches(text.rows())
+    except DatabaseError:
+        logger.exception("The database could not run a feedback search")
+        return None
+
+
+def matching_ids(query):
+    """The id of every item `query` finds (all of them, not a page), in its order: what a
+    download holds. Empty when the database could not run it."""
+    matches = _matches(TEXT_BY_VENDOR[connection.vendor](query))
+    if matches is None:
+        return []
+    _masks, every = _filter_masks(matches, query)
+    ids, _keys, order = _ordered(matches, every, query)
+    return [int(i) for i in ids[order]]
+
+
 def search(query):
     """SearchResults for `query` (a FeedbackQuery) from the database's own index."""
     text = TEXT_BY_VENDOR[connection.vendor](query)
-    try:
-        with transaction.atomic():
-            matches = Matches(text.rows())
-    except DatabaseError:
-        # The parse never hands the database syntax it cannot read; if it ever does, the
-        # person gets a message, and the log says what happened.
-        logger.exception("The database could not run a feedback search")
+    matches = _matches(text)
+    if matches is None:
         return SearchResults(query=query, hits=(), total=0, notice=NOT_RUN)
     every, counts = _counts(matches, query)
     ids, keys = _page(matches, every, query)

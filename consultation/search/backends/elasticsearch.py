@@ -17,7 +17,7 @@ values go in `post_filter`, and each facet's aggregation is filtered by the othe
 import elastic_transport
 from django.conf import settings
 from elasticsearch import ApiError, Elasticsearch
-from elasticsearch.helpers import bulk
+from elasticsearch.helpers import bulk, streaming_bulk
 from elasticsearch_dsl import (
     Boolean,
     Date,
@@ -148,6 +148,31 @@ def index_items(rows, *, using, index=None, refresh=False):
     actions = (document_action(row, index or index_name()) for row in rows)
     indexed, _errors = bulk(using, actions, refresh=refresh)
     return indexed
+
+
+def delete_action(item_id, index):
+    """A bulk `delete` action for the document of an item that no longer exists."""
+    return {"_op_type": "delete", "_index": index, "_id": str(item_id)}
+
+
+def send_changes(rows, deleted_ids=(), *, using, index=None, chunk_size=500):
+    """Index `rows` (each as for document_action) and delete the documents of
+    `deleted_ids`, in bulk; the ids of the items the engine accepted (a document already
+    gone counts as deleted). One refused document does not stop the others; the engine
+    being unreachable raises one of UNAVAILABLE."""
+    index = index or index_name()
+    actions = [
+        *(document_action(row, index) for row in rows),
+        *(delete_action(item_id, index) for item_id in deleted_ids),
+    ]
+    accepted = set()
+    for ok, result in streaming_bulk(
+        using, actions, chunk_size=chunk_size, raise_on_error=False, max_retries=0
+    ):
+        ((operation, info),) = result.items()
+        if ok or (operation == "delete" and info.get("status") == 404):
+            accepted.add(int(info["_id"]))
+    return accepted
 
 
 # -- the query body ------------------------------------------------------------------------

@@ -1,0 +1,14 @@
+"""URLs of the working group's synthesis area, mounted at /synthesis/ (a staff area: the
+second factor is required, hub.accounts.mfa_gate)."""
+
+from django.urls import path
+
+from consultation.views import synthesis
+
+app_name = "synthesis"
+
+urlpatterns = [
+    path("", synthesis.search_page, name="search"),
+    path("download/", synthesis.download, name="download"),
+    path("items/<int:item_id>/", synthesis.item, name="item"),
+]

@@ -1,0 +1,208 @@
+"""Nothing lost when Elasticsearch is down: a comment posted while the engine cannot be
+reached is saved, its item stays marked for indexing, and the pending run leaves it marked
+until an engine accepts it. The engine here is a real unreachable one (a closed local
+port), not a mock. The exact bulk actions are checked without a server; the live tests at
+the end run only when ELASTICSEARCH_URL is set."""
+
+import io
+import os
+import socket
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from consultation.feedback.models import FeedbackItem
+from consultation.search import indexing, tasks
+from consultation.search.backends import elasticsearch as engine
+from tests.support.consultation_factories import comment_on, paragraph_ids
+
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
+LIVE_URL = os.environ.get("ELASTICSEARCH_URL", "")
+
+
+def closed_port():
+    """A local port nothing listens on: bound, then released."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def engine_down(settings):
+    settings.ELASTICSEARCH_URL = f"http://127.0.0.1:{closed_port()}"
+    cache.delete(tasks.ENGINE_DOWN_KEY)
+    return settings.ELASTICSEARCH_URL
+
+
+def test_a_comment_posted_while_the_engine_is_down_is_saved_and_stays_marked(
+    client, engine_down, section, consultation, stakeholder, django_capture_on_commit_callbacks
+):
+    client.force_login(stakeholder)
+    pid = paragraph_ids(section)[0]
+    url = f"/consultation/{consultation.slug}/sections/{section.pk}/comment/?paragraph={pid}"
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(url, {"body": "Robots in every ward", "key": "down-1"})
+    assert response.status_code == 302
+    assert len(callbacks) >= 1  # the indexing task was enqueued after the commit, and ran
+    item = FeedbackItem.objects.get(comment__idempotency_key="down-1")
+    assert item.text == "Robots in every ward"
+    assert item.needs_indexing is True
+    assert cache.get(tasks.ENGINE_DOWN_KEY) is True
+
+
+def test_the_task_against_an_unreachable_engine_leaves_every_item_marked(
+    engine_down, section, consultation
+):
+    items = [comment_on(section, consultation=consultation).feedback_item for _ in range(3)]
+    result = tasks.index_feedback_items.enqueue(item_ids=[item.pk for item in items])
+    assert result.return_value == {"sent": 0, "left_marked": 3}
+    assert FeedbackItem.objects.filter(needs_indexing=True).count() == 3
+
+
+def test_the_pending_run_against_an_unreachable_engine_raises_and_keeps_the_marks(
+    engine_down, section, consultation
+):
+    comment_on(section, consultation=consultation)
+    with pytest.raises(engine.UNAVAILABLE):
+        indexing.index_pending()
+    assert tasks.index_pending_feedback.enqueue().return_value == {"accepted": 0}
+    assert FeedbackItem.objects.get().needs_indexing is True
+
+
+def test_without_elasticsearch_nothing_is_enqueued(
+    settings, section, consultation, django_capture_on_commit_callbacks
+):
+    settings.ELASTICSEARCH_URL = ""
+    with django_capture_on_commit_callbacks() as callbacks:
+        comment_on(section, consultation=consultation)
+    assert callbacks == []
+
+
+def test_an_edit_after_sending_keeps_the_mark(section, consultation):
+    """The mark is cleared only where the item still holds what the engine accepted."""
+    first, second = (comment_on(section, consultation=consultation) for _ in range(2))
+    sent = indexing._documents(FeedbackItem.objects.all())
+    FeedbackItem.objects.filter(comment=second).update(text="Changed meanwhile")
+    assert indexing._clear_marks(sent) == 1
+    assert FeedbackItem.objects.get(comment=first).needs_indexing is False
+    assert FeedbackItem.objects.get(comment=second).needs_indexing is True
+
+
+def test_the_exact_bulk_actions(section, consultation, stakeholder):
+    comment = comment_on(section, consultation=consultation, author=stakeholder, text="Hi")
+    item = comment.feedback_item
+    (values,) = indexing._documents(FeedbackItem.objects.filter(pk=item.pk)).values()
+    profile = stakeholder.profile
+    assert engine.document_action(values, "hub_feedback") == {
+        "_index": "hub_feedback",
+        "_id": str(item.pk),
+        "_source": {
+            "item_id": item.pk,
+            "text": "Hi",
+            "consultation": str(consultation.pk),
+            "section": str(section.pk),
+            "paragraph": comment.paragraph_id,
+            "source_kind": "comment",
+            "sector": profile.sector,
+            "region": profile.region,
+            "organisation": profile.organisation or None,
+            "respondent_type": "individual",
+            "moderation_state": "published",
+            "in_analysis": True,
+            "created_at": item.created_at,  # the client serialises it
+        },
+    }
+    assert engine.delete_action(41, "hub_feedback") == {
+        "_op_type": "delete",
+        "_index": "hub_feedback",
+        "_id": "41",
+    }
+
+
+# -- against a real engine, when there is one ------------------------------------------------
+
+live = pytest.mark.skipif(not LIVE_URL, reason="ELASTICSEARCH_URL is not set")
+
+
+@pytest.fixture
+def live_index(settings):
+    settings.ELASTICSEARCH_URL = LIVE_URL
+    settings.ELASTICSEARCH_INDEX_PREFIX = f"test_{uuid.uuid4().hex[:10]}"
+    client = engine.client()
+    engine.create_index(using=client)
+    yield client
+    engine.delete_index(using=client, name=engine.index_name())
+
+
+@live
+def test_live_items_written_while_down_are_indexed_when_it_returns(
+    live_index, settings, section, consultation
+):
+    settings.ELASTICSEARCH_URL = f"http://127.0.0.1:{closed_port()}"
+    down = comment_on(section, consultation=consultation, text="Written while down").feedback_item
+    settings.ELASTICSEARCH_URL = LIVE_URL
+    assert indexing.index_pending(using=live_index) == 1
+    down.refresh_from_db()
+    assert down.needs_indexing is False
+    live_index.indices.refresh(index=engine.index_name())
+    assert live_index.get(index=engine.index_name(), id=str(down.pk))["_source"]["text"] == (
+        "Written while down"
+    )
+
+
+@live
+def test_live_deleted_items_leave_the_index(live_index, section, consultation):
+    item = comment_on(section, consultation=consultation).feedback_item
+    indexing.index_now(item_ids=[item.pk], using=live_index)
+    gone = item.pk
+    item.comment.delete()
+    assert indexing.index_now(item_ids=[gone], using=live_index) == (1, 1)
+    assert not live_index.exists(index=engine.index_name(), id=str(gone))
+
+
+def test_reindex_pending_against_an_unreachable_engine_says_so(engine_down, section, consultation):
+    comment_on(section, consultation=consultation)
+    with pytest.raises(CommandError, match="Elasticsearch could not be reached"):
+        call_command("reindex_feedback", "--pending", stdout=io.StringIO())
+    assert FeedbackItem.objects.get().needs_indexing is True
+
+
+def test_reindex_of_elasticsearch_needs_its_url(settings, section, consultation):
+    settings.ELASTICSEARCH_URL = ""
+    for arguments in (["--pending"], ["--engine", "elasticsearch"]):
+        with pytest.raises(CommandError, match="ELASTICSEARCH_URL is not set"):
+            call_command("reindex_feedback", *arguments, stdout=io.StringIO())
+
+
+def test_reindex_of_the_database_alone_leaves_elasticsearch_be(engine_down, section, consultation):
+    comment_on(section, consultation=consultation)
+    out = io.StringIO()
+    call_command("reindex_feedback", "--engine", "database", stdout=out)
+    assert "Database search index rebuilt" in out.getvalue()
+    assert "Elasticsearch" not in out.getvalue()
+
+
+def test_on_a_backend_that_can_defer_the_task_tries_again_later(
+    engine_down, settings, section, consultation
+):
+    from django_tasks import default_task_backend
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    item = comment_on(section, consultation=consultation).feedback_item
+    for attempt, delay in enumerate(tasks.RETRY_DELAYS, start=1):
+        default_task_backend.clear()
+        outcome = tasks.index_feedback_items.call(item_ids=[item.pk], attempt=attempt)
+        assert outcome == {"sent": 0, "retry": attempt + 1}
+        (retry,) = default_task_backend.results
+        assert retry.kwargs["attempt"] == attempt + 1
+        assert retry.task.run_after - timezone.now() > delay - timedelta(seconds=30)
+    default_task_backend.clear()
+    last = tasks.index_feedback_items.call(item_ids=[item.pk], attempt=len(tasks.RETRY_DELAYS) + 1)
+    assert last == {"sent": 0, "left_marked": 1}
+    assert default_task_backend.results == []
+    item.refresh_from_db()
+    assert item.needs_indexing is True
