@@ -7,6 +7,8 @@ a failure leaves neither written. The database search index follows the item tab
 same transaction (triggers on SQLite, a generated column on PostgreSQL); every write marks
 the item `needs_indexing` for Elasticsearch, whose indexer clears it.
 
+Imports call `imported_responses_created` in the transaction that stores a batch's responses.
+
 `comment_fields` reads only a comment's own columns, so the data migration that made items
 for the comments written before items existed uses it on its historical models as well.
 """
@@ -17,6 +19,7 @@ from consultation.feedback.models import (
     counts_in_analysis,
     text_hash,
 )
+from consultation.models import Status
 
 BATCH_SIZE = 2_000
 
@@ -110,3 +113,45 @@ def _write_batch(comments):
         FeedbackItem.objects.bulk_update(updated, fields)
     FeedbackItem.objects.bulk_create(created)
     return len(comments)
+
+
+def imported_fields(response):
+    """The item's fields for an imported response (consultation.imports.ImportedResponse,
+    with its batch): no author account, the facets the file gave, the file's date or else
+    the batch's. Imported responses are not moderated: they count as published (seen by the
+    Working group only, like every item) and are in the analysis, also when their content
+    is in an attachment (the response's flag says so, so nobody codes the stub text)."""
+    return {
+        "consultation_id": response.consultation_id,
+        "source_kind": SourceKind.IMPORTED,
+        "import_source_id": response.pk,
+        "channel": response.batch.channel,
+        "text": response.text,
+        "text_hash": text_hash(response.text),
+        "author_id": None,
+        "author_sector": response.author_sector,
+        "author_region": response.author_region,
+        "author_organisation": response.author_organisation,
+        "author_is_organisation": response.author_is_organisation,
+        "created_at": response.received_at or response.batch.created_at,
+        "moderation_state": Status.PUBLISHED,
+        "in_analysis": True,
+        "needs_indexing": True,
+    }
+
+
+def imported_responses_created(responses):
+    """Write the items of imported responses just inserted (bulk_create; they have ids).
+    Undoing a batch deletes its responses, and their items with them (on_delete CASCADE).
+    Returns how many items were written."""
+    return len(
+        FeedbackItem.objects.bulk_create(
+            (FeedbackItem(**imported_fields(r)) for r in responses), batch_size=BATCH_SIZE
+        )
+    )
+
+
+def imported_responses_deleted(responses):
+    """Delete the items of `responses` (a queryset of ImportedResponse) before they go:
+    undoing an import. One DELETE, whatever the number."""
+    return FeedbackItem.objects.filter(import_source__in=responses).delete()[0]

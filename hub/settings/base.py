@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "hub.pages",
     "consultation",
     "consultation.feedback",
+    "consultation.imports",
     "consultation.notifications",
     "knowledge",
     "wagtail.contrib.forms",
@@ -351,7 +352,12 @@ WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 # staff areas: the middleware gates these, views there also use accounts' staff_view, and
 # tests/hub/test_mfa.py fails if any staff view in the URL map lies outside them.
 MFA_REQUIRED_GROUPS = ["Editors", "Working group", "Moderators"]
-MFA_STAFF_PATH_PREFIXES = ["/admin/", "/consultation/moderation/", "/synthesis/"]
+MFA_STAFF_PATH_PREFIXES = [
+    "/admin/",
+    "/consultation/moderation/",
+    "/consultation/imports/",
+    "/synthesis/",
+]
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
