@@ -134,7 +134,10 @@ def message_items(number, message):
         problems.append(Problem(number, "From", "the message has no sender."))
     when = getattr(date, "datetime", None) if date is not None else None
     if when is None:
-        reason = "the message has no date." if date is None else f"“{date}” is not a date."
+        raw = next((v for k, v in message.raw_items() if k.lower() == "date"), "")
+        reason = (
+            "the message has no date." if date is None else f"“{raw.strip()[:60]}” is not a date."
+        )
         problems.append(Problem(number, "Date", reason))
     try:
         text = _body_text(message)

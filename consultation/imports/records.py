@@ -44,16 +44,20 @@ class Problem:
     def as_dict(self):
         return {"row": self.row, "column": self.column, "reason": self.reason}
 
-    def __str__(self):
+    def describe(self, unit="row", part="column"):
+        """ "Row 4, column “Date”: reason" (for email: unit "message", part "header")."""
         where = ", ".join(
-            part
-            for part in (
-                f"row {self.row}" if self.row is not None else "",
-                f"column “{self.column}”" if self.column else "",
+            text
+            for text in (
+                f"{unit} {self.row}" if self.row is not None else "",
+                f"{part} “{self.column}”" if self.column else "",
             )
-            if part
+            if text
         )
         return f"{where[:1].upper()}{where[1:]}: {self.reason}" if where else self.reason
+
+    def __str__(self):
+        return self.describe()
 
 
 @dataclass

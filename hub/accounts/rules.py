@@ -30,6 +30,11 @@ def is_moderator(user):
     return _in_groups(user, MODERATORS, WORKING_GROUP)
 
 
+def in_working_group(user):
+    """Members of the Working group (and superusers): who codes, imports and exports."""
+    return _in_groups(user, WORKING_GROUP)
+
+
 def can_moderate(user):
     """Moderators and the working group who passed a second factor in this session: the
     condition of the staff gate (hub.accounts.decorators.staff_view). Without one, or signed

@@ -22,9 +22,7 @@ MAP = "text=Response,external_id=ID,date=Submitted,organisation=Organisation,sec
 
 def run(consultation, path, *args):
     out, err = StringIO(), StringIO()
-    call_command(
-        "import_responses", consultation.slug, str(path), *args, stdout=out, stderr=err
-    )
+    call_command("import_responses", consultation.slug, str(path), *args, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
 
 
@@ -70,9 +68,7 @@ def test_importing_the_same_file_again_adds_nothing(consultation, tmp_path):
 
 
 @pytest.mark.django_db
-def test_without_ids_the_content_decides_and_repeats_in_a_file_count_once(
-    consultation, tmp_path
-):
+def test_without_ids_the_content_decides_and_repeats_in_a_file_count_once(consultation, tmp_path):
     path = write(tmp_path, "Response\nOne view.\nAnother view.\nOne view.\n")
     out, _ = run(consultation, path)  # the mapping is guessed from the header
     assert "3 rows read: 2 new, 1 already imported" in out

@@ -103,8 +103,9 @@ class Command(BaseCommand):
         bar.end()
         self._summary(report)
         if not report.ok:
+            words = ("row", "column") if file_format == FileFormat.CSV else ("message", "header")
             for error in report.errors:
-                self.stderr.write(f"  {reading.Problem(**error)}")
+                self.stderr.write(f"  {reading.Problem(**error).describe(*words)}")
             more = report.error_count - len(report.errors)
             if more:
                 self.stderr.write(f"  … and {more:,} more.")
