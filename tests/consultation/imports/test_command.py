@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from consultation.feedback.models import Channel, FeedbackItem, SourceKind
-from consultation.imports.models import BatchStatus, ImportBatch, ImportedResponse
+from consultation.imports.models import ImportBatch, ImportedResponse
 
 HEADER = "ID,Response,Submitted,Organisation,Sector,Region,Name,Email\n"
 ROWS = (
@@ -17,7 +17,10 @@ ROWS = (
     'r2,"Staff need training time, not just guidance.",03/03/2026 10:15,Example Trust,'
     "clinician,North West,,\n"
 )
-MAP = "text=Response,external_id=ID,date=Submitted,organisation=Organisation,sector=Sector,region=Region,respondent_name=Name,respondent_email=Email"
+MAP = (
+    "text=Response,external_id=ID,date=Submitted,organisation=Organisation,sector=Sector,"
+    "region=Region,respondent_name=Name,respondent_email=Email"
+)
 
 
 def run(consultation, path, *args):
@@ -88,7 +91,7 @@ def test_dry_run_stores_nothing(consultation, tmp_path):
 def test_one_bad_row_rejects_the_whole_file_with_row_column_and_reason(consultation, tmp_path):
     bad = HEADER + ROWS + "r3,Fine words,not a date,,,,,\nr4,More,2026-01-01,,Astronaut,,,\n"
     with pytest.raises(CommandError, match="2 problems: nothing was imported"):
-        _, err = run(consultation, write(tmp_path, bad), "--map", MAP)
+        run(consultation, write(tmp_path, bad), "--map", MAP)
     assert not ImportedResponse.objects.exists() and not FeedbackItem.objects.exists()
     assert not ImportBatch.objects.exists()
 
@@ -111,11 +114,11 @@ def test_the_report_names_row_and_column(consultation, tmp_path):
     [("cp1252", b""), ("utf-16", b""), ("utf-8", b"\xef\xbb\xbf"), ("utf-8", b"")],
 )
 def test_encodings_are_detected(consultation, tmp_path, encoding, prefix):
-    text = "Response,Organisation\n“Café” costs £5 – naïve,Société Générale\n"
+    text = "Response,Organisation\n“Café” costs £5 — naïve,Société Générale\n"
     out, _ = run(consultation, write(tmp_path, prefix + text.encode(encoding)))
     assert "1 new" in out
     response = ImportedResponse.objects.get()
-    assert response.text == "“Café” costs £5 – naïve"
+    assert response.text == "“Café” costs £5 — naïve"
     assert response.author_organisation == "Société Générale"
 
 

@@ -144,3 +144,14 @@ def test_a_mailbox_through_the_page_flags_the_letter_in_an_attachment(
     assert "Responses in an attachment" in html and "response.pdf (application/pdf" in html
     item = FeedbackItem.objects.get(import_source__content_in_attachment=True)
     assert item.in_analysis and item.channel == "email"
+
+
+@pytest.mark.django_db
+def test_hostile_text_is_shown_as_text(signed_in, consultation, django_capture_on_commit_callbacks):
+    content = 'Response\n"<script>alert(1)</script><img src=x onerror=alert(2)>"\n'
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(signed_in, consultation, content.encode())
+    batch = ImportBatch.objects.get()
+    html = signed_in.get(f"/consultation/imports/{batch.pk}/").content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;" in html
+    assert "<script>alert(1)" not in html and "<img src=x" not in html
