@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from allauth.account.models import EmailAddress
 from django.urls import reverse
 
+from consultation.imports import services as import_services
 from consultation.models import BlockedUser
 from consultation.notifications import tokens
 from consultation.notifications.models import Kind
@@ -19,13 +20,15 @@ from tests.support.factories import in_group, with_mfa
 from tests.support.notification_factories import SubscriberFactory
 
 # (name, method, url template, POST data). Templates use {slug}, {section}, {paragraph},
-# {topic}, {comment} (a comment by the "author" role), {person} (a stakeholder), and for
+# {topic}, {comment} (a comment by the "author" role), {person} (a stakeholder), {batch} (an
+# import batch checked and ready, or imported for the undo rows), and for
 # the emails' links {unsubscribe} / {confirm} (valid signed tokens), {unsubscribe_bad} /
 # {confirm_bad} (the same with a changed signature) and {email}.
 SECTION = "/consultation/{slug}/sections/{section}"
 COMMENT = "/consultation/comments/{comment}"
 TOPIC = "/consultation/{slug}/discussion/{topic}"
 MODERATION = "/consultation/moderation"
+IMPORTS = "/consultation/imports"
 UNSUBSCRIBE = "/notifications/unsubscribe/replies"
 CONFIRM = "/notifications/subscribe/confirm"
 WRITE = {"body": "Hi", "key": "{key}"}
@@ -58,6 +61,13 @@ VIEWS = [
     ("participant", "get", MODERATION + "/participants/{person}/", None),
     ("block", "post", MODERATION + "/participants/{person}/", {"do": "block", "reason": "R"}),
     ("audit log", "get", MODERATION + "/log/", None),
+    ("imports", "get", IMPORTS + "/", None),
+    ("upload", "post", IMPORTS + "/", {}),
+    ("import batch", "get", IMPORTS + "/{batch}/", None),
+    ("choose columns", "post", IMPORTS + "/{batch}/", {"text": "Response"}),
+    ("import", "post", IMPORTS + "/{batch}/import/", {}),
+    ("undo form", "get", IMPORTS + "/{imported_batch}/undo/", None),
+    ("undo", "post", IMPORTS + "/{imported_batch}/undo/", {}),
     ("email choices", "get", "/notifications/preferences/", None),
     ("save email choices", "post", "/notifications/preferences/", {"replies": "on"}),
     ("unsubscribe page", "get", UNSUBSCRIBE + "/{unsubscribe}/", None),
@@ -87,6 +97,12 @@ EMAIL_LINKS = {
 }  # fmt: skip
 SIGNED_IN = {"my contributions": 200, "email choices": 200, "save email choices": 302}
 STAFF = ["queue", "moderation item", "decide", "participant", "block", "audit log"]
+# The Working group's pages (not the Moderators'): importing responses. The upload posts
+# nothing and gets its form back with the errors.
+WORKING_GROUP_ONLY = {
+    "imports": 200, "upload": 200, "import batch": 200, "choose columns": 302, "import": 302,
+    "undo form": 200, "undo": 302,
+}  # fmt: skip
 PARTICIPANT_WRITES = {
     "comment form": 200, "comment": 302, "reply form": 200, "reply": 302, "react": 302,
     "report form": 200, "report": 302, "thread form": 200, "thread": 302,
@@ -105,6 +121,7 @@ CANNOT_PARTICIPATE = {
     **dict.fromkeys(PARTICIPANT_WRITES, 403),
     **NOT_AUTHOR,
     **dict.fromkeys(STAFF, 403),
+    **dict.fromkeys(WORKING_GROUP_ONLY, 403),
 }
 STAKEHOLDER = {
     **PUBLIC,
@@ -113,6 +130,7 @@ STAKEHOLDER = {
     **PARTICIPANT_WRITES,
     **NOT_AUTHOR,
     **dict.fromkeys(STAFF, 403),
+    **dict.fromkeys(WORKING_GROUP_ONLY, 403),
 }
 AUTHOR = {
     **STAKEHOLDER,
@@ -120,10 +138,13 @@ AUTHOR = {
     "react": 403, "report form": 403, "report": 403,  # not on one's own words
 }  # fmt: skip
 MODERATOR = {**STAKEHOLDER, **dict.fromkeys(STAFF, 200), "decide": 302, "block": 302}
-MODERATOR_WITHOUT_MFA = {**STAKEHOLDER, **dict.fromkeys(STAFF, "mfa")}
+# The staff areas' middleware asks for the second factor before any view asks its rule, so a
+# moderator without one is sent to set it up at the Working group's pages too.
+STAFF_AREAS = [*STAFF, *WORKING_GROUP_ONLY]
+MODERATOR_WITHOUT_MFA = {**STAKEHOLDER, **dict.fromkeys(STAFF_AREAS, "mfa")}
 # Has an authenticator but signed in with the password alone: a participant on the public
 # pages, sent to enter the code at the staff pages.
-MODERATOR_PASSWORD_ONLY = {**STAKEHOLDER, **dict.fromkeys(STAFF, "code")}
+MODERATOR_PASSWORD_ONLY = {**STAKEHOLDER, **dict.fromkeys(STAFF_AREAS, "code")}
 PASSWORD_ONLY = "password-only moderator"
 
 EXPECTED = {
@@ -137,7 +158,7 @@ EXPECTED = {
     "moderator": MODERATOR,
     "moderator without MFA": MODERATOR_WITHOUT_MFA,
     PASSWORD_ONLY: MODERATOR_PASSWORD_ONLY,
-    "working group": MODERATOR,
+    "working group": {**MODERATOR, **WORKING_GROUP_ONLY},
     "editor": STAKEHOLDER,
 }
 ROLES = list(EXPECTED)
@@ -224,6 +245,21 @@ def walk(client, rows, expected, values_for):
     return failures
 
 
+def import_batch(consultation, *, imported=False):
+    """A CSV batch checked and ready to import (or imported, to undo)."""
+    batch = import_services.batch_create(
+        consultation=consultation,
+        user=None,
+        file_name="responses.csv",
+        file_format="csv",
+        content=b"Response\nA view.\n",
+    )
+    import_services.batch_check(batch=batch)
+    if imported:
+        import_services.batch_import(batch=import_services.batch_start(batch=batch), actor=None)
+    return batch
+
+
 def values_maker(*, role, section, consultation, topic, author, person):
     """A function giving the template values for row `number`: a fresh comment by `author`
     to act on, and fresh signed links, so no row sees what an earlier one did."""
@@ -247,6 +283,8 @@ def values_maker(*, role, section, consultation, topic, author, person):
                         section, consultation=consultation, author=author, paragraph_id=pid
                     ).pk
                 ),
+                "batch": lambda: import_batch(consultation).pk,
+                "imported_batch": lambda: import_batch(consultation, imported=True).pk,
                 "key": lambda: f"{slug}-{number}",
                 "email": lambda: f"{slug}-{number}@example.org",
                 "unsubscribe": lambda: tokens.unsubscribe_token(Kind.REPLIES, user=person),
