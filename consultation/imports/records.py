@@ -7,8 +7,10 @@ address) and gives a `Record`, or the `Problem`s that reject the file: row, colu
 
 import hashlib
 import json
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -76,7 +78,7 @@ class Record:
     attachments: list = field(default_factory=list)
     content_in_attachment: bool = False
 
-    @property
+    @cached_property
     def content_hash(self):
         """SHA-256 of everything the response says, for files without ids."""
         content = [
@@ -92,7 +94,7 @@ class Record:
         ]
         return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
-    @property
+    @cached_property
     def key(self):
         """What makes it the same response when it comes again (unique per consultation)."""
         if self.external_id:
@@ -178,6 +180,16 @@ def parse_date(value):
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
 
 
+def _visible(value):
+    """`strip_invisible(value)`, skipped (it looks at every character in Python) when the
+    text is already NFC and has nothing invisible: the common case, checked in C."""
+    if unicodedata.is_normalized("NFC", value) and (
+        value.replace("\n", "").replace("\t", "").isprintable()
+    ):
+        return value
+    return strip_invisible(value)
+
+
 def record_from(row, values, columns):
     """(Record, []) or (None, problems) for the raw `values` (our field name → string) of
     `row`; `columns` names each field's column for the problems (the CSV header)."""
@@ -189,7 +201,7 @@ def record_from(row, values, columns):
     clean = {}
     for name, value in values.items():
         if isinstance(value, str):
-            value = strip_invisible(value)
+            value = _visible(value)
             if name != "text":
                 value = " ".join(value.split())
         clean[name] = value
