@@ -42,30 +42,37 @@ def content_in_attachment(text, attachments):
 
 class _TextOfHtml(HTMLParser):
     SKIP = {"script", "style", "head", "title", "template", "noscript", "svg"}
+    # Tags that start a new line, and blocks that stand apart (a blank line around them).
+    LINES = {"br", "li", "tr"}
     BLOCKS = {
-        "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
-        "pre", "table", "ul", "ol", "section", "article", "hr",
+        "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "ul",
+        "ol", "section", "article", "hr",
     }  # fmt: skip
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.parts, self.skipping = [], 0
 
+    def _break(self, tag):
+        if tag in self.LINES:
+            self.parts.append("\n")
+        elif tag in self.BLOCKS:
+            self.parts.append("\n\n")
+
     def handle_starttag(self, tag, attrs):
         if tag in self.SKIP:
             self.skipping += 1
-        elif tag in self.BLOCKS:
-            self.parts.append("\n")
+        else:
+            self._break(tag)
 
     def handle_startendtag(self, tag, attrs):
-        if tag in self.BLOCKS:
-            self.parts.append("\n")
+        self._break(tag)
 
     def handle_endtag(self, tag):
         if tag in self.SKIP:
             self.skipping = max(0, self.skipping - 1)
         elif tag in self.BLOCKS:
-            self.parts.append("\n")
+            self.parts.append("\n\n")
 
     def handle_data(self, data):
         if not self.skipping:
