@@ -3,6 +3,7 @@ consultation slug (Consultation.clean refuses slugs that would clash)."""
 
 from django.urls import include, path
 
+from consultation.imports import views as imports
 from consultation.views import comments, consultations, discussions, moderation
 
 app_name = "consultation"
@@ -21,6 +22,10 @@ urlpatterns = [
     path("moderation/participants/<int:user_id>/", moderation.participant, name="participant"),
     path("moderation/log/", moderation.audit_log, name="audit_log"),
     path("", include("consultation.questionnaires.urls")),
+    path("imports/", imports.index, name="imports"),
+    path("imports/<int:batch_id>/", imports.batch_detail, name="import_batch"),
+    path("imports/<int:batch_id>/import/", imports.batch_import, name="import_batch_import"),
+    path("imports/<int:batch_id>/undo/", imports.batch_undo, name="import_batch_undo"),
     path("<slug:slug>/", consultations.consultation_detail, name="detail"),
     path(
         "<slug:slug>/sections/<int:section_id>/comment/",

@@ -20,6 +20,8 @@ from hub.pages import urls as pages_urls
 from knowledge import views as knowledge_views
 from knowledge.api import api_router
 
+handler400 = "hub.core.uploads.bad_request"
+
 urlpatterns = [
     path("admin/login/", accounts_views.sign_in_with_allauth, name="wagtailadmin_login"),
     path("admin/logout/", allauth_views.logout, name="wagtailadmin_logout"),

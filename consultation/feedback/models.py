@@ -21,6 +21,15 @@ class SourceKind(models.TextChoices):
     IMPORTED = "imported", "Imported response"
 
 
+class Channel(models.TextChoices):
+    """How an item reached us: typed on this site, or imported from a file of another
+    channel (the import batch's channel, copied so that it is a facet without a join)."""
+
+    WEBSITE = "website", "This website"
+    CSV = "csv", "CSV file"
+    EMAIL = "email", "Email"
+
+
 # The columns that say who was speaking and how the item stands: facets count them, and
 # exports and the search engine's documents carry them.
 FACET_COLUMNS = (
@@ -78,8 +87,10 @@ class FeedbackItem(AuthorFacets):
     and imported responses will too), written by `consultation.feedback.sync` in the same
     transaction as its source and kept in step when the source is edited, moderated,
     withdrawn or purged. An item points at exactly one source (a check constraint holds
-    it): a `Comment` for comments, replies and posts; `answer_source` and `import_source`
-    are the references the questionnaire and import work will fill (foreign keys then).
+    it): a `Comment` for comments, replies and posts, an `ImportedResponse` (import_source)
+    for responses imported from a file; `answer_source` is the reference the questionnaire
+    work will fill (a foreign key then). `channel` says how it reached us (this website, a
+    CSV file, email); an imported item's batch is `import_source.batch`.
 
     It keeps the plain `text` and a `text_hash` of it normalised (for exact duplicates),
     where the source was made (consultation, section, paragraph, revision), the author's
@@ -106,8 +117,19 @@ class FeedbackItem(AuthorFacets):
     answer_source = models.PositiveBigIntegerField(
         null=True, blank=True, help_text="The questionnaire answer this item is (to come)."
     )
-    import_source = models.PositiveBigIntegerField(
-        null=True, blank=True, help_text="The imported response this item is (to come)."
+    import_source = models.OneToOneField(
+        "imports.ImportedResponse",
+        on_delete=models.CASCADE,
+        related_name="feedback_item",
+        null=True,
+        blank=True,
+        help_text="The imported response this item is.",
+    )
+    channel = models.CharField(
+        max_length=10,
+        choices=Channel.choices,
+        default=Channel.WEBSITE,
+        help_text="How it reached us; its import batch is import_source.batch.",
     )
 
     # Where it was made, where known.
@@ -171,7 +193,6 @@ class FeedbackItem(AuthorFacets):
                 name="feedback_item_has_exactly_one_source",
             ),
             models.UniqueConstraint(fields=["answer_source"], name="feedback_item_one_per_answer"),
-            models.UniqueConstraint(fields=["import_source"], name="feedback_item_one_per_import"),
         ]
         indexes = [
             models.Index(fields=["created_at", "id"], name="feedback_item_created"),

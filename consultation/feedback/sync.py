@@ -8,6 +8,8 @@ same transaction (triggers on SQLite, a generated column on PostgreSQL); every w
 the item `needs_indexing` for Elasticsearch and, when it is configured, asks for the items
 to be sent to it once the transaction commits (consultation.search.tasks), which clears it.
 
+Imports call `imported_responses_created` in the transaction that stores a batch's responses.
+
 `comment_fields` reads only a comment's own columns, so the data migration that made items
 for the comments written before items existed uses it on its historical models as well.
 Every write also packs the item's facet values into `facet_bits` (facet_codes).
@@ -24,6 +26,7 @@ from consultation.feedback.models import (
     counts_in_analysis,
     text_hash,
 )
+from consultation.models import Status
 from consultation.search.tasks import index_after_commit
 
 BATCH_SIZE = 2_000
@@ -157,3 +160,51 @@ def _update_rows(rows):
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+
+
+def imported_fields(response):
+    """The item's fields for an imported response (consultation.imports.ImportedResponse,
+    with its batch): no author account, the facets the file gave, the file's date or else
+    the batch's. Imported responses are not moderated: they count as published (seen by the
+    Working group only, like every item) and are in the analysis, also when their content
+    is in an attachment (the response's flag says so, so nobody codes the stub text)."""
+    return {
+        "consultation_id": response.consultation_id,
+        "source_kind": SourceKind.IMPORTED,
+        "import_source_id": response.pk,
+        "channel": response.batch.channel,
+        "text": response.text,
+        "text_hash": text_hash(response.text),
+        "author_id": None,
+        "author_sector": response.author_sector,
+        "author_region": response.author_region,
+        "author_organisation": response.author_organisation,
+        "author_is_organisation": response.author_is_organisation,
+        "created_at": response.received_at or response.batch.created_at,
+        "moderation_state": Status.PUBLISHED,
+        "in_analysis": True,
+        "needs_indexing": True,
+    }
+
+
+def imported_responses_created(responses):
+    """Write the items of imported responses just inserted (bulk_create; they have ids).
+    Undoing a batch deletes its responses, and their items with them (on_delete CASCADE).
+    Returns how many items were written."""
+    responses = list(responses)
+    codes = Codes(FacetCode)
+    codes.preload(("organisation", r.author_organisation) for r in responses)
+    items = []
+    for response in responses:
+        fields = imported_fields(response)
+        fields["facet_bits"] = codes.bits({**fields, "paragraph_id": ""})
+        items.append(FeedbackItem(**fields))
+    created = FeedbackItem.objects.bulk_create(items, batch_size=BATCH_SIZE)
+    index_after_commit(item_ids=[item.pk for item in created if item.pk])
+    return len(created)
+
+
+def imported_responses_deleted(responses):
+    """Delete the items of `responses` (a queryset of ImportedResponse) before they go:
+    undoing an import. One DELETE, whatever the number."""
+    return FeedbackItem.objects.filter(import_source__in=responses).delete()[0]

@@ -17,7 +17,7 @@ class ModerationMode(models.TextChoices):
 
 
 # Paths under /consultation/ that are not consultations (see consultation/urls.py).
-RESERVED_SLUGS = frozenset({"comments", "moderation", "my-contributions"})
+RESERVED_SLUGS = frozenset({"comments", "imports", "moderation", "my-contributions"})
 
 
 class ConsultationQuerySet(models.QuerySet):

@@ -31,7 +31,8 @@ def is_moderator(user):
 
 
 def is_working_group(user):
-    """The working group (and superusers) search, code and synthesise what came in."""
+    """Members of the Working group (and superusers): who search, code, import, export
+    and synthesise what came in."""
     return _in_groups(user, WORKING_GROUP)
 
 

@@ -5,11 +5,12 @@ streams it to a temporary file however large it is. `ExpectedUploadsOnly`, the f
 FILE_UPLOAD_HANDLERS, refuses (400) a file part anywhere but the addresses that take
 uploads (settings UPLOAD_URL_PREFIXES: the Wagtail admin's documents and images;
 UPLOAD_URL_NAMES: named pages that import files), from anyone not signed in, and any
-file longer than UPLOAD_MAX_SIZE."""
+file longer than UPLOAD_MAX_SIZE, as it arrives; `bad_request` (the 400 page) says which."""
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.core.files.uploadhandler import FileUploadHandler
+from django.shortcuts import render
 from django.urls import Resolver404, resolve
 
 
@@ -50,3 +51,15 @@ class ExpectedUploadsOnly(FileUploadHandler):
 
     def file_complete(self, file_size):
         return None  # the next handler makes the file
+
+
+def bad_request(request, exception):
+    """The 400 page (settings' handler400): says so when it was a file over the limit, which
+    is refused while it arrives, before any view could put the message in its form."""
+    too_large = isinstance(exception, UploadTooLarge)
+    return render(
+        request,
+        "400.html",
+        {"too_large": too_large, "limit": settings.UPLOAD_MAX_SIZE},
+        status=400,
+    )

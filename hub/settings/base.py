@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "hub.pages",
     "consultation",
     "consultation.feedback",
+    "consultation.imports",
     "consultation.questionnaires",
     "consultation.notifications",
     "knowledge",
@@ -254,7 +255,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 UPLOAD_MAX_SIZE = int(env("UPLOAD_MAX_SIZE", str(25 * 1024 * 1024)))
 UPLOAD_URL_PREFIXES = ["/admin/"]
-UPLOAD_URL_NAMES = []
+UPLOAD_URL_NAMES = ["consultation:imports"]
 FILE_UPLOAD_HANDLERS = [
     "hub.core.uploads.ExpectedUploadsOnly",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
@@ -392,7 +393,12 @@ WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 # staff areas: the middleware gates these, views there also use accounts' staff_view, and
 # tests/hub/test_mfa.py fails if any staff view in the URL map lies outside them.
 MFA_REQUIRED_GROUPS = ["Editors", "Working group", "Moderators"]
-MFA_STAFF_PATH_PREFIXES = ["/admin/", "/consultation/moderation/", "/synthesis/"]
+MFA_STAFF_PATH_PREFIXES = [
+    "/admin/",
+    "/consultation/moderation/",
+    "/consultation/imports/",
+    "/synthesis/",
+]
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

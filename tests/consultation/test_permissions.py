@@ -49,6 +49,8 @@ SAMPLE_VALUES = {
     "confirm": "token",
     "confirm_bad": "token",
     "email": "a@example.org",
+    "batch": 1,
+    "imported_batch": 1,
 }
 
 

@@ -10,6 +10,7 @@ from allauth.account.models import EmailAddress
 from django.urls import reverse
 
 from consultation.feedback.models import FeedbackItem
+from consultation.imports import services as import_services
 from consultation.models import BlockedUser
 from consultation.notifications import tokens
 from consultation.notifications.models import Kind
@@ -21,13 +22,15 @@ from tests.support.notification_factories import SubscriberFactory
 
 # (name, method, url template, POST data). Templates use {slug}, {section}, {paragraph},
 # {topic}, {comment} (a comment by the "author" role), {item} (that comment's feedback
-# item), {person} (a stakeholder), and for
+# item), {person} (a stakeholder), {batch} (an import batch checked and ready, or imported
+# for the undo rows), and for
 # the emails' links {unsubscribe} / {confirm} (valid signed tokens), {unsubscribe_bad} /
 # {confirm_bad} (the same with a changed signature) and {email}.
 SECTION = "/consultation/{slug}/sections/{section}"
 COMMENT = "/consultation/comments/{comment}"
 TOPIC = "/consultation/{slug}/discussion/{topic}"
 MODERATION = "/consultation/moderation"
+IMPORTS = "/consultation/imports"
 UNSUBSCRIBE = "/notifications/unsubscribe/replies"
 CONFIRM = "/notifications/subscribe/confirm"
 WRITE = {"body": "Hi", "key": "{key}"}
@@ -63,6 +66,13 @@ VIEWS = [
     ("feedback search", "get", "/synthesis/?q=care&sector=clinician", None),
     ("feedback download", "get", "/synthesis/download/?q=care", None),
     ("feedback item", "get", "/synthesis/items/{item}/", None),
+    ("imports", "get", IMPORTS + "/", None),
+    ("upload", "post", IMPORTS + "/", {}),
+    ("import batch", "get", IMPORTS + "/{batch}/", None),
+    ("choose columns", "post", IMPORTS + "/{batch}/", {"text": "Response"}),
+    ("import", "post", IMPORTS + "/{batch}/import/", {}),
+    ("undo form", "get", IMPORTS + "/{imported_batch}/undo/", None),
+    ("undo", "post", IMPORTS + "/{imported_batch}/undo/", {}),
     ("email choices", "get", "/notifications/preferences/", None),
     ("save email choices", "post", "/notifications/preferences/", {"replies": "on"}),
     ("unsubscribe page", "get", UNSUBSCRIBE + "/{unsubscribe}/", None),
@@ -110,7 +120,13 @@ STAFF = ["queue", "moderation item", "decide", "participant", "block", "audit lo
 # path, so the MFA gate asks anyone who needs a second factor for it first (a moderator
 # without one is sent to set it up), and the view then refuses whoever is not in the group.
 SYNTHESIS = ["feedback search", "feedback download", "feedback item"]
-NOT_SYNTHESIS = dict.fromkeys(SYNTHESIS, 403)
+# The Working group's pages (not the Moderators'): importing responses. The upload posts
+# nothing and gets its form back with the errors.
+WORKING_GROUP_ONLY = {
+    **dict.fromkeys(SYNTHESIS, 200),
+    "imports": 200, "upload": 200, "import batch": 200, "choose columns": 302, "import": 302,
+    "undo form": 200, "undo": 302,
+}  # fmt: skip
 PARTICIPANT_WRITES = {
     "comment form": 200, "comment": 302, "reply form": 200, "reply": 302, "react": 302,
     "report form": 200, "report": 302, "thread form": 200, "thread": 302,
@@ -129,7 +145,7 @@ CANNOT_PARTICIPATE = {
     **dict.fromkeys(PARTICIPANT_WRITES, 403),
     **NOT_AUTHOR,
     **dict.fromkeys(STAFF, 403),
-    **NOT_SYNTHESIS,
+    **dict.fromkeys(WORKING_GROUP_ONLY, 403),
 }
 STAKEHOLDER = {
     **PUBLIC,
@@ -138,7 +154,7 @@ STAKEHOLDER = {
     **PARTICIPANT_WRITES,
     **NOT_AUTHOR,
     **dict.fromkeys(STAFF, 403),
-    **NOT_SYNTHESIS,
+    **dict.fromkeys(WORKING_GROUP_ONLY, 403),
 }
 AUTHOR = {
     **STAKEHOLDER,
@@ -146,10 +162,13 @@ AUTHOR = {
     "react": 403, "report form": 403, "report": 403,  # not on one's own words
 }  # fmt: skip
 MODERATOR = {**STAKEHOLDER, **dict.fromkeys(STAFF, 200), "decide": 302, "block": 302}
-MODERATOR_WITHOUT_MFA = {**STAKEHOLDER, **dict.fromkeys(STAFF + SYNTHESIS, "mfa")}
+# The staff areas' middleware asks for the second factor before any view asks its rule, so a
+# moderator without one is sent to set it up at the Working group's pages too.
+STAFF_AREAS = [*STAFF, *WORKING_GROUP_ONLY]
+MODERATOR_WITHOUT_MFA = {**STAKEHOLDER, **dict.fromkeys(STAFF_AREAS, "mfa")}
 # Has an authenticator but signed in with the password alone: a participant on the public
 # pages, sent to enter the code at the staff pages.
-MODERATOR_PASSWORD_ONLY = {**STAKEHOLDER, **dict.fromkeys(STAFF + SYNTHESIS, "code")}
+MODERATOR_PASSWORD_ONLY = {**STAKEHOLDER, **dict.fromkeys(STAFF_AREAS, "code")}
 PASSWORD_ONLY = "password-only moderator"
 
 EXPECTED = {
@@ -163,7 +182,7 @@ EXPECTED = {
     "moderator": MODERATOR,
     "moderator without MFA": MODERATOR_WITHOUT_MFA,
     PASSWORD_ONLY: MODERATOR_PASSWORD_ONLY,
-    "working group": {**MODERATOR, **dict.fromkeys(SYNTHESIS, 200)},
+    "working group": {**MODERATOR, **WORKING_GROUP_ONLY},
     "editor": STAKEHOLDER,
 }
 ROLES = list(EXPECTED)
@@ -250,6 +269,21 @@ def walk(client, rows, expected, values_for):
     return failures
 
 
+def import_batch(consultation, *, imported=False):
+    """A CSV batch checked and ready to import (or imported, to undo)."""
+    batch = import_services.batch_create(
+        consultation=consultation,
+        user=None,
+        file_name="responses.csv",
+        file_format="csv",
+        content=b"Response\nA view.\n",
+    )
+    import_services.batch_check(batch=batch)
+    if imported:
+        import_services.batch_import(batch=import_services.batch_start(batch=batch), actor=None)
+    return batch
+
+
 def values_maker(*, role, section, consultation, topic, author, person):
     """A function giving the template values for row `number`: a fresh comment by `author`
     to act on, and fresh signed links, so no row sees what an earlier one did."""
@@ -274,6 +308,8 @@ def values_maker(*, role, section, consultation, topic, author, person):
                     ).pk
                 ),
                 "item": lambda: FeedbackItem.objects.get(comment_id=values["comment"]).pk,
+                "batch": lambda: import_batch(consultation).pk,
+                "imported_batch": lambda: import_batch(consultation, imported=True).pk,
                 "key": lambda: f"{slug}-{number}",
                 "email": lambda: f"{slug}-{number}@example.org",
                 "unsubscribe": lambda: tokens.unsubscribe_token(Kind.REPLIES, user=person),

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from consultation.feedback.models import FeedbackItem, SourceKind, text_hash
+from consultation.imports.models import ImportBatch, ImportedResponse
 from consultation.models import Comment, Status
 from hub.accounts.models import Region, Sector
 from tests.support.consultation_factories import paragraph_ids
@@ -177,7 +178,18 @@ def test_an_item_points_at_exactly_one_source(
 
 
 def test_an_answer_or_import_can_be_an_item_without_a_comment(consultation):
-    for kind, source in (("answer", {"answer_source": 1}), ("imported", {"import_source": 1})):
+    # The import source is a real imported response now (consultation.imports).
+    batch = ImportBatch.objects.create(
+        consultation=consultation, channel="csv", file_format="csv", file_name="f.csv",
+        file_size=1,
+    )  # fmt: skip
+    response = ImportedResponse.objects.create(
+        batch=batch, consultation=consultation, key="id:1", row_number=2, content_hash="0" * 64
+    )
+    for kind, source in (
+        ("answer", {"answer_source": 1}),
+        ("imported", {"import_source": response}),
+    ):
         FeedbackItem.objects.create(
             consultation=consultation, source_kind=kind, text="From a form",
             text_hash=text_hash("From a form"), created_at=timezone.now(),

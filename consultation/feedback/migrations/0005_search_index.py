@@ -33,7 +33,7 @@ def drop_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("feedback", "0003_facet_codes"),
+        ("feedback", "0004_import_source_is_an_imported_response"),
     ]
 
     operations = [

@@ -1,0 +1,157 @@
+"""The import pages through HTTP, as the Working group uses them: upload, check, choose the
+columns, import, watch, undo; the size limit, and the audit log."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from consultation.feedback.models import FeedbackItem
+from consultation.imports.models import BatchStatus, ImportBatch, ImportedResponse
+from hub.core.models import AuditEntry
+from tests.support.markup import id_problems
+
+pytestmark = pytest.mark.shared_site_tree
+
+CSV = (
+    "Ref,Comments,Email\n"
+    "a1,Please include care homes in the examples.,carer@example.org\n"
+    'a2,"=HYPERLINK(""http://example.com"",""click"")",\n'
+)
+
+
+def upload(client, consultation, content, file_format="csv", name="responses.csv"):
+    return client.post(
+        "/consultation/imports/",
+        {
+            "consultation": consultation.pk,
+            "file_format": file_format,
+            "file": SimpleUploadedFile(name, content),
+        },
+    )
+
+
+@pytest.fixture
+def signed_in(client, analyst):
+    client.force_login(analyst)
+    return client
+
+
+@pytest.mark.django_db
+def test_upload_check_choose_columns_import_and_undo(
+    signed_in, consultation, analyst, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(signed_in, consultation, CSV.encode())
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/{batch.pk}/")
+    page = signed_in.get(response["Location"])
+    html = page.content.decode()
+    # "Comments" is not a column name the guess knows: the check says which to choose.
+    assert batch.__class__.objects.get().status == BatchStatus.REJECTED
+    assert "No column is chosen for the response text." in html
+    assert 'http-equiv="refresh"' not in html
+    assert not id_problems(html)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in.post(
+            f"/consultation/imports/{batch.pk}/",
+            {"text": "Comments", "external_id": "Ref", "respondent_email": "Email"},
+        )
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.READY and batch.rows_new == 2, batch.report
+    html = signed_in.get(f"/consultation/imports/{batch.pk}/").content.decode()
+    assert "The first rows, as they will be stored" in html
+    # A formula cell is kept as the text it is (escaped on the page).
+    assert "=HYPERLINK(&quot;http://example.com&quot;,&quot;click&quot;)" in html
+    assert "Import 2 new responses" in html
+    assert not ImportedResponse.objects.exists()  # nothing stored before the import
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in.post(f"/consultation/imports/{batch.pk}/import/")
+    assert response.status_code == 302
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.IMPORTED and batch.responses_created == 2
+    assert batch.content == b""  # the file is not kept once imported
+    assert FeedbackItem.objects.filter(import_source__batch=batch, channel="csv").count() == 2
+    assert ImportedResponse.objects.get(external_id="a2").text.startswith("=HYPERLINK(")
+    entry = AuditEntry.objects.get(action="import")
+    assert entry.actor == analyst and entry.target == batch and entry.data["responses"] == 2
+
+    # Importing twice (a double click) imports once.
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in.post(f"/consultation/imports/{batch.pk}/import/")
+    assert ImportedResponse.objects.count() == 2
+
+    confirm = signed_in.get(f"/consultation/imports/{batch.pk}/undo/")
+    assert "removes its 2 responses" in confirm.content.decode()
+    response = signed_in.post(f"/consultation/imports/{batch.pk}/undo/", follow=True)
+    assert "Undone: 2 responses from responses.csv were removed." in response.content.decode()
+    assert not ImportedResponse.objects.exists() and not FeedbackItem.objects.exists()
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.UNDONE and batch.undone_by == analyst
+    assert AuditEntry.objects.filter(action="import_undo", actor=analyst).count() == 1
+    # The audit log of the moderation area lists both entries.
+    log = signed_in.get("/consultation/moderation/log/")
+    assert log.status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_page_refreshes_itself_while_a_file_is_being_checked(signed_in, consultation):
+    # Without the commit callbacks, the task has not run yet: the batch is waiting.
+    upload(signed_in, consultation, CSV.encode())
+    batch = ImportBatch.objects.get()
+    html = signed_in.get(f"/consultation/imports/{batch.pk}/").content.decode()
+    assert batch.status == BatchStatus.CHECKING
+    assert '<meta http-equiv="refresh" content="2">' in html
+    assert "Refresh now" in html and "Checked 0 rows so far" in html
+
+
+@pytest.mark.django_db
+def test_the_upload_form_explains_what_is_missing(signed_in, consultation):
+    response = signed_in.post("/consultation/imports/", {"consultation": consultation.pk})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in html
+    assert "Choose what kind of file it is." in html and "Choose a file to upload." in html
+    assert html.index("nhsuk-error-summary") < html.index("<h1")
+    assert not id_problems(html)
+    assert not ImportBatch.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_file_over_the_limit_is_refused_before_it_is_read(signed_in, consultation, settings):
+    settings.UPLOAD_MAX_SIZE = 1000
+    signed_in.raise_request_exception = False
+    response = upload(signed_in, consultation, b"Response\n" + b"x" * 5000 + b"\n")
+    assert response.status_code == 400
+    assert "The file is larger than 1,000 bytes" in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_mailbox_through_the_page_flags_the_letter_in_an_attachment(
+    signed_in, consultation, django_capture_on_commit_callbacks
+):
+    from tests.consultation.imports.test_email import MBOX
+
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(signed_in, consultation, MBOX, "mbox", "letters.mbox")
+    batch = ImportBatch.objects.get()
+    assert batch.status == BatchStatus.READY, batch.report
+    assert (batch.rows_new, batch.rows_in_attachment) == (2, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in.post(f"/consultation/imports/{batch.pk}/import/")
+    html = signed_in.get(f"/consultation/imports/{batch.pk}/").content.decode()
+    assert "Responses in an attachment" in html and "response.pdf (application/pdf" in html
+    item = FeedbackItem.objects.get(import_source__content_in_attachment=True)
+    assert item.in_analysis and item.channel == "email"
+
+
+@pytest.mark.django_db
+def test_hostile_text_is_shown_as_text(signed_in, consultation, django_capture_on_commit_callbacks):
+    content = 'Response\n"<script>alert(1)</script><img src=x onerror=alert(2)>"\n'
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(signed_in, consultation, content.encode())
+    batch = ImportBatch.objects.get()
+    html = signed_in.get(f"/consultation/imports/{batch.pk}/").content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;" in html
+    assert "<script>alert(1)" not in html and "<img src=x" not in html
