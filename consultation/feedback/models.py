@@ -83,14 +83,14 @@ def counts_in_analysis(moderation_state, *, purged=False):
 class FeedbackItem(AuthorFacets):
     """One thing a person sent, as search, coding and synthesis read it.
 
-    Every comment, reply and discussion post has exactly one item (questionnaire answers
-    and imported responses will too), written by `consultation.feedback.sync` in the same
-    transaction as its source and kept in step when the source is edited, moderated,
-    withdrawn or purged. An item points at exactly one source (a check constraint holds
-    it): a `Comment` for comments, replies and posts, an `ImportedResponse` (import_source)
-    for responses imported from a file; `answer_source` is the reference the questionnaire
-    work will fill (a foreign key then). `channel` says how it reached us (this website, a
-    CSV file, email); an imported item's batch is `import_source.batch`.
+    Every comment, reply and discussion post, every free-text answer of a submitted
+    questionnaire response and every imported response has exactly one item, written by
+    `consultation.feedback.sync` in the same transaction as its source and kept in step
+    when the source is edited, moderated, withdrawn or purged. An item points at exactly
+    one source (a check constraint holds it): a `Comment` for comments, replies and posts,
+    an `ImportedResponse` (import_source) for responses imported from a file, an `Answer`
+    (answer_source) for a free-text answer. `channel` says how it reached us (this
+    website, a CSV file, email); an imported item's batch is `import_source.batch`.
 
     It keeps the plain `text` and a `text_hash` of it normalised (for exact duplicates),
     where the source was made (consultation, section, paragraph, revision), the author's
@@ -114,8 +114,13 @@ class FeedbackItem(AuthorFacets):
         blank=True,
         help_text="The comment, reply or post this item is.",
     )
-    answer_source = models.PositiveBigIntegerField(
-        null=True, blank=True, help_text="The questionnaire answer this item is (to come)."
+    answer_source = models.OneToOneField(
+        "questionnaires.Answer",
+        on_delete=models.CASCADE,
+        related_name="feedback_item",
+        null=True,
+        blank=True,
+        help_text="The free-text questionnaire answer this item is.",
     )
     import_source = models.OneToOneField(
         "imports.ImportedResponse",
@@ -192,7 +197,6 @@ class FeedbackItem(AuthorFacets):
                 ),
                 name="feedback_item_has_exactly_one_source",
             ),
-            models.UniqueConstraint(fields=["answer_source"], name="feedback_item_one_per_answer"),
         ]
         indexes = [
             models.Index(fields=["created_at", "id"], name="feedback_item_created"),

@@ -208,3 +208,61 @@ def imported_responses_deleted(responses):
     """Delete the items of `responses` (a queryset of ImportedResponse) before they go:
     undoing an import. One DELETE, whatever the number."""
     return FeedbackItem.objects.filter(import_source__in=responses).delete()[0]
+
+
+def answer_fields(answer, response, section_id):
+    """The item's fields for a free-text `answer` of a submitted questionnaire `response`,
+    on a page about the section `section_id` (or None): the respondent's facets as they
+    were when they answered, the time of the answer."""
+    return {
+        "consultation_id": response.questionnaire.consultation_id,
+        "source_kind": SourceKind.ANSWER,
+        "answer_source_id": answer.pk,
+        "section_id": section_id,
+        "paragraph_id": "",
+        "text": answer.text,
+        "text_hash": text_hash(answer.text),
+        "author_id": response.respondent_id,
+        "author_sector": response.author_sector,
+        "author_region": response.author_region,
+        "author_organisation": response.author_organisation,
+        "author_is_organisation": response.author_is_organisation,
+        "created_at": answer.updated_at,
+        "moderation_state": Status.PUBLISHED,
+        "in_analysis": True,
+        "needs_indexing": True,
+    }
+
+
+def response_answers_changed(response, sections):
+    """Write the items of a questionnaire `response`: one for each free-text answer with
+    words once it is submitted, none for a draft. `sections` maps the questionnaire's
+    question ids to the id of the section their page is about (or None); answers to
+    questions no longer asked get no item. Items of answers taken back go with them
+    (on_delete CASCADE); an answer emptied loses its item. Call it in the transaction that
+    changed the response; returns how many items were written."""
+    answers = [
+        answer
+        for answer in response.answers.all()
+        if answer.text and answer.question_id in sections and response.is_submitted
+    ]
+    FeedbackItem.objects.filter(answer_source__response=response).exclude(
+        answer_source__in=[answer.pk for answer in answers]
+    ).delete()
+    existing = dict(
+        FeedbackItem.objects.filter(answer_source__in=[a.pk for a in answers]).values_list(
+            "answer_source_id", "pk"
+        )
+    )
+    codes = Codes(FacetCode)
+    written = []
+    for answer in answers:
+        fields = answer_fields(answer, response, sections[answer.question_id])
+        fields["facet_bits"] = codes.bits(fields)
+        if answer.pk in existing:
+            FeedbackItem.objects.filter(pk=existing[answer.pk]).update(**fields)
+            written.append(existing[answer.pk])
+        else:
+            written.append(FeedbackItem.objects.create(**fields).pk)
+    index_after_commit(item_ids=written)
+    return len(written)

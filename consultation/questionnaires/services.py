@@ -7,13 +7,15 @@ they answered). One response per person and questionnaire is the database's rule
 unique constraint), so two first saves at once make one response; a second submit finds
 the response submitted and changes nothing, so it sends no second receipt.
 
-Free-text answers are kept as typed (`text`, cleaned by formatting.clean_text) for
-whatever reads them next: the receipt now, feedback items for synthesis once they exist
-(`response_submit` is where a submitted response's answers are handed on)."""
+Free-text answers are kept as typed (`text`, cleaned by formatting.clean_text). Once a
+response is submitted, each free-text answer with words is a feedback item (written by
+consultation.feedback.sync in the same transaction, and kept in step while the response
+may still be changed), searched and coded like a comment; a draft has none."""
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from consultation.feedback import sync as feedback_sync
 from consultation.formatting import clean_title
 from consultation.notifications import services as notifications
 from consultation.questionnaires import answers as answer_rules
@@ -91,6 +93,17 @@ def _refresh_facets(response, respondent):
         setattr(response, name, value)
 
 
+def _items_in_step(response):
+    """The feedback items of the response's free-text answers, as it now stands (none
+    while it is a draft): search and synthesis read them like comments."""
+    sections = {
+        question.id: page.section.pk if page.section else None
+        for page in structure.pages_of(response.questionnaire)
+        for question in page.questions
+    }
+    feedback_sync.response_answers_changed(response, sections)
+
+
 def _check_may_change(respondent, response, now):
     if not rules.can_change(respondent, response, now):
         if response.is_submitted and rules.can_answer(respondent, response.questionnaire, now):
@@ -137,6 +150,8 @@ def respondent_save(
         if response.is_submitted and before != (respondent_type, name, organisation_type):
             response.changed_since_receipt = True
         response.save()
+        if response.is_submitted:
+            _items_in_step(response)
     return response
 
 
@@ -167,6 +182,8 @@ def answers_save(*, respondent, questionnaire, answers, now=None):
         if changed and response.is_submitted:
             response.changed_since_receipt = True
         response.save()
+        if changed and response.is_submitted:
+            _items_in_step(response)
     return response
 
 
@@ -247,6 +264,7 @@ def response_submit(*, respondent, questionnaire, now=None, send_receipt=True):
         response.updated_at = now
         _refresh_facets(response, respondent)
         response.save()
+        _items_in_step(response)
         if send_receipt:
             notifications.notify_questionnaire_receipt(response)
     return response, True

@@ -43,3 +43,12 @@ def rebuild_sql(vendor):
     if vendor == "postgresql":
         return [f'REINDEX INDEX "{GIN_INDEX}"']
     return []
+
+
+def after_table_rebuild_sql(vendor):
+    """Statements a migration runs after altering the item table: on SQLite, Django alters
+    a column by copying the table, which drops its triggers, so the index is made again
+    (PostgreSQL alters in place and keeps its generated column)."""
+    if vendor == "sqlite":
+        return [*drop_sql(vendor), *create_sql(vendor)]
+    return []

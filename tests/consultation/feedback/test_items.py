@@ -16,6 +16,7 @@ from consultation.imports.models import ImportBatch, ImportedResponse
 from consultation.models import Comment, Status
 from hub.accounts.models import Region, Sector
 from tests.support.consultation_factories import paragraph_ids
+from tests.support.questionnaire_factories import answered, questionnaire_on
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
@@ -155,8 +156,8 @@ def test_withdrawal_and_the_retention_purge_follow_the_item(
     ("fields", "allowed"),
     [
         ({"source_kind": "comment"}, True),
-        ({"source_kind": "comment", "answer_source": 7}, False),
-        ({"source_kind": "answer", "answer_source": 7}, False),  # the comment as well
+        ({"source_kind": "comment", "answer_source_id": 7}, False),
+        ({"source_kind": "answer", "answer_source_id": 7}, False),  # the comment as well
         ({"source_kind": "imported"}, False),
     ],
 )
@@ -177,8 +178,11 @@ def test_an_item_points_at_exactly_one_source(
         item.save()
 
 
-def test_an_answer_or_import_can_be_an_item_without_a_comment(consultation):
-    # The import source is a real imported response now (consultation.imports).
+def test_an_answer_or_import_can_be_an_item_without_a_comment(consultation, stakeholder):
+    # The sources are real now: a questionnaire's answer (of a draft, which has no item
+    # yet) and an imported response (consultation.imports).
+    draft = answered(questionnaire_on(consultation), stakeholder, text="Typed", submit=False)
+    answer = draft.answers.exclude(text="").get()
     batch = ImportBatch.objects.create(
         consultation=consultation, channel="csv", file_format="csv", file_name="f.csv",
         file_size=1,
@@ -187,7 +191,7 @@ def test_an_answer_or_import_can_be_an_item_without_a_comment(consultation):
         batch=batch, consultation=consultation, key="id:1", row_number=2, content_hash="0" * 64
     )
     for kind, source in (
-        ("answer", {"answer_source": 1}),
+        ("answer", {"answer_source": answer}),
         ("imported", {"import_source": response}),
     ):
         FeedbackItem.objects.create(
