@@ -35,10 +35,14 @@ def test_demo_consultation_loads_once_and_reads_well(client):
     sectors = set(comments.values_list("author__profile__sector", flat=True))
     assert len(sectors) >= 7
     assert Flag.objects.filter(resolved_at__isnull=True).exists()
-    # Every demo contribution is a feedback item, as the services make them.
-    assert set(FeedbackItem.objects.values_list("comment_id", flat=True)) == set(
+    # Every demo contribution is a feedback item, as the services make them; so are the
+    # questionnaire's free-text answers and the imported responses.
+    from_comments = FeedbackItem.objects.filter(comment__isnull=False)
+    assert set(from_comments.values_list("comment_id", flat=True)) == set(
         comments.values_list("pk", flat=True)
     )
+    assert FeedbackItem.objects.filter(source_kind="answer").exists()
+    assert FeedbackItem.objects.filter(source_kind="imported").exists()
 
     home = client.get("/").content.decode()
     assert consultation.title in home and "Closes in" in home
