@@ -8,6 +8,23 @@ from wagtail.models import Page
 
 from hub.core.page_cache import memo
 from hub.core.public_address import absolute_url
+from hub.pages.restrictions import public
+
+
+def home_page_context():
+    """What the home page shows besides its own fields and the apps' panels: the current
+    phase, the three latest updates, the strategy and the get-involved page, worked out once
+    per generation of the page cache (each is a page or a row of the page tree)."""
+
+    def compute():
+        return {
+            "current_phase": current_phase(),
+            "latest_updates": latest_updates(limit=3),
+            "strategy": strategy_page(),
+            "get_involved_page": first_live_page("pages.GetInvolvedPage"),
+        }
+
+    return memo("home-page-context", compute)
 
 
 def current_phase():
@@ -19,18 +36,18 @@ def current_phase():
 def latest_updates(*, limit):
     from hub.pages.models import UpdatePage
 
-    return list(UpdatePage.objects.live().public().order_by("-date", "-pk")[:limit])
+    return list(public(UpdatePage.objects.live()).order_by("-date", "-pk")[:limit])
 
 
 def strategy_page():
     from hub.pages.models import StrategyPage
 
-    return StrategyPage.objects.live().public().first()
+    return public(StrategyPage.objects.live()).first()
 
 
 def first_live_page(model_label):
     model = apps.get_model(model_label)
-    return model.objects.live().public().first()
+    return public(model.objects.live()).first()
 
 
 @dataclass(frozen=True)
@@ -45,7 +62,7 @@ def menu_items(site_root, request):
     current: that depends on the page shown, see marked_current)."""
     if site_root is None:
         return []
-    pages = site_root.get_children().live().public().in_menu()
+    pages = public(site_root.get_children().live()).in_menu()
     return [MenuItem(page.title, page.get_url(request), current=False) for page in pages]
 
 
@@ -60,7 +77,7 @@ def marked_current(items, path):
 def footer_items(request):
     from hub.pages.models import StandardPage
 
-    pages = StandardPage.objects.live().public().filter(show_in_footer=True)
+    pages = public(StandardPage.objects.live()).filter(show_in_footer=True)
     return [MenuItem(page.title, page.get_url(request), current=False) for page in pages]
 
 
@@ -70,8 +87,8 @@ def section_neighbours(section, request):
 
     def compute():
         siblings = {
-            "previous_section": section.get_prev_siblings().live().public().first(),
-            "next_section": section.get_next_siblings().live().public().first(),
+            "previous_section": public(section.get_prev_siblings().live()).first(),
+            "next_section": public(section.get_next_siblings().live()).first(),
         }
         return {
             name: page and MenuItem(page.title, page.get_url(request), current=False)
@@ -110,7 +127,7 @@ def contact_url(*, absolute=False):
     `absolute`, a URL at the public address (for emails)."""
     from hub.pages.models import GetInvolvedPage
 
-    page = GetInvolvedPage.objects.live().public().first()
+    page = public(GetInvolvedPage.objects.live()).first()
     if page is not None:
         return f"{page.full_url if absolute else page.url}#contact"
     if settings.CONTACT_EMAIL:
@@ -121,5 +138,5 @@ def contact_url(*, absolute=False):
 def updates_index_url(request):
     from hub.pages.models import UpdateIndexPage
 
-    index = UpdateIndexPage.objects.live().public().first()
+    index = public(UpdateIndexPage.objects.live()).first()
     return index.get_url(request) if index else ""
