@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from wagtail.models import Page
 
 from hub.core.page_cache import memo
@@ -96,6 +97,44 @@ def section_neighbours(section, request):
         }
 
     return memo(f"section-neighbours:{request.get_host()}:{section.pk}", compute)
+
+
+def live_page_at(site_root, path_components):
+    """The live page whose address below `site_root` is `path_components`, as its specific
+    model, in one query (Wagtail's walk down the tree takes two a level); None where that
+    walk must decide: no live page has the address, or a routable page above it could
+    answer for it, or it is an alias. The addresses are read once per generation."""
+    addresses = memo(f"page-addresses:{site_root.pk}", lambda: _live_addresses(site_root))
+    found = addresses.get("/".join(path_components))
+    if found is None:
+        return None
+    content_type_id, pk = found
+    return _model_of(content_type_id).objects.filter(pk=pk, live=True).first()
+
+
+def _live_addresses(site_root):
+    from wagtail.contrib.routable_page.models import RoutablePageMixin
+
+    rows = site_root.get_descendants().values_list(
+        "pk", "path", "url_path", "content_type_id", "live", "alias_of_id"
+    )
+    routable = tuple(
+        path
+        for _pk, path, _url, content_type_id, live, _alias in rows
+        if live and issubclass(_model_of(content_type_id), RoutablePageMixin)
+    )
+    start = len(site_root.url_path)
+    return {
+        url_path[start:].strip("/"): (content_type_id, pk)
+        for pk, path, url_path, content_type_id, live, alias_of_id in rows
+        if live
+        and alias_of_id is None
+        and not any(path.startswith(above) and path != above for above in routable)
+    }
+
+
+def _model_of(content_type_id):
+    return ContentType.objects.get_for_id(content_type_id).model_class() or Page
 
 
 def breadcrumbs(page, request, *, include_page=False):
