@@ -61,6 +61,7 @@ def main(argv=None):
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--queries", action="store_true", help="print each query's SQL")
+    parser.add_argument("--timing", action="store_true", help="time the requests, no profile")
     options = parser.parse_args(argv)
     conversation = prepare(options.folder)
 
@@ -93,12 +94,16 @@ def main(argv=None):
             client.get(url, secure=True)
         start = time.perf_counter()
         profile = cProfile.Profile()
-        profile.enable()
+        if not options.timing:
+            profile.enable()
         for _ in range(options.repeat):
             client.get(url, secure=True)
         profile.disable()
         took = (time.perf_counter() - start) / options.repeat * 1000
-        print(f"\n=== {url}: {took:.1f} ms a request (profiled), {len(queries)} queries ===")
+        how = "timed" if options.timing else "profiled"
+        print(f"\n=== {url}: {took:.1f} ms a request ({how}), {len(queries)} queries ===")
+        if options.timing:
+            continue
         for took_sql, sql in queries:
             print(f"  {took_sql * 1000:.1f} ms  {sql if options.queries else sql[:200]}")
         stats = pstats.Stats(profile)
