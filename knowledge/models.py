@@ -20,6 +20,7 @@ from wagtail.search import index
 
 from hub.core.dates import MONTHS, human_date
 from hub.core.public_address import PublicAddressMixin, absolute_url
+from hub.pages.restrictions import RestrictionsMemoMixin
 
 
 class ResourceType(models.TextChoices):
@@ -40,7 +41,7 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", "Year only"
 
 
-class LibraryPage(PublicAddressMixin, Page):
+class LibraryPage(PublicAddressMixin, RestrictionsMemoMixin, Page):
     """The library index: lists the live resources beneath it with filters and paging."""
 
     intro = models.TextField(blank=True, help_text="A sentence or two under the title.")
@@ -73,7 +74,7 @@ class ResourcePageTag(TaggedItemBase):
     )
 
 
-class ResourcePage(PublicAddressMixin, Page):
+class ResourcePage(PublicAddressMixin, RestrictionsMemoMixin, Page):
     resource_type = models.CharField(
         "type", max_length=20, choices=ResourceType.choices, default=ResourceType.REPORT
     )

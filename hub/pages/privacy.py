@@ -6,7 +6,10 @@ Wagtail checks a page's restrictions when it serves the page, and its search and
 restricted pages out; anything else that shows what belongs to a page (the consultation's
 comments on a section, their counts, lists of contributions) asks `privacy_for(request)`.
 A restriction covers its page and every page below it. Guesses at the passwords of private
-pages (and private collections of documents) are limited like sign-in attempts."""
+pages (and private collections of documents) are limited like sign-in attempts.
+
+The restrictions themselves come from hub.pages.restrictions, read once per generation of
+the page cache."""
 
 from dataclasses import dataclass
 from functools import wraps
@@ -17,6 +20,8 @@ from django.db.models import Q
 from wagtail import views as wagtail_views
 from wagtail.documents.views import serve as wagtail_document_views
 from wagtail.models import PageViewRestriction
+
+from hub.pages.restrictions import view_restrictions
 
 # ACCOUNT_RATE_LIMITS key of the page-password form (allauth's rate limiter counts it).
 PAGE_PASSWORD_RATE_LIMIT = "page_password"  # noqa: S105 - a name, not a password
@@ -42,16 +47,14 @@ class ReaderPrivacy:
 
 
 def privacy_for(request):
-    """The reader's ReaderPrivacy, worked out once per request: one query for the
-    restrictions (and one for the reader's groups if a restriction names groups)."""
+    """The reader's ReaderPrivacy, worked out once per request from the memoised
+    restrictions (and one query for the reader's groups if a restriction names groups)."""
     known = getattr(request, "_hub_page_privacy", None)
     if known is None:
-        restrictions = list(
-            PageViewRestriction.objects.select_related("page").prefetch_related("groups")
-        )
+        restrictions = view_restrictions()
         group_ids = _group_ids(request, restrictions)
         closed = tuple(
-            sorted(r.page.path for r in restrictions if not _accepts(r, request, group_ids))
+            sorted(r.page_path for r in restrictions if not _accepts(r, request, group_ids))
         )
         known = request._hub_page_privacy = ReaderPrivacy(closed_paths=closed)
     return known

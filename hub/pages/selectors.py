@@ -4,10 +4,28 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from wagtail.models import Page
 
 from hub.core.page_cache import memo
 from hub.core.public_address import absolute_url
+from hub.pages.restrictions import public
+
+
+def home_page_context():
+    """What the home page shows besides its own fields and the apps' panels: the current
+    phase, the three latest updates, the strategy and the get-involved page, worked out once
+    per generation of the page cache (each is a page or a row of the page tree)."""
+
+    def compute():
+        return {
+            "current_phase": current_phase(),
+            "latest_updates": latest_updates(limit=3),
+            "strategy": strategy_page(),
+            "get_involved_page": first_live_page("pages.GetInvolvedPage"),
+        }
+
+    return memo("home-page-context", compute)
 
 
 def current_phase():
@@ -19,18 +37,18 @@ def current_phase():
 def latest_updates(*, limit):
     from hub.pages.models import UpdatePage
 
-    return list(UpdatePage.objects.live().public().order_by("-date", "-pk")[:limit])
+    return list(public(UpdatePage.objects.live()).order_by("-date", "-pk")[:limit])
 
 
 def strategy_page():
     from hub.pages.models import StrategyPage
 
-    return StrategyPage.objects.live().public().first()
+    return public(StrategyPage.objects.live()).first()
 
 
 def first_live_page(model_label):
     model = apps.get_model(model_label)
-    return model.objects.live().public().first()
+    return public(model.objects.live()).first()
 
 
 @dataclass(frozen=True)
@@ -45,7 +63,7 @@ def menu_items(site_root, request):
     current: that depends on the page shown, see marked_current)."""
     if site_root is None:
         return []
-    pages = site_root.get_children().live().public().in_menu()
+    pages = public(site_root.get_children().live()).in_menu()
     return [MenuItem(page.title, page.get_url(request), current=False) for page in pages]
 
 
@@ -60,7 +78,7 @@ def marked_current(items, path):
 def footer_items(request):
     from hub.pages.models import StandardPage
 
-    pages = StandardPage.objects.live().public().filter(show_in_footer=True)
+    pages = public(StandardPage.objects.live()).filter(show_in_footer=True)
     return [MenuItem(page.title, page.get_url(request), current=False) for page in pages]
 
 
@@ -70,8 +88,8 @@ def section_neighbours(section, request):
 
     def compute():
         siblings = {
-            "previous_section": section.get_prev_siblings().live().public().first(),
-            "next_section": section.get_next_siblings().live().public().first(),
+            "previous_section": public(section.get_prev_siblings().live()).first(),
+            "next_section": public(section.get_next_siblings().live()).first(),
         }
         return {
             name: page and MenuItem(page.title, page.get_url(request), current=False)
@@ -79,6 +97,44 @@ def section_neighbours(section, request):
         }
 
     return memo(f"section-neighbours:{request.get_host()}:{section.pk}", compute)
+
+
+def live_page_at(site_root, path_components):
+    """The live page whose address below `site_root` is `path_components`, as its specific
+    model, in one query (Wagtail's walk down the tree takes two a level); None where that
+    walk must decide: no live page has the address, or a routable page above it could
+    answer for it, or it is an alias. The addresses are read once per generation."""
+    addresses = memo(f"page-addresses:{site_root.pk}", lambda: _live_addresses(site_root))
+    found = addresses.get("/".join(path_components))
+    if found is None:
+        return None
+    content_type_id, pk = found
+    return _model_of(content_type_id).objects.filter(pk=pk, live=True).first()
+
+
+def _live_addresses(site_root):
+    from wagtail.contrib.routable_page.models import RoutablePageMixin
+
+    rows = site_root.get_descendants().values_list(
+        "pk", "path", "url_path", "content_type_id", "live", "alias_of_id"
+    )
+    routable = tuple(
+        path
+        for _pk, path, _url, content_type_id, live, _alias in rows
+        if live and issubclass(_model_of(content_type_id), RoutablePageMixin)
+    )
+    start = len(site_root.url_path)
+    return {
+        url_path[start:].strip("/"): (content_type_id, pk)
+        for pk, path, url_path, content_type_id, live, alias_of_id in rows
+        if live
+        and alias_of_id is None
+        and not any(path.startswith(above) and path != above for above in routable)
+    }
+
+
+def _model_of(content_type_id):
+    return ContentType.objects.get_for_id(content_type_id).model_class() or Page
 
 
 def breadcrumbs(page, request, *, include_page=False):
@@ -110,7 +166,7 @@ def contact_url(*, absolute=False):
     `absolute`, a URL at the public address (for emails)."""
     from hub.pages.models import GetInvolvedPage
 
-    page = GetInvolvedPage.objects.live().public().first()
+    page = public(GetInvolvedPage.objects.live()).first()
     if page is not None:
         return f"{page.full_url if absolute else page.url}#contact"
     if settings.CONTACT_EMAIL:
@@ -121,5 +177,5 @@ def contact_url(*, absolute=False):
 def updates_index_url(request):
     from hub.pages.models import UpdateIndexPage
 
-    index = UpdateIndexPage.objects.live().public().first()
+    index = public(UpdateIndexPage.objects.live()).first()
     return index.get_url(request) if index else ""

@@ -5,7 +5,7 @@ view restriction, the site record, a phase, a library resource) starts a new gen
 of the page cache (hub.core.page_cache)."""
 
 from django.conf import settings
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from hub.core.page_cache import site_changed
@@ -27,6 +27,8 @@ def on_tree_changed(sender, instance=None, **kwargs):
 
 
 def connect():
+    from wagtail.models import PageViewRestriction
+
     from hub.pages.models import SectionPage
 
     changes = {
@@ -39,6 +41,12 @@ def connect():
     for name, signal in changes.items():
         signal.connect(on_tree_changed, dispatch_uid=f"pages.page_cache.{name}")
 
+    # A restriction's groups change without saving the restriction.
+    m2m_changed.connect(
+        on_tree_changed,
+        sender=PageViewRestriction.groups.through,
+        dispatch_uid="pages.page_cache.restriction_groups",
+    )
     page_published.connect(
         on_section_published, sender=SectionPage, dispatch_uid="pages.section_version"
     )

@@ -8,9 +8,10 @@ from wagtail.models import Page
 from hub.core.public_address import PublicAddressMixin
 from hub.pages import selectors
 from hub.pages.panels import HOME_PAGE_PANELS, panels_for
+from hub.pages.restrictions import RestrictionsMemoMixin
 
 
-class HomePage(PublicAddressMixin, Page):
+class HomePage(PublicAddressMixin, RestrictionsMemoMixin, Page):
     intro = models.TextField(help_text="One or two sentences under the title.")
     get_involved = RichTextField(features=["bold", "italic", "link", "ul"], blank=True)
 
@@ -19,11 +20,17 @@ class HomePage(PublicAddressMixin, Page):
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
 
+    def route(self, request, path_components):
+        # Most addresses are a live page's: found in one query instead of two a level.
+        page = selectors.live_page_at(self, path_components) if path_components else None
+        if page is None:
+            return super().route(request, path_components)
+        if page.depth == self.depth + 1:
+            page._cached_parent_obj = self  # as Wagtail's walk leaves it, saving a query
+        return page.route(request, [])
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["current_phase"] = selectors.current_phase()
-        context["latest_updates"] = selectors.latest_updates(limit=3)
+        context.update(selectors.home_page_context())
         context["panels"] = panels_for(HOME_PAGE_PANELS, page=self, request=request)
-        context["strategy"] = selectors.strategy_page()
-        context["get_involved_page"] = selectors.first_live_page("pages.GetInvolvedPage")
         return context

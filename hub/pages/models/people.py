@@ -7,6 +7,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from hub.core.public_address import PublicAddressMixin
+from hub.pages.restrictions import RestrictionsMemoMixin
 
 
 class WorkingGroupMember(index.Indexed, Orderable):
@@ -25,7 +26,7 @@ class WorkingGroupMember(index.Indexed, Orderable):
         return self.name
 
 
-class WorkingGroupPage(PublicAddressMixin, Page):
+class WorkingGroupPage(PublicAddressMixin, RestrictionsMemoMixin, Page):
     intro = RichTextField(features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]

@@ -11,9 +11,10 @@ from hub.core.blocks import ContentBlock
 from hub.core.public_address import PublicAddressMixin
 from hub.pages import selectors
 from hub.pages.panels import GET_INVOLVED_PAGE_PANELS, panels_for
+from hub.pages.restrictions import RestrictionsMemoMixin
 
 
-class StandardPage(PublicAddressMixin, Page):
+class StandardPage(PublicAddressMixin, RestrictionsMemoMixin, Page):
     intro = models.TextField(blank=True)
     body = StreamField(ContentBlock(), blank=True)
     show_in_footer = models.BooleanField(default=False, help_text="List this page in the footer.")
@@ -25,7 +26,7 @@ class StandardPage(PublicAddressMixin, Page):
     subpage_types = ["pages.StandardPage"]
 
 
-class GetInvolvedPage(PublicAddressMixin, Page):
+class GetInvolvedPage(PublicAddressMixin, RestrictionsMemoMixin, Page):
     """How to take part: the ways in, with links to open consultations and subscriptions."""
 
     intro = models.TextField()

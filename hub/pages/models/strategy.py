@@ -19,9 +19,10 @@ from hub.core.blocks import SectionBodyBlock
 from hub.core.public_address import PublicAddressMixin
 from hub.pages import selectors, versions
 from hub.pages.panels import SECTION_PAGE_PANELS, panels_for
+from hub.pages.restrictions import RestrictionsMemoMixin, public
 
 
-class StrategyPage(PublicAddressMixin, Page):
+class StrategyPage(PublicAddressMixin, RestrictionsMemoMixin, Page):
     """The draft strategy document; its children are the sections."""
 
     summary = models.TextField(help_text="What the strategy is for, in a few sentences.")
@@ -39,7 +40,7 @@ class StrategyPage(PublicAddressMixin, Page):
     subpage_types = ["pages.SectionPage"]
 
     def sections(self):
-        return SectionPage.objects.child_of(self).live().public().specific()
+        return public(SectionPage.objects.child_of(self).live()).specific()
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -65,7 +66,7 @@ class SectionPageForm(WagtailAdminPageForm):
             self.initial["change_note"] = ""
 
 
-class SectionPage(PublicAddressMixin, RoutablePageMixin, Page):
+class SectionPage(PublicAddressMixin, RestrictionsMemoMixin, RoutablePageMixin, Page):
     kind = models.CharField(
         max_length=20, choices=SectionKind.choices, default=SectionKind.AMBITION
     )

@@ -14,6 +14,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
 from hub.core.public_address import PublicAddressMixin
+from hub.pages.restrictions import RestrictionsMemoMixin
 
 
 class PhaseKind(models.TextChoices):
@@ -48,7 +49,7 @@ class TimelineForm(WagtailAdminPageForm):
         return cleaned_data
 
 
-class TimelinePage(PublicAddressMixin, Page):
+class TimelinePage(PublicAddressMixin, RestrictionsMemoMixin, Page):
     intro = RichTextField(features=["bold", "italic", "link"], blank=True)
 
     base_form_class = TimelineForm

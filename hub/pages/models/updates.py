@@ -13,9 +13,10 @@ from wagtail.search import index
 from hub.core.blocks import ContentBlock
 from hub.core.public_address import PublicAddressMixin
 from hub.pages.panels import UPDATE_INDEX_PAGE_PANELS, panels_for
+from hub.pages.restrictions import RestrictionsMemoMixin, public
 
 
-class UpdateIndexPage(PublicAddressMixin, RoutablePageMixin, Page):
+class UpdateIndexPage(PublicAddressMixin, RestrictionsMemoMixin, RoutablePageMixin, Page):
     intro = models.TextField(blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -25,7 +26,7 @@ class UpdateIndexPage(PublicAddressMixin, RoutablePageMixin, Page):
     max_count = 1
 
     def updates(self):
-        return UpdatePage.objects.child_of(self).live().public().order_by("-date", "-pk")
+        return public(UpdatePage.objects.child_of(self).live()).order_by("-date", "-pk")
 
     @path("")
     def index(self, request):
@@ -52,7 +53,7 @@ class UpdateIndexPage(PublicAddressMixin, RoutablePageMixin, Page):
         return UpdatesAtomFeed(self)(request)
 
 
-class UpdatePage(PublicAddressMixin, Page):
+class UpdatePage(PublicAddressMixin, RestrictionsMemoMixin, Page):
     date = models.DateField(default=timezone.localdate)
     summary = models.TextField(help_text="Shown in lists and feeds.")
     body = StreamField(ContentBlock())
