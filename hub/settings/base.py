@@ -293,6 +293,8 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 # was a redirect followed by a failed second POST. Editors save drafts with "Save draft";
 # the editor still warns before leaving with unsaved changes.
 WAGTAIL_AUTOSAVE_INTERVAL = 0
+# No avatars from Gravatar: it would learn, by a hash of their address, who uses the admin.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
