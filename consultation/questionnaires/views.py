@@ -14,7 +14,7 @@ from consultation.questionnaires.forms import QuestionPageForm, RespondentForm, 
 from consultation.rules import participation_barrier
 from consultation.views.responses import participation_refusal, refusal
 from hub.accounts.decorators import staff_view
-from hub.accounts.rules import can_moderate, is_moderator
+from hub.accounts.rules import is_working_group, passed_mfa
 from hub.core.dates import human_datetime
 
 CONTINUE = "continue"  # the button that goes on (and asks for required answers)
@@ -87,7 +87,7 @@ def start(request, slug):
             request.user, questionnaire.consultation, next_url=request.get_full_path()
         ),
         "summary_public": questionnaire.summary_is_public(),
-        "staff_summary": can_moderate(request.user),
+        "staff_summary": is_working_group(request.user) and passed_mfa(request.user),
     }
     return render(request, "questionnaires/start.html", context)
 
@@ -255,7 +255,7 @@ def summary_public(request, slug):
     return _summary(request, questionnaire, template="questionnaires/summary.html", staff=False)
 
 
-@staff_view(is_moderator)
+@staff_view(is_working_group)
 def summary_staff(request, slug):
     """The working group's summary, while the consultation is open and after."""
     questionnaire = _questionnaire(slug)

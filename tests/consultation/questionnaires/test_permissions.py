@@ -1,7 +1,8 @@
 """Every role against every questionnaire page: anonymous visitors are sent to sign in,
 stakeholders answer (their own response only: the addresses name no response, so nobody
-reaches another's), the summary is for the working group and moderators with a second
-factor in this session. Answering follows the consultation's rules for taking part."""
+reaches another's), the summary is for the working group with a second factor in this
+session (moderators, who judge contributions, do not analyse them). Answering follows the
+consultation's rules for taking part."""
 
 import pytest
 
@@ -33,7 +34,7 @@ EXPECTED = {
     "blocked": {**NEWCOMER, "about you": 403, "page": 403, "check": 403, "submit": 403},
     "stakeholder": NEWCOMER,
     "moderator without MFA": {**NEWCOMER, "staff summary": "mfa"},
-    "moderator": {**NEWCOMER, "staff summary": 200},
+    "moderator": {**NEWCOMER, "staff summary": 403},
     "working group": {**NEWCOMER, "staff summary": 200},
 }
 
