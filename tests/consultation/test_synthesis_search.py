@@ -272,3 +272,11 @@ def test_every_item_of_the_search_is_one_the_database_holds(wg_client, items):
     html = wg_client.get(SEARCH).content.decode()
     linked = {int(n) for n in re.findall(r'href="/synthesis/items/(\d+)/"', html)}
     assert linked == set(FeedbackItem.objects.values_list("pk", flat=True))
+
+
+def test_paragraphs_are_named_by_section_and_number_not_by_their_ids(wg_client, items, section):
+    first = paragraph_ids(section)[0]
+    html = wg_client.get(SEARCH, {"q": "robots"}).content.decode()
+    assert f"{section.title}, paragraph 1" in html
+    label = re.search(rf'value="{first}"[^>]*>\s*<label[^>]*>(.*?)</label>', html, re.S)
+    assert label is None or first not in label.group(1)

@@ -20,6 +20,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import BigIntegerField, F, FloatField
 from django.db.models.expressions import RawSQL
 
+from consultation import anchoring
 from consultation.feedback import facet_codes
 from consultation.feedback.models import FacetCode, FeedbackItem
 from consultation.models import Consultation
@@ -239,16 +240,27 @@ def _value_of(facet, code, coded):
 
 def facet_labels(counts):
     """{facet: {value: label}} for the consultations and sections among `counts` (every
-    one when `counts` names none: Elasticsearch's answer is labelled before it is read)."""
+    one when `counts` names none: Elasticsearch's answer is labelled before it is read),
+    and for the paragraphs of those sections ("Ambition one, paragraph 3": a paragraph's
+    value is its block's id, which means nothing to a reader)."""
     labels = {}
     for name, model in (("consultation", Consultation), ("section", SectionPage)):
         ids = counts.get(name) if counts is not None else None
         if ids is not None and not ids:
             continue
-        titles = model.objects.values_list("pk", "title")
+        rows = model.objects.all()
         if ids is not None:
-            titles = titles.filter(pk__in=list(ids))
-        labels[name] = {str(pk): title for pk, title in titles}
+            rows = rows.filter(pk__in=list(ids))
+        if model is SectionPage:
+            sections = list(rows)
+            labels[name] = {str(section.pk): section.title for section in sections}
+            labels["paragraph"] = {
+                paragraph_id: f"{section.title}, paragraph {number}"
+                for section in sections
+                for paragraph_id, number in anchoring.paragraph_numbers(section).items()
+            }
+        else:
+            labels[name] = {str(pk): title for pk, title in rows.values_list("pk", "title")}
     return labels
 
 
