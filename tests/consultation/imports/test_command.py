@@ -6,6 +6,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from consultation.feedback.models import Channel, FeedbackItem, SourceKind
 from consultation.imports.models import ImportBatch, ImportedResponse
@@ -148,3 +150,25 @@ def test_a_mapping_naming_an_unknown_field_is_refused(consultation, tmp_path):
 def test_an_unknown_consultation_is_refused(tmp_path):
     with pytest.raises(CommandError, match="No consultation"):
         call_command("import_responses", "nope", str(write(tmp_path, "Response\nx\n")))
+
+
+@pytest.mark.django_db
+def test_the_queries_of_an_import_do_not_grow_with_its_rows(consultation, tmp_path):
+    """Responses and items go in with one prepared INSERT each per chunk of rows (not
+    bulk_create's batches of a few dozen rows on SQLite), and every row is still stored."""
+
+    def queries_to_import(rows, name):
+        lines = "".join(f"r{name}{n},View number {n} on {name}.\n" for n in range(rows))
+        path = write(tmp_path, "ID,Response\n" + lines, f"{name}.csv")
+        with CaptureQueriesContext(connection) as queries:
+            out, _ = run(consultation, path)
+        assert f"Imported {rows} responses" in out
+        return len(queries)
+
+    queries_to_import(1, "first")  # the audit log's content type, read once
+    few, many = queries_to_import(3, "few"), queries_to_import(600, "many")
+    assert many == few
+    assert ImportedResponse.objects.count() == FeedbackItem.objects.count() == 604
+    item = FeedbackItem.objects.get(import_source__external_id="rmany599")
+    assert item.text == "View number 599 on many."
+    assert (item.paragraph_id, item.section_id, item.comment_id) == ("", None, None)
