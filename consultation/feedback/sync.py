@@ -28,6 +28,7 @@ from consultation.feedback.models import (
     text_hash,
 )
 from consultation.models import Status
+from consultation.search.backends import item_index
 from consultation.search.tasks import index_after_commit
 from hub.core.bulk import insert_rows
 
@@ -202,7 +203,8 @@ def imported_responses_created(*, batch, responses):
         fields = imported_fields(batch, response)
         fields["facet_bits"] = codes.bits({**fields, "paragraph_id": ""})
         items.append(fields)
-    written = insert_rows(FeedbackItem, items)
+    with item_index.loading(connection):
+        written = insert_rows(FeedbackItem, items)
     # The INSERT gives no ids: read them back only when Elasticsearch is to be told.
     if settings.ELASTICSEARCH_URL:
         index_after_commit(
