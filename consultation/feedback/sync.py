@@ -15,6 +15,7 @@ for the comments written before items existed uses it on its historical models a
 Every write also packs the item's facet values into `facet_bits` (facet_codes).
 """
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import DateTimeField
 
@@ -27,7 +28,9 @@ from consultation.feedback.models import (
     text_hash,
 )
 from consultation.models import Status
+from consultation.search.backends import item_index
 from consultation.search.tasks import index_after_commit
+from hub.core.bulk import insert_rows
 
 BATCH_SIZE = 2_000
 
@@ -162,46 +165,54 @@ def _update_rows(rows):
         cursor.executemany(sql, params)
 
 
-def imported_fields(response):
-    """The item's fields for an imported response (consultation.imports.ImportedResponse,
-    with its batch): no author account, the facets the file gave, the file's date or else
-    the batch's. Imported responses are not moderated: they count as published (seen by the
-    Working group only, like every item) and are in the analysis, also when their content
-    is in an attachment (the response's flag says so, so nobody codes the stub text)."""
+def imported_fields(batch, response):
+    """The item's fields for an imported response of `batch` (`response`: the
+    ImportedResponse's field values, with its "id"): no author account, the facets the
+    file gave, the file's date or else the batch's. Imported responses are not moderated:
+    they count as published (seen by the Working group only, like every item) and are in
+    the analysis, also when their content is in an attachment (the response's flag says
+    so, so nobody codes the stub text)."""
     return {
-        "consultation_id": response.consultation_id,
+        "consultation_id": response["consultation_id"],
         "source_kind": SourceKind.IMPORTED,
-        "import_source_id": response.pk,
-        "channel": response.batch.channel,
-        "text": response.text,
-        "text_hash": text_hash(response.text),
+        "import_source_id": response["id"],
+        "channel": batch.channel,
+        "text": response["text"],
+        "text_hash": text_hash(response["text"]),
         "author_id": None,
-        "author_sector": response.author_sector,
-        "author_region": response.author_region,
-        "author_organisation": response.author_organisation,
-        "author_is_organisation": response.author_is_organisation,
-        "created_at": response.received_at or response.batch.created_at,
+        "author_sector": response["author_sector"],
+        "author_region": response["author_region"],
+        "author_organisation": response["author_organisation"],
+        "author_is_organisation": response["author_is_organisation"],
+        "created_at": response["received_at"] or batch.created_at,
         "moderation_state": Status.PUBLISHED,
         "in_analysis": True,
         "needs_indexing": True,
     }
 
 
-def imported_responses_created(responses):
-    """Write the items of imported responses just inserted (bulk_create; they have ids).
-    Undoing a batch deletes its responses, and their items with them (on_delete CASCADE).
-    Returns how many items were written."""
-    responses = list(responses)
+def imported_responses_created(*, batch, responses):
+    """Write the items of `batch`'s responses just inserted (dicts of their field values,
+    with their "id"s), with one prepared INSERT (hub.core.bulk). Undoing a batch deletes its
+    responses, and their items with them (on_delete CASCADE). Returns how many items were
+    written."""
     codes = Codes(FacetCode)
-    codes.preload(("organisation", r.author_organisation) for r in responses)
+    codes.preload(("organisation", r["author_organisation"]) for r in responses)
     items = []
     for response in responses:
-        fields = imported_fields(response)
+        fields = imported_fields(batch, response)
         fields["facet_bits"] = codes.bits({**fields, "paragraph_id": ""})
-        items.append(FeedbackItem(**fields))
-    created = FeedbackItem.objects.bulk_create(items, batch_size=BATCH_SIZE)
-    index_after_commit(item_ids=[item.pk for item in created if item.pk])
-    return len(created)
+        items.append(fields)
+    with item_index.loading(connection):
+        written = insert_rows(FeedbackItem, items)
+    # The INSERT gives no ids: read them back only when Elasticsearch is to be told.
+    if settings.ELASTICSEARCH_URL:
+        index_after_commit(
+            item_ids=FeedbackItem.objects.filter(
+                import_source__in=[r["id"] for r in responses]
+            ).values_list("pk", flat=True)
+        )
+    return written
 
 
 def imported_responses_deleted(responses):

@@ -9,6 +9,7 @@ from consultation.feedback import sync
 from consultation.imports import reading
 from consultation.imports.models import BatchStatus, FileFormat, ImportBatch, ImportedResponse
 from hub.core.audit import audit_record
+from hub.core.bulk import insert_rows
 
 PROGRESS_EVERY = reading.CHUNK
 
@@ -108,14 +109,7 @@ def batch_import(*, batch, actor, source=None, progress=None):
                 mapping=batch.mapping or None,
                 progress=progress,
             ):
-                responses = ImportedResponse.objects.bulk_create(
-                    ImportedResponse(
-                        batch=batch, consultation=batch.consultation, **record.model_fields()
-                    )
-                    for record in chunk
-                )
-                sync.imported_responses_created(responses)
-                created += len(responses)
+                created += _store_responses(batch, chunk)
             batch.responses_created = created
             batch.status = BatchStatus.IMPORTED
             batch.imported_at = timezone.now()
@@ -145,6 +139,25 @@ def batch_import(*, batch, actor, source=None, progress=None):
             },
         )
     return batch
+
+
+def _store_responses(batch, records):
+    """INSERT the responses of `records` and their feedback items (one prepared statement
+    each, hub.core.bulk: far cheaper than bulk_create for a large file). Returns how many."""
+    responses = [
+        {"batch_id": batch.pk, "consultation_id": batch.consultation_id, **record.model_fields()}
+        for record in records
+    ]
+    insert_rows(ImportedResponse, responses)
+    ids = dict(
+        ImportedResponse.objects.filter(
+            consultation_id=batch.consultation_id, key__in=[r["key"] for r in responses]
+        ).values_list("key", "pk")
+    )
+    for response in responses:
+        response["id"] = ids[response["key"]]
+    sync.imported_responses_created(batch=batch, responses=responses)
+    return len(responses)
 
 
 def _reject(batch, problem):

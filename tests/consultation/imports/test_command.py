@@ -6,6 +6,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from consultation.feedback.models import Channel, FeedbackItem, SourceKind
 from consultation.imports.models import ImportBatch, ImportedResponse
@@ -148,3 +150,48 @@ def test_a_mapping_naming_an_unknown_field_is_refused(consultation, tmp_path):
 def test_an_unknown_consultation_is_refused(tmp_path):
     with pytest.raises(CommandError, match="No consultation"):
         call_command("import_responses", "nope", str(write(tmp_path, "Response\nx\n")))
+
+
+@pytest.mark.django_db
+def test_the_queries_of_an_import_do_not_grow_with_its_rows(consultation, tmp_path):
+    """Responses and items go in with one prepared INSERT each per chunk of rows (not
+    bulk_create's batches of a few dozen rows on SQLite), and every row is still stored."""
+
+    def queries_to_import(rows, name):
+        lines = "".join(f"r{name}{n},View number {n} on {name}.\n" for n in range(rows))
+        path = write(tmp_path, "ID,Response\n" + lines, f"{name}.csv")
+        with CaptureQueriesContext(connection) as queries:
+            out, _ = run(consultation, path)
+        assert f"Imported {rows} responses" in out
+        return len(queries)
+
+    queries_to_import(1, "first")  # the audit log's content type, read once
+    few, many = queries_to_import(3, "few"), queries_to_import(600, "many")
+    assert many == few
+    assert ImportedResponse.objects.count() == FeedbackItem.objects.count() == 604
+    item = FeedbackItem.objects.get(import_source__external_id="rmany599")
+    assert item.text == "View number 599 on many."
+    assert (item.paragraph_id, item.section_id, item.comment_id) == ("", None, None)
+
+
+@pytest.mark.django_db
+def test_imported_items_are_in_the_database_search_index_at_once(consultation, tmp_path):
+    """On SQLite an import indexes its items with one statement instead of the insert
+    trigger row by row: the index is exactly in step and the trigger is back afterwards."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the FTS5 index is SQLite's")
+    run(consultation, write(tmp_path, "ID,Response\na,Zebras need privacy.\nb,Other view.\n"))
+    fts = "feedback_feedbackitem_fts"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT rowid FROM {fts} WHERE {fts} MATCH 'zebras'")  # noqa: S608
+        found = [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('integrity-check', 1)")  # noqa: S608
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        triggers = {row[0] for row in cursor.fetchall()}
+    assert found == [FeedbackItem.objects.get(import_source__external_id="a").pk]
+    assert {f"{fts}_insert", f"{fts}_update", f"{fts}_delete"} <= triggers
+    # A second file after it is indexed too (its rows only, once each).
+    run(consultation, write(tmp_path, "ID,Response\nc,More zebras.\n", "c.csv"))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {fts} WHERE {fts} MATCH 'zebras'")  # noqa: S608
+        assert cursor.fetchone()[0] == 2
