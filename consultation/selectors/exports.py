@@ -29,7 +29,7 @@ class Export:
 
 def consultations_to_export():
     """Every consultation, with how many items it has and its questionnaire's number of
-    submitted responses (None without a questionnaire): two queries."""
+    submitted responses (None without a questionnaire): three queries."""
     consultations = list(
         Consultation.objects.annotate(item_count=Count("feedback_items")).order_by("title")
     )
