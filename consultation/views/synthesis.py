@@ -4,7 +4,7 @@ exports page (every item or questionnaire response of a consultation)."""
 
 from urllib.parse import urlencode
 
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -56,10 +56,23 @@ def search_page(request):
     )
 
 
+YES, NO = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
+
+
 def _chosen(request):
-    """The format (csv unless jsonl is asked for) and whether anonymised, from the query."""
+    """(format name, anonymised) from the query (csv and full unless asked), or a message
+    saying what is wrong: a mistyped `anonymised` must never give a full export."""
     format_name = request.GET.get("format", "csv")
-    return (format_name if format_name in FORMATS else "csv"), request.GET.get("anonymised") == "1"
+    anonymised = request.GET.get("anonymised", "").lower()
+    if format_name not in FORMATS:
+        return None, f"There is no format {format_name!r}: choose {' or '.join(FORMATS)}."
+    if anonymised not in YES + NO:
+        return None, "Say anonymised=1 for an anonymised export, or leave it out."
+    return (format_name, anonymised in YES), None
+
+
+def _refused(message):
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
 
 def _streamed(chunks, fmt, filename):
@@ -75,7 +88,10 @@ def download(request):
     (format=jsonl), anonymised if asked (anonymised=1); the download is written to the
     audit log first, with who asked, the search and how many items."""
     query = FeedbackQuery.from_querydict(request.GET)
-    format_name, anonymised = _chosen(request)
+    chosen, problem = _chosen(request)
+    if problem:
+        return _refused(problem)
+    format_name, anonymised = chosen
     item_ids = search.matching_ids(query)
     export_services.download_record(
         user=request.user,
@@ -113,7 +129,10 @@ def export(request, slug, what):
     consultation = get_object_or_404(Consultation, slug=slug)
     if what not in export_selectors.WHAT:
         raise Http404("No such export")
-    format_name, anonymised = _chosen(request)
+    chosen, problem = _chosen(request)
+    if problem:
+        return _refused(problem)
+    format_name, anonymised = chosen
     found = export_selectors.consultation_export(
         consultation, what=what, format_name=format_name, anonymised=anonymised
     )

@@ -18,6 +18,7 @@ from hub.accounts.models import Region, Sector
 from hub.core.models import AuditEntry
 from tests.support import factories
 from tests.support.consultation_factories import comment_on, paragraph_ids
+from tests.support.markup import id_problems
 from tests.support.questionnaire_factories import answered, questionnaire_on
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
@@ -93,6 +94,7 @@ def test_the_exports_page_links_every_export_of_each_consultation(wg_client, con
     assert "3 feedback items" in html
     assert f"{items_url(consultation)}?format=jsonl&amp;anonymised=1" in html
     assert "No questionnaire" in html
+    assert id_problems(html) == []
 
 
 def test_a_full_csv_export_holds_every_item_with_private_columns_and_no_formulas(
@@ -278,3 +280,29 @@ def test_the_command_refuses_an_unknown_consultation_or_a_missing_questionnaire(
         call_command("export_feedback", "nope", stdout=io.StringIO())
     with pytest.raises(CommandError, match="no questionnaire"):
         call_command("export_feedback", "draft", "--responses", stdout=io.StringIO())
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"format": "xlsx"}, "There is no format"),
+        ({"format": "<script>"}, "There is no format"),
+        ({"anonymised": "yes please"}, "anonymised=1"),
+        ({"anonymised": "2"}, "anonymised=1"),
+    ],
+)
+def test_a_bad_format_or_anonymised_value_is_refused_and_nothing_is_exported(
+    wg_client, consultation, items, params, message
+):
+    for url in (items_url(consultation), "/synthesis/download/"):
+        response = wg_client.get(url, params)
+        assert response.status_code == 400
+        assert message in response.content.decode()
+        assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert not AuditEntry.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+@pytest.mark.parametrize("value", ["1", "true", "YES", "on"])
+def test_every_way_of_saying_anonymised_anonymises(wg_client, consultation, items, value):
+    _, body = get_body(wg_client, items_url(consultation), anonymised=value)
+    assert "evil.example" not in body and "respondent_email" not in body
