@@ -126,6 +126,8 @@ def test_a_full_csv_export_holds_every_item_with_private_columns_and_no_formulas
         "anonymised": False,
         "count": 3,
     }
+    log = wg_client.get("/consultation/moderation/log/")
+    assert log.status_code == 200 and "Feedback downloaded" in log.content.decode()
 
 
 def test_an_anonymised_jsonl_export_drops_names_emails_and_individuals_organisations(
