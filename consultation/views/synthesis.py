@@ -114,11 +114,7 @@ def exports(request):
     return render(
         request,
         "consultation/synthesis/exports.html",
-        {
-            "consultations": export_selectors.consultations_to_export(),
-            "what": export_selectors.WHAT,
-            "formats": FORMATS,
-        },
+        {"consultations": export_selectors.consultations_to_export()},
     )
 
 
