@@ -100,7 +100,7 @@ pytest-postgres: setup
 	$(PY) tests/with_postgres.py $(PYTEST) --database-tests-only
 
 # The scripts that measure (bench/ also holds what they share: settings, builders, wrk's script).
-BENCH_SCRIPTS := bench/section_comments.py bench/pages.py bench/imports.py
+BENCH_SCRIPTS := bench/section_comments.py bench/pages.py bench/imports.py bench/exports.py
 
 bench: setup
 	@for script in $(BENCH_SCRIPTS); do echo "== $$script"; $(PY) $$script || exit 1; done

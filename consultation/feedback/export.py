@@ -3,9 +3,18 @@
 `item_rows(item_ids)` reads the items a chunk at a time (one query per chunk, whatever its
 size, so memory stays flat however many there are) and yields one dict per item with
 `COLUMNS`: the text, the facets, where it was made, and absolute links at the site's one
-public address (hub.core.public_address). A format turns those rows into chunks of text
-for a StreamingHttpResponse; `FORMATS` lists them by name. CSV is the one there is; JSON
-Lines, or an anonymised variant (other columns, the same rows), is one more entry.
+public address (hub.core.public_address); `consultation_item_ids` walks every item of a
+consultation by primary key, a chunk per query, without holding the list. A format turns
+rows into chunks of text for a StreamingHttpResponse; `FORMATS` lists them by name: CSV
+and JSON Lines (one JSON object per line).
+
+A full export carries an imported response's private `respondent_name` and
+`respondent_email` (the working group may need them to answer a letter); nothing else
+holds a name or an address (a questionnaire response names only the organisation it was
+sent for). `anonymised(rows)` is the variant of either format that drops those two
+columns and blanks the organisation of everyone who spoke for themselves (an individual's
+employer can name them): `columns_for(anonymised=)` is its list. What a person typed is
+exported as typed, in both.
 
 Spreadsheets run a cell that begins with =, +, -, @, a tab or a carriage return as a
 formula, so every text cell that does is written with an apostrophe in front
@@ -13,11 +22,12 @@ formula, so every text cell that does is written with an apostrophe in front
 """
 
 import csv
+import json
 from dataclasses import dataclass
 from itertools import islice
 
 from consultation.feedback.links import context_url, item_page_url
-from consultation.feedback.models import FACET_COLUMNS, FeedbackItem, SourceKind
+from consultation.feedback.models import FACET_COLUMNS, Channel, FeedbackItem, SourceKind
 from consultation.models import Status
 from hub.accounts.models import Region, Sector
 from hub.core.public_address import absolute_url
@@ -37,6 +47,10 @@ COLUMNS = {
     "region": "The author's region when they wrote it",
     "organisation": "The author's organisation when they wrote it",
     "respondent_type": "Whether they answered for an organisation or as an individual",
+    "channel": "How it reached us: this website, a CSV file or email",
+    "import_batch": "The number of the import batch it came in, for imported responses",
+    "respondent_name": "An imported response's respondent's name (private; full exports only)",
+    "respondent_email": "An imported response's respondent's email (private; full exports only)",
     "moderation": "The moderation state",
     "in_analysis": "Whether it counts in the analysis (yes or no)",
     "link": "The item in its context (a comment's permalink)",
@@ -51,13 +65,20 @@ _FIELDS = (
     "consultation__title",
     "section__title",
     "paragraph_id",
+    "channel",
+    "import_source__batch_id",
+    "import_source__respondent_name",
+    "import_source__respondent_email",
     *FACET_COLUMNS,
 )
+# The columns an anonymised export leaves out (ImportedResponse.PRIVATE_FIELDS).
+PRIVATE_COLUMNS = ("respondent_name", "respondent_email")
 _LABELS = {
     "source_kind": dict(SourceKind.choices),
     "author_sector": dict(Sector.choices),
     "author_region": dict(Region.choices),
     "moderation_state": dict(Status.choices),
+    "channel": dict(Channel.choices),
 }
 
 
@@ -86,6 +107,10 @@ def _row(values):
         "region": _label("author_region", values["author_region"]),
         "organisation": values["author_organisation"],
         "respondent_type": "Organisation" if values["author_is_organisation"] else "Individual",
+        "channel": _label("channel", values["channel"]),
+        "import_batch": values["import_source__batch_id"] or "",
+        "respondent_name": values["import_source__respondent_name"] or "",
+        "respondent_email": values["import_source__respondent_email"] or "",
         "moderation": _label("moderation_state", values["moderation_state"]),
         "in_analysis": "yes" if values["in_analysis"] else "no",
         "link": absolute_url(context_url(item_id=item_id, comment_id=values["comment_id"])),
@@ -93,7 +118,7 @@ def _row(values):
     }
 
 
-def _chunks(iterable, size):
+def chunked(iterable, size):
     iterator = iter(iterable)
     while chunk := list(islice(iterator, size)):
         yield chunk
@@ -102,7 +127,7 @@ def _chunks(iterable, size):
 def item_rows(item_ids, *, chunk_size=CHUNK_SIZE):
     """One row (a dict of COLUMNS) per item, in the order of `item_ids` (any iterable of
     ids; an id with no item is skipped), read `chunk_size` items per query."""
-    for chunk in _chunks(item_ids, chunk_size):
+    for chunk in chunked(item_ids, chunk_size):
         found = {
             values["pk"]: values
             for values in FeedbackItem.objects.filter(pk__in=chunk).values(*_FIELDS)
@@ -110,6 +135,49 @@ def item_rows(item_ids, *, chunk_size=CHUNK_SIZE):
         for item_id in chunk:
             if item_id in found:
                 yield _row(found[item_id])
+
+
+def ids_in_order(queryset, *, chunk_size=None):
+    """The ids of `queryset` in id order, read `chunk_size` at a time (one query each,
+    starting after the last id seen, so memory holds one chunk whatever the total)."""
+    chunk_size = chunk_size or CHUNK_SIZE
+    last = 0
+    while True:
+        ids = list(
+            queryset.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:chunk_size]
+        )
+        yield from ids
+        if len(ids) < chunk_size:
+            return
+        last = ids[-1]
+
+
+def consultation_item_ids(consultation, *, chunk_size=None):
+    """The ids of every item of `consultation`, in id order (see ids_in_order)."""
+    return ids_in_order(
+        FeedbackItem.objects.filter(consultation=consultation), chunk_size=chunk_size
+    )
+
+
+def columns_for(columns=tuple(COLUMNS), *, anonymised):
+    """The columns of an export: all of them, or without the private ones."""
+    return tuple(c for c in columns if not (anonymised and c in PRIVATE_COLUMNS))
+
+
+def anonymised(rows):
+    """`rows` without names and email addresses, and with no organisation for whoever
+    spoke as an individual (kept for those who spoke on behalf of their organisation)."""
+    for row in rows:
+        row = {key: value for key, value in row.items() if key not in PRIVATE_COLUMNS}
+        if row.get("respondent_type") != "Organisation":
+            for key in ORGANISATION_COLUMNS:
+                if key in row:
+                    row[key] = ""
+        yield row
+
+
+# The columns naming an individual's organisation (items, and questionnaire responses).
+ORGANISATION_COLUMNS = ("organisation", "organisation_name")
 
 
 class _Line:
@@ -125,9 +193,24 @@ def csv_chunks(rows, *, columns=tuple(COLUMNS), rows_per_chunk=200):
     cell neutralised."""
     writer = csv.writer(_Line())
     yield "\ufeff" + writer.writerow(columns)
-    for chunk in _chunks(rows, rows_per_chunk):
+    for chunk in chunked(rows, rows_per_chunk):
         yield "".join(
-            writer.writerow([neutralise(row[column]) for column in columns]) for row in chunk
+            writer.writerow([neutralise(_cell(row[column])) for column in columns]) for row in chunk
+        )
+
+
+def _cell(value):
+    # A list (a multiple-choice question's options) is one cell, its labels in order.
+    return "; ".join(value) if isinstance(value, list) else value
+
+
+def jsonl_chunks(rows, *, columns=tuple(COLUMNS), rows_per_chunk=200):
+    """JSON Lines for `rows` in pieces of `rows_per_chunk` rows: one object per line with
+    `columns` as its keys, in order (no formulas to fear: nothing runs a JSON string)."""
+    for chunk in chunked(rows, rows_per_chunk):
+        yield "".join(
+            json.dumps({column: row[column] for column in columns}, ensure_ascii=False) + "\n"
+            for row in chunk
         )
 
 
@@ -141,7 +224,10 @@ class Format:
     extension: str
 
 
-FORMATS = {"csv": Format("csv", csv_chunks, "text/csv; charset=utf-8", "csv")}
+FORMATS = {
+    "csv": Format("csv", csv_chunks, "text/csv; charset=utf-8", "csv"),
+    "jsonl": Format("jsonl", jsonl_chunks, "application/jsonl; charset=utf-8", "jsonl"),
+}
 
 
 def counted(iterable, counter):

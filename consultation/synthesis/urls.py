@@ -10,5 +10,7 @@ app_name = "synthesis"
 urlpatterns = [
     path("", synthesis.search_page, name="search"),
     path("download/", synthesis.download, name="download"),
+    path("exports/", synthesis.exports, name="exports"),
+    path("exports/<slug:slug>/<slug:what>/", synthesis.export, name="export"),
     path("items/<int:item_id>/", synthesis.item, name="item"),
 ]

@@ -1,16 +1,19 @@
 """The working group's synthesis area (Working group and superusers, with a second factor):
-the feedback search page, the download of a search's results, and one item's page."""
+the feedback search page, the download of a search's results, one item's page, and the
+exports page (every item or questionnaire response of a consultation)."""
 
 from urllib.parse import urlencode
 
-from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
 from consultation import search
-from consultation.feedback.export import FORMATS, item_rows
+from consultation.feedback.export import FORMATS
+from consultation.models import Consultation
 from consultation.search.types import PAGE_SIZES, SORTS, FeedbackQuery
+from consultation.selectors import exports as export_selectors
 from consultation.selectors import feedback as selectors
 from consultation.services import exports as export_services
 from hub.accounts.decorators import staff_view
@@ -28,6 +31,7 @@ def _link(name, query, **changes):
 def search_page(request):
     query = FeedbackQuery.from_querydict(request.GET)
     results = search.run(query)
+    download_url = _link("synthesis:download", query, page=1)
     pages = {}
     if results.has_previous:
         pages["previous"] = _link("synthesis:search", query, page=results.page - 1)
@@ -43,29 +47,102 @@ def search_page(request):
             "pages": pages,
             "sorts": [(key, SORT_LABELS[key]) for key in SORTS],
             "page_sizes": PAGE_SIZES,
-            "download_url": _link("synthesis:download", query, page=1),
+            "download_url": download_url,
+            "download_jsonl_url": download_url
+            + ("&" if "?" in download_url else "?")
+            + "format=jsonl",
             "searched": bool(request.GET),
         },
     )
 
 
-@staff_view(is_working_group)
-def download(request):
-    """Every item the search finds (not only one page), streamed as CSV; the download is
-    written to the audit log first, with who asked, the search and how many items."""
-    query = FeedbackQuery.from_querydict(request.GET)
-    item_ids = search.matching_ids(query)
-    export = FORMATS["csv"]
-    export_services.download_record(
-        user=request.user, query=query, count=len(item_ids), format_name=export.name
-    )
-    response = StreamingHttpResponse(
-        export.chunks(item_rows(item_ids)), content_type=export.content_type
-    )
-    stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="feedback-{stamp}.{export.extension}"'
+YES, NO = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
+
+
+def _chosen(request):
+    """(format name, anonymised) from the query (csv and full unless asked), or a message
+    saying what is wrong: a mistyped `anonymised` must never give a full export."""
+    format_name = request.GET.get("format", "csv")
+    anonymised = request.GET.get("anonymised", "").lower()
+    if format_name not in FORMATS:
+        return None, f"There is no format {format_name!r}: choose {' or '.join(FORMATS)}."
+    if anonymised not in YES + NO:
+        return None, "Say anonymised=1 for an anonymised export, or leave it out."
+    return (format_name, anonymised in YES), None
+
+
+def _refused(message):
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+
+def _streamed(chunks, fmt, filename):
+    response = StreamingHttpResponse(chunks, content_type=fmt.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@staff_view(is_working_group)
+def download(request):
+    """Every item the search finds (not only one page), streamed as CSV or JSON Lines
+    (format=jsonl), anonymised if asked (anonymised=1); the download is written to the
+    audit log first, with who asked, the search and how many items."""
+    query = FeedbackQuery.from_querydict(request.GET)
+    chosen, problem = _chosen(request)
+    if problem:
+        return _refused(problem)
+    format_name, anonymised = chosen
+    item_ids = search.matching_ids(query)
+    export_services.download_record(
+        user=request.user,
+        query=query,
+        count=len(item_ids),
+        format_name=format_name,
+        anonymised=anonymised,
+    )
+    stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
+    fmt = FORMATS[format_name]
+    chunks = export_selectors.search_export(
+        item_ids, format_name=format_name, anonymised=anonymised
+    )
+    return _streamed(chunks, fmt, f"feedback-{stamp}.{fmt.extension}")
+
+
+@staff_view(is_working_group)
+def exports(request):
+    """The exports page: for each consultation, links to download every item or response."""
+    return render(
+        request,
+        "consultation/synthesis/exports.html",
+        {"consultations": export_selectors.consultations_to_export()},
+    )
+
+
+@staff_view(is_working_group)
+def export(request, slug, what):
+    """Every item or submitted response of one consultation, streamed in the format asked
+    (csv or jsonl), full or anonymised; written to the audit log before it is sent."""
+    consultation = get_object_or_404(Consultation, slug=slug)
+    if what not in export_selectors.WHAT:
+        raise Http404("No such export")
+    chosen, problem = _chosen(request)
+    if problem:
+        return _refused(problem)
+    format_name, anonymised = chosen
+    found = export_selectors.consultation_export(
+        consultation, what=what, format_name=format_name, anonymised=anonymised
+    )
+    if found is None:
+        raise Http404("This consultation has no questionnaire")
+    export_services.export_record(
+        user=request.user,
+        consultation=consultation,
+        what=what,
+        format_name=format_name,
+        anonymised=anonymised,
+        count=found.count,
+    )
+    return _streamed(found.chunks, found.format, found.filename)
 
 
 @staff_view(is_working_group)

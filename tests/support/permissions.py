@@ -66,6 +66,8 @@ VIEWS = [
     ("feedback search", "get", "/synthesis/?q=care&sector=clinician", None),
     ("feedback download", "get", "/synthesis/download/?q=care", None),
     ("feedback item", "get", "/synthesis/items/{item}/", None),
+    ("exports", "get", "/synthesis/exports/", None),
+    ("export items", "get", "/synthesis/exports/{slug}/items/?format=jsonl&anonymised=1", None),
     ("imports", "get", IMPORTS + "/", None),
     ("upload", "post", IMPORTS + "/", {}),
     ("import batch", "get", IMPORTS + "/{batch}/", None),
@@ -119,7 +121,7 @@ STAFF = ["queue", "moderation item", "decide", "participant", "block", "audit lo
 # The working group's synthesis area: the Working group and superusers only. It is a staff
 # path, so the MFA gate asks anyone who needs a second factor for it first (a moderator
 # without one is sent to set it up), and the view then refuses whoever is not in the group.
-SYNTHESIS = ["feedback search", "feedback download", "feedback item"]
+SYNTHESIS = ["feedback search", "feedback download", "feedback item", "exports", "export items"]
 # The Working group's pages (not the Moderators'): importing responses. The upload posts
 # nothing and gets its form back with the errors.
 WORKING_GROUP_ONLY = {
