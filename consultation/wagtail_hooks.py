@@ -11,7 +11,6 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from wagtail import hooks
-from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import (
@@ -28,6 +27,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from consultation.models import Comment, Consultation
 from consultation.selectors.consultations import consultations_open, next_opening_or_closing
 from consultation.selectors.sections import section_discussion
+from hub.core.admin_guards import refuse_delete
 from hub.core.page_cache import PAGE_CACHE_EXPIRY_HOOK
 from hub.pages.panels import (
     GET_INVOLVED_PAGE_PANELS,
@@ -99,19 +99,16 @@ register_snippet(ConsultationViewSet)
 @hooks.register("before_delete_snippet")
 def keep_consultations_with_input(request, instances):
     """What people wrote is never deleted with its consultation: close it instead."""
-    with_input = [
-        instance
-        for instance in instances
-        if isinstance(instance, Consultation) and instance.comments.exists()
-    ]
-    if not with_input:
-        return None
-    messages.error(
+    return refuse_delete(
         request,
-        f"“{with_input[0].title}” has comments or discussion posts, so it cannot be deleted. "
-        "To stop people taking part, set its closing time.",
+        instances,
+        model=Consultation,
+        is_held=lambda consultation: consultation.comments.exists(),
+        message=lambda consultation: (
+            f"“{consultation.title}” has comments or discussion posts, so it cannot be "
+            "deleted. To stop people taking part, set its closing time."
+        ),
     )
-    return redirect(AdminURLFinder(request.user).get_edit_url(with_input[0]))
 
 
 @hooks.register("before_delete_page")

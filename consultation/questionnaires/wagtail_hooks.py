@@ -3,15 +3,13 @@ belongs to, pages of questions (StreamField blocks, so each question and option 
 its id through edits), whether people may change their answers after submitting, and
 whether the summary of closed questions is published once the consultation closes."""
 
-from django.contrib import messages
-from django.shortcuts import redirect
 from wagtail import hooks
-from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from consultation.questionnaires.models import Questionnaire
+from hub.core.admin_guards import refuse_delete
 
 
 class QuestionnaireViewSet(SnippetViewSet):
@@ -42,16 +40,13 @@ register_snippet(QuestionnaireViewSet)
 @hooks.register("before_delete_snippet")
 def keep_questionnaires_with_responses(request, instances):
     """People's answers are never deleted with their questionnaire."""
-    answered = [
-        instance
-        for instance in instances
-        if isinstance(instance, Questionnaire) and instance.responses.exists()
-    ]
-    if not answered:
-        return None
-    messages.error(
+    return refuse_delete(
         request,
-        f"People have answered “{answered[0].title}”, so it cannot be deleted. "
-        "To stop people answering, close its consultation.",
+        instances,
+        model=Questionnaire,
+        is_held=lambda questionnaire: questionnaire.responses.exists(),
+        message=lambda questionnaire: (
+            f"People have answered “{questionnaire.title}”, so it cannot be deleted. "
+            "To stop people answering, close its consultation."
+        ),
     )
-    return redirect(AdminURLFinder(request.user).get_edit_url(answered[0]))
