@@ -156,13 +156,21 @@ def _dated(timeline):
     to end in 40 days; futures has no dates yet."""
     today = timezone.localdate()
     research, engagement = timeline.phases.order_by("sort_order", "pk")
+    # Orders given as the admin gives them: rows with no order have none between them (and
+    # PostgreSQL and SQLite place such rows differently).
     Phase.objects.filter(pk=research.pk).update(
-        starts_on=today - datetime.timedelta(days=90), ends_on=today - datetime.timedelta(days=21)
+        starts_on=today - datetime.timedelta(days=90),
+        ends_on=today - datetime.timedelta(days=21),
+        sort_order=0,
     )
     Phase.objects.filter(pk=engagement.pk).update(
-        starts_on=today - datetime.timedelta(days=21), ends_on=today + datetime.timedelta(days=40)
+        starts_on=today - datetime.timedelta(days=21),
+        ends_on=today + datetime.timedelta(days=40),
+        sort_order=1,
     )
-    Phase.objects.create(page=timeline, kind="futures", title="Futures", summary="Next.")
+    Phase.objects.create(
+        page=timeline, kind="futures", title="Futures", summary="Next.", sort_order=2
+    )
     return today
 
 
