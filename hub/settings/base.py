@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "hub.pages",
     "consultation",
     "consultation.feedback",
+    "consultation.synthesis",
     "consultation.imports",
     "consultation.questionnaires",
     "consultation.notifications",
