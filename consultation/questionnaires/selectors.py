@@ -3,7 +3,7 @@ arranged by page for the review page, the response page and the receipt, and the
 of the closed questions. Each reads in a fixed number of queries, however many responses
 and answers there are."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Count, Prefetch
 
@@ -17,6 +17,7 @@ from consultation.questionnaires.models import (
     ResponseStatus,
 )
 from hub.accounts.models import Region, Sector
+from hub.core import small_counts
 
 
 def questionnaire_for(slug):
@@ -107,8 +108,12 @@ NOT_GIVEN = "Not given"
 
 @dataclass(frozen=True)
 class Cell:
-    count: int
+    count: int | None  # None: withheld from a public table (hub.core.small_counts)
     percent: float | None  # of those in the column who answered the question
+
+    @property
+    def withheld(self):
+        return self.count is None
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,7 @@ class Column:
     key: str
     label: str
     answered: int
+    withheld: bool = False  # a public table does not say how few answered
 
 
 @dataclass(frozen=True)
@@ -147,10 +153,31 @@ def _cell(count, answered):
     return Cell(count, round(100 * count / answered, 1) if answered else None)
 
 
-def closed_summary(questionnaire, *, by=""):
+def _withhold_small_cells(columns, rows):
+    """The columns and rows of a public table with small counts withheld (and the cells
+    that would give them back: hub.core.small_counts)."""
+    counts = {(r, c): cell.count for r, row in enumerate(rows) for c, cell in enumerate(row.cells)}
+    lines = [[(r, c) for r in range(len(rows))] for c in range(len(columns))]
+    lines += [[(r, c) for c in range(1, len(columns))] for r in range(len(rows))]
+    withheld = small_counts.withheld_cells(counts, lines)
+    rows = [
+        OptionRow(
+            row.label,
+            [Cell(None, None) if (r, c) in withheld else cell for c, cell in enumerate(row.cells)],
+        )
+        for r, row in enumerate(rows)
+    ]
+    columns = [
+        replace(column, withheld=small_counts.is_small(column.answered)) for column in columns
+    ]
+    return columns, rows
+
+
+def closed_summary(questionnaire, *, by="", public=False):
     """Counts and percentages of each option of each closed question among the submitted
     responses: overall, and with `by` ("sector" or "region") a column per group that has
-    answered (in the order the profile form lists them). Three queries."""
+    answered (in the order the profile form lists them). `public`: small counts are
+    withheld, for the summary everyone can read. Three queries."""
     submitted = Response.objects.filter(
         questionnaire=questionnaire, status=ResponseStatus.SUBMITTED
     )
@@ -197,6 +224,8 @@ def closed_summary(questionnaire, *, by=""):
             if field:
                 cells += [_cell(counts[column.key], column.answered) for column in columns[1:]]
             rows.append(OptionRow(label, cells))
+        if public:
+            columns, rows = _withhold_small_cells(columns, rows)
         questions.append(QuestionSummary(question, columns, rows))
     return Summary(
         respondents=submitted.count(),

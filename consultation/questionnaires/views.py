@@ -15,6 +15,7 @@ from consultation.rules import participation_barrier
 from consultation.views.responses import participation_refusal, refusal
 from hub.accounts.decorators import staff_view
 from hub.accounts.rules import is_working_group, passed_mfa
+from hub.core import small_counts
 from hub.core.dates import human_datetime
 
 CONTINUE = "continue"  # the button that goes on (and asks for required answers)
@@ -239,7 +240,9 @@ def _summary(request, questionnaire, *, template, staff):
     context = {
         "questionnaire": questionnaire,
         "consultation": questionnaire.consultation,
-        "summary": selectors.closed_summary(questionnaire, by=by),
+        "summary": selectors.closed_summary(questionnaire, by=by, public=not staff),
+        "withheld_label": small_counts.WITHHELD_LABEL,
+        "small_count": small_counts.SMALL_COUNT,
         "groupings": [("", "Everyone")]
         + [(key, label) for key, (_, label, _) in selectors.GROUPINGS.items()],
         "staff": staff,

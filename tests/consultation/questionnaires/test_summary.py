@@ -108,7 +108,8 @@ def test_the_public_summary_needs_the_close_and_an_editors_choice(
     close(consultation)
     page = client.get(PUBLIC)
     assert page.status_code == 200
-    assert table_of(page.content.decode(), 1)[1] == ["Yes", "1 (100.0%)"]
+    # one respondent: the public table does not say how they answered (small counts)
+    assert table_of(page.content.decode(), 1)[1] == ["Yes", "fewer than 5"]
     assert PUBLIC in client.get("/consultation/draft/questionnaire/").content.decode()
     questionnaire.publish_summary = False
     questionnaire.save()
@@ -119,3 +120,36 @@ def test_the_start_page_links_the_working_group_to_the_summary(client, questionn
     assert STAFF not in client.get("/consultation/draft/questionnaire/").content.decode()
     client.force_login(analyst)
     assert STAFF in client.get("/consultation/draft/questionnaire/").content.decode()
+
+
+def test_the_public_summary_withholds_small_counts_and_the_cells_that_give_them_back(
+    client, questionnaire, consultation, analyst
+):
+    """Six clinicians in London and one charity worker in Wales answered: the public table
+    by sector must not tell how the charity worker answered, neither by their own cell nor
+    by the total minus the clinicians' cell; the working group still sees every count."""
+    for _ in range(4):
+        answered(questionnaire, person("clinician", "london"), clear="Yes")
+    for _ in range(2):
+        answered(questionnaire, person("clinician", "london"), clear="No")
+    answered(questionnaire, person("charity", "wales"), clear="No")
+    questionnaire.publish_summary = True
+    questionnaire.save()
+    close(consultation)
+
+    public = client.get(PUBLIC + "?by=sector").content.decode()
+    table = table_of(public, 1)
+    assert table[0] == [
+        "Answer",
+        "All respondents (7 answered)",
+        "Clinician (6 answered)",
+        "Charity (fewer than 5 answered)",
+    ]
+    assert table[1] == ["Yes", "fewer than 5", "fewer than 5", "0 (0.0%)"]
+    assert table[2] == ["No", "fewer than 5", "fewer than 5", "fewer than 5"]
+    assert table[3] == ["Not sure", "0 (0.0%)", "0 (0.0%)", "0 (0.0%)"]
+    assert "count below 5" in public
+
+    client.force_login(analyst)
+    staff = table_of(client.get(STAFF + "?by=sector").content.decode(), 1)
+    assert staff[2] == ["No", "3 (42.9%)", "2 (33.3%)", "1 (100.0%)"]
