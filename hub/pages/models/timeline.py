@@ -115,6 +115,9 @@ class Phase(Orderable):
     ]
 
     class Meta(Orderable.Meta):
+        # Phases without an order (made outside the admin) keep the order they were made
+        # in on every database: NULLs have no order between them.
+        ordering = ["sort_order", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(starts_on__isnull=True)
