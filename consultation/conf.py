@@ -41,6 +41,10 @@ RATE_LIMIT_SETTINGS = {
     "flag": "CONSULTATION_RATE_LIMITS",
     # Agreeing or disagreeing is one click: a reader going down a page clicks many.
     "react": "CONSULTATION_REACTION_RATE_LIMITS",
+    # Saving a questionnaire page (and submitting): a person answering goes page by page,
+    # saving each, and may go back and forth; a script saving in a loop writes items,
+    # their search index and receipts.
+    "answer": "CONSULTATION_ANSWER_RATE_LIMITS",
 }
 
 

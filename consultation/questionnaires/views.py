@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from consultation.questionnaires import rules, selectors, services, structure
 from consultation.questionnaires.forms import QuestionPageForm, RespondentForm, field_name
 from consultation.rules import participation_barrier
-from consultation.views.responses import participation_refusal, refusal
+from consultation.views.responses import participation_refusal, refusal, take_write
 from hub.accounts.decorators import staff_view
 from hub.accounts.rules import is_working_group, passed_mfa
 from hub.core import small_counts
@@ -109,14 +109,19 @@ def respondent(request, slug):
         }
     form = RespondentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        limited, taken = take_write(request, action="answer")
+        if limited:
+            return limited
         try:
             services.respondent_save(
                 respondent=request.user, questionnaire=questionnaire, **form.cleaned_data
             )
         except services.InvalidAnswers as invalid:
+            taken.give_back()
             for name, problem in invalid.problems.items():
                 form.add_error(name, problem)
         except services.NotAllowed as exc:
+            taken.give_back()
             return refusal(request, str(exc))
         else:
             if request.POST.get("return_to") == RETURN_TO_CHECK:
@@ -150,15 +155,20 @@ def page(request, slug, number):
         require=going_on,
     )
     if request.method == "POST" and form.is_valid():
+        limited, taken = take_write(request, action="answer")
+        if limited:
+            return limited
         try:
             services.answers_save(
                 respondent=request.user, questionnaire=questionnaire, answers=form.answers
             )
         except services.InvalidAnswers as invalid:
+            taken.give_back()
             for question_id, problem in invalid.problems.items():
                 question = structure.question_map(questionnaire).get(question_id)
                 form.add_error(field_name(question) if question else None, problem)
         except services.NotAllowed as exc:
+            taken.give_back()
             return refusal(request, str(exc))
         else:
             if going_on:
@@ -190,13 +200,18 @@ def check(request, slug):
         return redirect(_url("respondent", questionnaire))
     missing = []
     if request.method == "POST":
+        limited, taken = take_write(request, action="answer")
+        if limited:
+            return limited
         try:
             response, sent = services.response_submit(
                 respondent=request.user, questionnaire=questionnaire
             )
         except services.Incomplete as incomplete:
+            taken.give_back()
             missing = incomplete.missing
         except services.NotAllowed as exc:
+            taken.give_back()
             return refusal(request, str(exc))
         else:
             if sent:

@@ -15,6 +15,7 @@ WHAT_WAS_DONE = {
     "post": "posted a lot",
     "flag": "sent many reports",
     "react": "reacted a lot",
+    "answer": "saved answers many times",
 }
 
 
@@ -24,7 +25,7 @@ class RateLimited(Exception):
         minutes = max(1, round(retry_after / 60))
         wait = "a minute" if minutes == 1 else f"{minutes} minutes"
         message = f"You have {WHAT_WAS_DONE[action]} in a short time. Wait {wait} and try again"
-        if action == "post":
+        if action in ("post", "answer"):
             message += "; nothing you wrote has been lost if you keep this page open"
         super().__init__(message + ".")
 

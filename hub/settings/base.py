@@ -436,6 +436,9 @@ CONSULTATION_MAX_CHARACTERS = int(env("CONSULTATION_MAX_CHARACTERS", "5000"))
 CONSULTATION_MAX_LINKS = int(env("CONSULTATION_MAX_LINKS", "3"))
 # Writes allowed per person and per network address: count/period(s, m, h, d)/scope.
 CONSULTATION_RATE_LIMITS = env("CONSULTATION_RATE_LIMITS", "5/m/user,40/h/user,30/m/ip")
+CONSULTATION_ANSWER_RATE_LIMITS = env(
+    "CONSULTATION_ANSWER_RATE_LIMITS", "30/m/user,300/h/user,120/m/ip"
+)
 CONSULTATION_REACTION_RATE_LIMITS = env(
     "CONSULTATION_REACTION_RATE_LIMITS", "30/m/user,300/h/user,120/m/ip"
 )

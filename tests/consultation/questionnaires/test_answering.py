@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
-from consultation.questionnaires.models import Answer, AnswerChoice, Response
+from consultation.questionnaires.models import Answer, AnswerChoice, Response, ResponseStatus
 from consultation.questionnaires.structure import questions_of
 from tests.support.markup import first_text_in_main, id_problems, soup_of
 from tests.support.questionnaire_factories import answered, questionnaire_on
@@ -276,3 +276,25 @@ def test_the_services_check_the_rules_themselves(questionnaire, questions, stake
         services.response_submit(respondent=stakeholder, questionnaire=questionnaire)
     assert not Response.objects.get().is_submitted
     assert Answer.objects.get(question_id=free.id).text == "Hi"
+
+
+def test_saving_answers_is_rate_limited_and_a_refused_save_stores_nothing(
+    client, questionnaire, questions, stakeholder, settings
+):
+    """A script saving pages in a loop writes answers, feedback items and their search
+    index each time: saves count against their own limit (a form with errors does not)."""
+    settings.CONSULTATION_ANSWER_RATE_LIMITS = "3/m/user"
+    client.force_login(stakeholder)
+    assert client.post(BASE + "about-you/", {"respondent_type": "individual"}).status_code == 302
+    assert client.post(BASE + "pages/2/", page_two(questions, text="One.")).status_code == 302
+    invalid = client.post(BASE + "about-you/", {"respondent_type": "<script>"})
+    assert invalid.status_code == 200  # the form's error, not counted
+    assert client.post(BASE + "pages/2/", page_two(questions, text="Two.")).status_code == 302
+    limited = client.post(BASE + "pages/2/", page_two(questions, text="Three."))
+    assert limited.status_code == 429
+    assert "You have saved answers many times in a short time" in limited.content.decode()
+    assert int(limited["Retry-After"]) > 0
+    free = questions[-1]
+    assert Answer.objects.get(question_id=free.id).text == "Two."
+    assert client.post(BASE + "check/").status_code == 429
+    assert not Response.objects.filter(status=ResponseStatus.SUBMITTED).exists()
