@@ -231,3 +231,19 @@ class FacetCode(models.Model):
 
     def __str__(self):
         return f"{self.facet} {self.value}"
+
+
+class DeletedItem(models.Model):
+    """An item deleted here whose search-engine document may still be there (written only
+    when Elasticsearch is configured): the indexer deletes the document, then the row.
+    Without it, a document of an item deleted while the engine was down would stay in
+    search results until the next full rebuild."""
+
+    item_id = models.PositiveBigIntegerField(primary_key=True)
+    deleted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["item_id"]
+
+    def __str__(self):
+        return f"Deleted item {self.item_id}"

@@ -21,6 +21,7 @@ from django.db.models import DateTimeField
 
 from consultation.feedback.facet_codes import Codes
 from consultation.feedback.models import (
+    DeletedItem,
     FacetCode,
     FeedbackItem,
     SourceKind,
@@ -215,10 +216,30 @@ def imported_responses_created(*, batch, responses):
     return written
 
 
+def items_deleted(items):
+    """Delete `items` (a queryset of FeedbackItem) in one DELETE. With Elasticsearch
+    configured their ids are kept as DeletedItem rows first and sent to the indexer after
+    the commit, so their documents go too, now or when the engine is back. Returns how
+    many items were deleted."""
+    if settings.ELASTICSEARCH_URL:
+        ids = list(items.values_list("pk", flat=True))
+        DeletedItem.objects.bulk_create(
+            [DeletedItem(item_id=pk) for pk in ids], ignore_conflicts=True, batch_size=500
+        )
+        index_after_commit(item_ids=ids)
+    return items.delete()[0]
+
+
 def imported_responses_deleted(responses):
     """Delete the items of `responses` (a queryset of ImportedResponse) before they go:
     undoing an import. One DELETE, whatever the number."""
-    return FeedbackItem.objects.filter(import_source__in=responses).delete()[0]
+    return items_deleted(FeedbackItem.objects.filter(import_source__in=responses))
+
+
+def answer_deleted(answer):
+    """Delete the item of a questionnaire `answer` before the answer goes (an answer
+    cleared on a page the respondent saved again)."""
+    return items_deleted(FeedbackItem.objects.filter(answer_source=answer))
 
 
 def answer_fields(answer, response, section_id):
@@ -257,9 +278,11 @@ def response_answers_changed(response, sections):
         for answer in response.answers.all()
         if answer.text and answer.question_id in sections and response.is_submitted
     ]
-    FeedbackItem.objects.filter(answer_source__response=response).exclude(
-        answer_source__in=[answer.pk for answer in answers]
-    ).delete()
+    items_deleted(
+        FeedbackItem.objects.filter(answer_source__response=response).exclude(
+            answer_source__in=[answer.pk for answer in answers]
+        )
+    )
     existing = dict(
         FeedbackItem.objects.filter(answer_source__in=[a.pk for a in answers]).values_list(
             "answer_source_id", "pk"

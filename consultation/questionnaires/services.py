@@ -199,6 +199,7 @@ def _store(response, questions, cleaned, now):
         answer = existing.get(question_id)
         if value is None:
             if answer is not None:
+                feedback_sync.answer_deleted(answer)
                 answer.delete()
                 changed = True
             continue

@@ -9,9 +9,10 @@ The rebuild works in batches, each in its own transaction, so people can keep wr
 while it runs; every batch reports its progress to a callback."""
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from consultation.feedback import sync
-from consultation.feedback.models import FACET_COLUMNS, FeedbackItem
+from consultation.feedback.models import FACET_COLUMNS, DeletedItem, FeedbackItem
 from consultation.models import Comment
 from consultation.search.backends import configured_engine, item_index
 from consultation.search.backends import elasticsearch as es
@@ -54,8 +55,11 @@ def rebuild_elasticsearch(*, progress=None, batch_size=BATCH_SIZE):
     """Make the Elasticsearch index again and index every item into it; returns how many.
     Raises es.UNAVAILABLE's errors when the engine cannot be reached."""
     client = es.client()
+    started = timezone.now()
     es.delete_index(using=client, name=es.index_name())
     es.create_index(using=client)
+    # The new index holds no document of an item deleted before it was made.
+    DeletedItem.objects.filter(deleted_at__lt=started).delete()
     total = FeedbackItem.objects.count()
     done = 0
     for batch in _batches(FeedbackItem.objects.all(), batch_size):
@@ -111,6 +115,7 @@ def index_now(*, item_ids=(), comment_ids=(), using=None):
         documents.values(), gone, using=using or es.client(), index=es.index_name()
     )
     _clear_marks({pk: documents[pk] for pk in accepted if pk in documents})
+    DeletedItem.objects.filter(item_id__in=[pk for pk in accepted if pk in gone]).delete()
     return len(documents) + len(gone), len(accepted)
 
 
@@ -118,11 +123,18 @@ def index_pending(*, batch_size=BATCH_SIZE, using=None, progress=None):
     """Send every item marked `needs_indexing` to Elasticsearch in bulk, a batch at a time,
     and clear the marks of those it accepted (and that did not change meanwhile); returns
     how many it accepted. Items it refused stay marked and are not sent again in this run.
+    First, the documents of items deleted since they were indexed (DeletedItem) go.
     Does nothing (0) when Elasticsearch is not configured; an unreachable engine raises one
     of es.UNAVAILABLE. `progress(done, total)` is called after each batch."""
     if configured_engine() != "elasticsearch":
         return 0
     using = using or es.client()
+    after = 0
+    while deleted := list(
+        DeletedItem.objects.filter(pk__gt=after).values_list("pk", flat=True)[:batch_size]
+    ):
+        index_now(item_ids=deleted, using=using)  # rows of refused deletions stay
+        after = deleted[-1]
     marked = FeedbackItem.objects.filter(needs_indexing=True)
     total, sent, accepted, after = marked.count(), 0, 0, 0
     while ids := list(

@@ -15,10 +15,12 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from consultation.feedback.models import FeedbackItem
+from consultation.feedback.models import DeletedItem, FeedbackItem, SourceKind
+from consultation.imports import services as imports
 from consultation.search import indexing, tasks
 from consultation.search.backends import elasticsearch as engine
 from tests.support.consultation_factories import comment_on, paragraph_ids
+from tests.support.questionnaire_factories import answered, questionnaire_on
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 LIVE_URL = os.environ.get("ELASTICSEARCH_URL", "")
@@ -162,6 +164,66 @@ def test_live_deleted_items_leave_the_index(live_index, section, consultation):
     item.comment.delete()
     assert indexing.index_now(item_ids=[gone], using=live_index) == (1, 1)
     assert not live_index.exists(index=engine.index_name(), id=str(gone))
+
+
+@live
+def test_live_an_item_deleted_while_the_engine_is_down_leaves_the_index_when_it_returns(
+    live_index, settings, consultation, section, stakeholder
+):
+    questionnaire = questionnaire_on(consultation, section=section)
+    answered(questionnaire, stakeholder, text="Soon taken back")
+    item = FeedbackItem.objects.get(source_kind=SourceKind.ANSWER)
+    indexing.index_now(item_ids=[item.pk], using=live_index)
+    settings.ELASTICSEARCH_URL = f"http://127.0.0.1:{closed_port()}"
+    answered(questionnaire, stakeholder, text="")
+    settings.ELASTICSEARCH_URL = LIVE_URL
+    indexing.index_pending(using=live_index)
+    assert not live_index.exists(index=engine.index_name(), id=str(item.pk))
+    assert not DeletedItem.objects.exists()
+
+
+def test_items_deleted_while_the_engine_is_down_are_remembered_until_it_returns(
+    engine_down, consultation, section, stakeholder, django_capture_on_commit_callbacks
+):
+    """An answer cleared and an import undone delete their items here; their documents
+    must go from Elasticsearch too, even if it is down now (DeletedItem rows wait)."""
+    questionnaire = questionnaire_on(consultation, section=section)
+    answered(questionnaire, stakeholder, text="Soon taken back")
+    answer_item = FeedbackItem.objects.get(source_kind=SourceKind.ANSWER).pk
+    with django_capture_on_commit_callbacks(execute=True):
+        answered(questionnaire, stakeholder, text="")
+    assert not FeedbackItem.objects.filter(pk=answer_item).exists()
+
+    batch = imports.batch_create(
+        consultation=consultation,
+        user=stakeholder,
+        file_name="r.csv",
+        file_format="csv",
+        content=b"ID,Response\nr1,One view.\nr2,Another view.\n",
+        mapping={"text": "Response", "external_id": "ID"},
+    )
+    imports.batch_import(batch=batch, actor=stakeholder)
+    imported = set(
+        FeedbackItem.objects.filter(source_kind=SourceKind.IMPORTED).values_list("pk", flat=True)
+    )
+    assert len(imported) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        imports.batch_undo(batch=batch, actor=stakeholder)
+    assert set(DeletedItem.objects.values_list("item_id", flat=True)) == {answer_item, *imported}
+    with pytest.raises(engine.UNAVAILABLE):
+        indexing.index_pending()
+    assert DeletedItem.objects.count() == 3  # still waiting for the engine
+
+
+def test_without_elasticsearch_deletions_leave_no_trace(
+    settings, consultation, section, stakeholder
+):
+    settings.ELASTICSEARCH_URL = ""
+    questionnaire = questionnaire_on(consultation, section=section)
+    answered(questionnaire, stakeholder, text="Soon taken back")
+    answered(questionnaire, stakeholder, text="")
+    assert not FeedbackItem.objects.filter(source_kind=SourceKind.ANSWER).exists()
+    assert not DeletedItem.objects.exists()
 
 
 def test_reindex_pending_against_an_unreachable_engine_says_so(engine_down, section, consultation):
