@@ -59,7 +59,7 @@ def _context(section_id, question_id):
     return f"question:{question_id}" if question_id else ""
 
 
-def _inputs(consultation):
+def read_inputs(consultation):
     """texts, contexts and codes of the consultation's items counting in the analysis."""
     items = FeedbackItem.objects.filter(consultation=consultation, in_analysis=True)
     texts, contexts = {}, {}
@@ -85,7 +85,7 @@ def refresh_suggestions(*, consultation, progress=None):
     """Compute the consultation's suggestions again and store them (see the module's
     text); `progress(done, total)` is told how far it got. Returns a Refreshed."""
     _report(progress, 0, 4)
-    texts, contexts, codes, rejections = _inputs(consultation)
+    texts, contexts, codes, rejections = read_inputs(consultation)
     _report(progress, 1, 4)
     found = suggest_themes(
         texts=texts,
