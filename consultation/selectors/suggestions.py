@@ -1,7 +1,10 @@
 """Reading theme suggestions for the working group's pages: the consultations with
 suggestions waiting, one consultation's review queue (a page of items with their pending
-suggestions, best first, optionally of one theme), an item's pending suggestions, and each
-theme's key phrases for the codebook. Query counts do not grow with the items shown."""
+suggestions, best first, optionally of one theme) with each theme's key phrases, and an
+item's pending suggestions (for the item page). A page that lists themes shows their key
+phrases with `select_related("key_phrases")` and the include
+consultation/synthesis/includes/theme_key_phrases.html. Query counts do not grow with the
+items shown."""
 
 from dataclasses import dataclass
 
@@ -10,7 +13,7 @@ from django.db.models import Count, Max, Q
 
 from consultation.feedback.models import FeedbackItem
 from consultation.models import Consultation
-from consultation.synthesis.models import Coding, Theme, ThemeKeyPhrases, ThemeSuggestion
+from consultation.synthesis.models import Coding, Theme, ThemeSuggestion
 
 PER_PAGE = 20
 PENDING = ThemeSuggestion.State.PENDING
@@ -90,12 +93,3 @@ def pending_for_item(item_id):
         .select_related("theme")
         .order_by("-confidence", "rank", "pk")
     )
-
-
-def key_phrases_by_theme(consultation):
-    """{theme id: ThemeKeyPhrases} for the consultation's themes that have them (one
-    query); for the codebook page."""
-    return {
-        phrases.theme_id: phrases
-        for phrases in ThemeKeyPhrases.objects.filter(theme__consultation=consultation)
-    }

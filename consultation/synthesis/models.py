@@ -251,8 +251,11 @@ def _coded_otherwise():
 class ThemeSuggestionQuerySet(models.QuerySet):
     def waiting(self):
         """Pending suggestions still worth an analyst's review: not those of an item coded
-        by hand or from an import since they were computed (the next refresh drops them)."""
-        return self.filter(state=ThemeSuggestion.State.PENDING).filter(~_coded_otherwise())
+        by hand or from an import, or left out of the analysis, since they were computed
+        (the next refresh drops them)."""
+        return self.filter(state=ThemeSuggestion.State.PENDING, item__in_analysis=True).filter(
+            ~_coded_otherwise()
+        )
 
     def kept_by_refresh(self):
         """Pending suggestions a refresh keeps: those of an item coded only through its own

@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django_tasks import default_task_backend
 
+from consultation.selectors.suggestions import pending_for_item
 from consultation.synthesis import coding
 from consultation.synthesis.demo import suggestions as demo_suggestions
 from consultation.synthesis.models import (
@@ -168,6 +169,7 @@ def test_index_counts_items_waiting_per_consultation(refreshed, wg_client):
     assert response.status_code == 200
     assert response.context["consultations"][0].waiting_items == 3
     assert queue_url(refreshed["consultation"]) in response.content.decode()
+    assert 'href="/synthesis/suggestions/"' in wg_client.get("/synthesis/").content.decode()
 
 
 def test_accept_codes_the_item_through_the_coding_service(refreshed, wg_client, analyst):
@@ -403,3 +405,34 @@ def test_queue_query_count_does_not_grow_with_items(
         response = wg_client.get(queue_url(consultation))
     assert len(response.context["entries"]) == 20  # a page, not every item
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_item_page_selector_gives_pending_suggestions_until_coded_by_hand(refreshed, analyst):
+    item = refreshed["uncoded"]["privacy"]
+    shown = pending_for_item(item.pk)
+    assert shown[0].theme == refreshed["themes"]["Data privacy"]
+    assert [s.confidence for s in shown] == sorted((s.confidence for s in shown), reverse=True)
+    coding.apply_themes(
+        actor=analyst,
+        consultation=refreshed["consultation"],
+        item_ids=[item.pk],
+        themes=[refreshed["themes"]["Funding"]],
+    )
+    assert pending_for_item(item.pk) == []  # coded by hand: nothing left to review
+
+
+def test_queue_leaves_out_items_that_left_the_analysis(refreshed, wg_client):
+    item = refreshed["uncoded"]["money"]
+    type(item).objects.filter(pk=item.pk).update(in_analysis=False)
+    response = wg_client.get(queue_url(refreshed["consultation"]))
+    assert item not in [entry.item for entry in response.context["entries"]]
+    assert len(response.context["entries"]) == 2
+
+
+def test_a_theme_without_key_phrases_says_so(refreshed, wg_client):
+    theme = Theme.objects.create(consultation=refreshed["consultation"], name="New theme")
+    response = wg_client.get(queue_url(refreshed["consultation"], theme=theme.pk))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "No key phrases yet" in html
+    assert "No suggestions are waiting for review for this theme" in html
