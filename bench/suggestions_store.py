@@ -186,13 +186,19 @@ def main():
             found, entries = review_queue(consultation)
             found.paginator.count  # noqa: B018  (the page shows the total)
         print(f"review queue, first page:          {page}  ({len(entries)} items shown)")
-        worst = max(first.wall, second.wall)
-        verdict = "met" if worst < TARGET_SECONDS else "NOT MET"
+        worst = max(first, second, key=lambda timed: timed.wall)
+        met = worst.wall < TARGET_SECONDS
         print(
-            f"\nrefresh of {len(item_of):,} items end to end: {worst:.1f} s wall "
-            f"(target < {TARGET_SECONDS} s): {verdict}"
+            f"\nrefresh of {len(item_of):,} items end to end: {worst.wall:.1f} s wall, "
+            f"{worst.cpu:.1f} s CPU (target < {TARGET_SECONDS} s wall): "
+            f"{'met' if met else 'NOT MET'}"
+            + (
+                ""
+                if met or worst.cpu >= TARGET_SECONDS
+                else " on this load; the CPU time is within it"
+            )
         )
-        return 0 if worst < TARGET_SECONDS else 1
+        return 0 if met else 1
 
 
 if __name__ == "__main__":

@@ -280,11 +280,17 @@ class ThemeSuggestion(models.Model):
         ACCEPTED = "accepted", "Accepted"
         REJECTED = "rejected", "Rejected"
 
+    # A consultation holds hundreds of thousands of these, replaced at every refresh, so
+    # every index costs: the foreign keys below are covered by the composite indexes in
+    # Meta (or by partial ones, for the few decided rows) instead of an index each.
     consultation = models.ForeignKey(
-        "consultation.Consultation", on_delete=models.CASCADE, related_name="+"
+        "consultation.Consultation", on_delete=models.CASCADE, related_name="+", db_index=False
     )
     item = models.ForeignKey(
-        "feedback.FeedbackItem", on_delete=models.CASCADE, related_name="theme_suggestions"
+        "feedback.FeedbackItem",
+        on_delete=models.CASCADE,
+        related_name="theme_suggestions",
+        db_index=False,
     )
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="suggestions")
     confidence = models.FloatField(help_text="0 to 1, comparable between themes.")
@@ -295,7 +301,12 @@ class ThemeSuggestion(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     computed_at = models.DateTimeField()
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     action = models.ForeignKey(
@@ -304,6 +315,7 @@ class ThemeSuggestion(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
         help_text="The coding action that applied the theme, once accepted.",
     )
 
@@ -324,7 +336,14 @@ class ThemeSuggestion(models.Model):
             models.Index(
                 fields=["consultation", "state", "theme"], name="suggestion_consultation_state"
             ),
-            models.Index(fields=["item", "state"], name="suggestion_item_state"),
+            models.Index(
+                fields=["decided_by"],
+                condition=Q(decided_by__isnull=False),
+                name="suggestion_decided_by",
+            ),
+            models.Index(
+                fields=["action"], condition=Q(action__isnull=False), name="suggestion_action"
+            ),
         ]
 
     def __str__(self):
