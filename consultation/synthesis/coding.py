@@ -20,6 +20,7 @@ from consultation.synthesis.models import (
     CodingAction,
     RemovedCoding,
 )
+from consultation.synthesis.suggestion_tasks import refresh_suggestions_soon
 from hub.core.audit import audit_record
 from hub.core.bulk import insert_rows
 
@@ -138,6 +139,8 @@ def apply_themes(
         action.save(update_fields=["changed_count"])
         _changed({row["item_id"] for row in added})
         _audit(action, actor=actor, what="themes_applied")
+        # Codes teach the theme suggestions: refresh them once this commits.
+        refresh_suggestions_soon(consultation_id=action.consultation_id)
     return action
 
 
@@ -182,6 +185,8 @@ def remove_themes(
         action.save(update_fields=["changed_count"])
         _changed(touched)
         _audit(action, actor=actor, what="themes_removed")
+        # Codes teach the theme suggestions: refresh them once this commits.
+        refresh_suggestions_soon(consultation_id=action.consultation_id)
     return action
 
 
@@ -233,4 +238,6 @@ def undo(*, actor, action):
         action.save(update_fields=["undone_at", "undone_by"])
         _changed(touched)
         _audit(action, actor=actor, what="coding_undone")
+        # Codes teach the theme suggestions: refresh them once this commits.
+        refresh_suggestions_soon(consultation_id=action.consultation_id)
     return action

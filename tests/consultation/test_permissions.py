@@ -51,6 +51,7 @@ SAMPLE_VALUES = {
     "email": "a@example.org",
     "batch": 1,
     "imported_batch": 1,
+    "suggestion": 1,
 }
 
 

@@ -8,12 +8,14 @@ from urllib.parse import urlsplit
 
 from allauth.account.models import EmailAddress
 from django.urls import reverse
+from django.utils import timezone
 
 from consultation.feedback.models import FeedbackItem
 from consultation.imports import services as import_services
 from consultation.models import BlockedUser
 from consultation.notifications import tokens
 from consultation.notifications.models import Kind
+from consultation.synthesis.models import Theme, ThemeSuggestion
 from hub.accounts.rules import EDITORS, MODERATORS, WORKING_GROUP
 from tests.support import factories
 from tests.support.consultation_factories import comment_on, paragraph_ids
@@ -22,7 +24,8 @@ from tests.support.notification_factories import SubscriberFactory
 
 # (name, method, url template, POST data). Templates use {slug}, {section}, {paragraph},
 # {topic}, {comment} (a comment by the "author" role), {item} (that comment's feedback
-# item), {person} (a stakeholder), {batch} (an import batch checked and ready, or imported
+# item), {suggestion} (a theme suggestion waiting for review on that item), {person} (a
+# stakeholder), {batch} (an import batch checked and ready, or imported
 # for the undo rows), and for
 # the emails' links {unsubscribe} / {confirm} (valid signed tokens), {unsubscribe_bad} /
 # {confirm_bad} (the same with a changed signature) and {email}.
@@ -67,6 +70,10 @@ VIEWS = [
     ("feedback download", "get", "/synthesis/download/?q=care", None),
     ("feedback item", "get", "/synthesis/items/{item}/", None),
     ("exports", "get", "/synthesis/exports/", None),
+    ("suggestions", "get", "/synthesis/suggestions/", None),
+    ("suggestion queue", "get", "/synthesis/suggestions/{slug}/?theme=", None),
+    ("accept suggestion", "post", "/synthesis/suggestions/{suggestion}/accept/", {}),
+    ("reject suggestion", "post", "/synthesis/suggestions/{suggestion}/reject/", {}),
     ("export items", "get", "/synthesis/exports/{slug}/items/?format=jsonl&anonymised=1", None),
     ("imports", "get", IMPORTS + "/", None),
     ("upload", "post", IMPORTS + "/", {}),
@@ -121,11 +128,15 @@ STAFF = ["queue", "moderation item", "decide", "participant", "block", "audit lo
 # The working group's synthesis area: the Working group and superusers only. It is a staff
 # path, so the MFA gate asks anyone who needs a second factor for it first (a moderator
 # without one is sent to set it up), and the view then refuses whoever is not in the group.
-SYNTHESIS = ["feedback search", "feedback download", "feedback item", "exports", "export items"]
+SYNTHESIS = [
+    "feedback search", "feedback download", "feedback item", "exports", "export items",
+    "suggestions", "suggestion queue",
+]  # fmt: skip
 # The Working group's pages (not the Moderators'): importing responses. The upload posts
 # nothing and gets its form back with the errors.
 WORKING_GROUP_ONLY = {
     **dict.fromkeys(SYNTHESIS, 200),
+    "accept suggestion": 302, "reject suggestion": 302,
     "imports": 200, "upload": 200, "import batch": 200, "choose columns": 302, "import": 302,
     "undo form": 200, "undo": 302,
 }  # fmt: skip
@@ -286,6 +297,21 @@ def import_batch(consultation, *, imported=False):
     return batch
 
 
+def pending_suggestion(item_id, number):
+    """A theme suggestion waiting for review on the item (a theme of its own, per row)."""
+    item = FeedbackItem.objects.get(pk=item_id)
+    theme = Theme.objects.create(consultation=item.consultation, name=f"Suggested {number}")
+    return ThemeSuggestion.objects.create(
+        consultation=item.consultation,
+        item=item,
+        theme=theme,
+        confidence=0.7,
+        suggested=True,
+        rank=1,
+        computed_at=timezone.now(),
+    )
+
+
 def values_maker(*, role, section, consultation, topic, author, person):
     """A function giving the template values for row `number`: a fresh comment by `author`
     to act on, and fresh signed links, so no row sees what an earlier one did."""
@@ -310,6 +336,7 @@ def values_maker(*, role, section, consultation, topic, author, person):
                     ).pk
                 ),
                 "item": lambda: FeedbackItem.objects.get(comment_id=values["comment"]).pk,
+                "suggestion": lambda: pending_suggestion(values["item"], number).pk,
                 "batch": lambda: import_batch(consultation).pk,
                 "imported_batch": lambda: import_batch(consultation, imported=True).pk,
                 "key": lambda: f"{slug}-{number}",
