@@ -3,14 +3,14 @@
 Each theme gets a linear SVM (one-vs-rest) over the text vectors, trained on the coded
 items, with an analyst's rejections as extra negative examples, its features first scaled
 by how much more often they occur in the theme's items than in the others (naive Bayes
-log-count ratios, as in NBSVM, Wang and Manning 2012), which lends a theme with a handful of
-examples the counts of all of them. Raw SVM scores are not
-comparable between a theme with 300 examples and one with 4, so a single logistic
-regression, shared by all themes, turns them into confidences: it sees each (item, theme)
-pair's score, its gap to the item's best score, its rank, the item's cosine similarity to
-the mean of the theme's examples, how common the theme is and how long the text is, and it
-is fitted on out-of-fold scores of the coded items (internal cross-validation), so it
-learns how far to trust a score the way the model will be used.
+log-count ratios, as in NBSVM, Wang and Manning 2012), which lends a theme with a handful
+of examples the counts of all of them. Raw SVM scores are not comparable between a theme
+with 300 examples and one with 4, so a single logistic regression, shared by all themes,
+turns them into confidences: it sees each (item, theme) pair's score, its gap to the
+item's best score, its rank, the item's cosine similarity to the mean of the theme's
+examples, how common the theme is and how long the text is, and it is fitted on
+out-of-fold scores of the coded items (internal cross-validation), so it learns how far to
+trust a score the way the model will be used.
 A global threshold on those confidences is chosen the same way. Nothing is tuned per
 theme: with five examples a theme's own threshold would fit noise.
 """

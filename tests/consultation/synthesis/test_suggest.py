@@ -371,7 +371,8 @@ def test_on_real_feedback_a_quarter_coded_agrees_with_people_well_above_chance()
         top_right += ranked[0].theme in truth[item]
     f1 = 2 * hits / (flagged + relevant)
     assert result.calibrated
-    # The bench measures about 0.57 and 0.66 here; a plain TF-IDF + logistic regression
-    # baseline about 0.48 and 0.57.
-    assert f1 > 0.52
-    assert top_right / len(result.items) > 0.6
+    # This split gives 0.599 and 0.678 (0.578 and 0.665 with plain SVMs, before the
+    # naive Bayes scaling); a plain TF-IDF + logistic regression baseline about 0.48 and
+    # 0.57.
+    assert f1 > 0.585
+    assert top_right / len(result.items) > 0.67
