@@ -337,6 +337,16 @@ def test_words_only_settings_work():
     assert best_theme(result, "u-parking") == "parking"
 
 
+@pytest.mark.parametrize("mix", [0.0, 1.0])
+def test_plain_and_fully_naive_bayes_scaled_svms_both_rank_right(mix):
+    texts, codes = consultation()
+
+    result = suggest_themes(texts=texts, codes=codes, settings=Settings(bayes_mix=mix))
+
+    for item in UNCODED:
+        assert best_theme(result, item) == item.removeprefix("u-")
+
+
 DEV = Path(__file__).resolve().parents[3].parent / "shared/data/nhs-feedback-themes/dev.csv"
 
 
