@@ -140,9 +140,21 @@ def quality(texts, questions, labels, seeds):
                 + f"  {verdict}"
             )
         base = figures[(fraction, "baseline TF-IDF + LR")][0]
-        best = figures[(fraction, "engine (text)")][0]
-        print(f"{'':>6}  engine (text) F1 / baseline F1 = {best / base:.2f}")
+        for name in ("engine (text)", "engine (text + question)"):
+            ratio = figures[(fraction, name)][0] / base
+            print(f"{'':>6}  {name} F1 / baseline F1 = {ratio:.2f}")
+    print_table(figures)
     return figures
+
+
+def print_table(figures):
+    """The same figures as the Markdown table in consultation/README.md."""
+    print("\n| coded | method | micro-F1 | precision | recall | top suggestion right |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for (fraction, name), (f1, precision, recall, top) in figures.items():
+        base = figures[(fraction, "baseline TF-IDF + LR")][0]
+        shown = f"{f1:.3f}" if name.startswith("baseline") else f"**{f1:.3f}** (x{f1 / base:.2f})"
+        print(f"| {fraction:.0%} | {name} | {shown} | {precision:.3f} | {recall:.3f} | {top:.3f} |")
 
 
 def rejections(texts, labels, seed=0, fraction=0.25):
@@ -178,14 +190,19 @@ def rejections(texts, labels, seed=0, fraction=0.25):
         )
 
 
-def speed(texts, labels, count, coded_share=0.10):
-    """Suggestions for `count` generated items (two real answers joined), 10 % coded."""
+def speed(texts, questions, labels, count, coded_share=0.10):
+    """Suggestions for `count` generated items (two real answers joined), 10 % coded.
+
+    Each generated item answers the question of its first answer, so the words paired with
+    the question are in the time too.
+    """
     from consultation.synthesis.suggest import suggest_themes
 
     rng = np.random.default_rng(7)
     first, second = rng.integers(0, len(texts), count), rng.integers(0, len(texts), count)
     generated = [f"{texts[a]} {texts[b]}" for a, b in zip(first, second, strict=True)]
     generated_labels = labels[first] | labels[second]
+    contexts = {index: questions[a] for index, a in enumerate(first)}
     coded = np.sort(rng.choice(count, size=int(coded_share * count), replace=False))
     codes = {int(i): list(np.flatnonzero(generated_labels[i])) for i in coded}
     print(
@@ -200,7 +217,7 @@ def speed(texts, labels, count, coded_share=0.10):
     base_wall, base_cpu = time.perf_counter() - started, time.process_time() - cpu
     print(f"  baseline TF-IDF + LR: {base_wall:6.1f} s wall, {base_cpu:6.1f} s CPU")
     started, cpu = time.perf_counter(), time.process_time()
-    result = suggest_themes(texts=dict(enumerate(generated)), codes=codes)
+    result = suggest_themes(texts=dict(enumerate(generated)), codes=codes, contexts=contexts)
     wall, used = time.perf_counter() - started, time.process_time() - cpu
     print(
         f"  engine:               {wall:6.1f} s wall, {used:6.1f} s CPU "
@@ -228,7 +245,7 @@ def main():
     quality(texts, questions, labels, SEEDS[:1] if options.quick else SEEDS)
     rejections(texts, labels)
     if not options.quick:
-        speed(texts, labels, options.items)
+        speed(texts, questions, labels, options.items)
 
 
 if __name__ == "__main__":

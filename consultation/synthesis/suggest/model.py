@@ -1,13 +1,16 @@
 """The learning part of theme suggestions: per-theme linear scores, one global calibration.
 
 Each theme gets a linear SVM (one-vs-rest) over the text vectors, trained on the coded
-items, with an analyst's rejections as extra negative examples. Raw SVM scores are not
-comparable between a theme with 300 examples and one with 4, so a single logistic
-regression, shared by all themes, turns them into confidences: it sees each (item, theme)
-pair's score, its gap to the item's best score, its rank, the item's cosine similarity to
-the mean of the theme's examples, how common the theme is and how long the text is, and it
-is fitted on out-of-fold scores of the coded items (internal cross-validation), so it
-learns how far to trust a score the way the model will be used.
+items, with an analyst's rejections as extra negative examples, its features first scaled
+by how much more often they occur in the theme's items than in the others (naive Bayes
+log-count ratios, as in NBSVM, Wang and Manning 2012), which lends a theme with a handful
+of examples the counts of all of them. Raw SVM scores are not comparable between a theme
+with 300 examples and one with 4, so a single logistic regression, shared by all themes,
+turns them into confidences: it sees each (item, theme) pair's score, its gap to the
+item's best score, its rank, the item's cosine similarity to the mean of the theme's
+examples, how common the theme is and how long the text is, and it is fitted on
+out-of-fold scores of the coded items (internal cross-validation), so it learns how far to
+trust a score the way the model will be used.
 A global threshold on those confidences is chosen the same way. Nothing is tuned per
 theme: with five examples a theme's own threshold would fit noise.
 """
@@ -32,6 +35,11 @@ class Settings:
 
     svm_c: float = 0.5
     svm_tol: float = 1e-2
+    # NBSVM: each feature scaled by (1 - mix) + mix * its naive Bayes log-count ratio for
+    # the theme (0: plain SVM), the ratios smoothed by adding `bayes_smoothing` to every
+    # feature's sum of TF-IDF weights in and out of the theme.
+    bayes_mix: float = 0.7
+    bayes_smoothing: float = 0.1
     # Character n-grams within words (None: words only).
     char_ngrams: tuple[int, int] | None = (3, 5)
     # An analyst's "no" is stronger evidence than a theme merely not coded.
@@ -94,6 +102,7 @@ def fit_linear(matrix, training, *, settings, seed, subset=None):
     intercept = np.zeros(themes)
     present = labels.any(axis=0)
     rng = np.random.default_rng(seed)
+    scaling = _bayes_scaling(matrix[rows], labels, settings)
     for theme in np.flatnonzero(present):
         fit_rows, targets, weights = _theme_rows(rows, labels[:, theme], theme, training, settings)
         fit_rows, targets, weights = _bounded(fit_rows, targets, weights, settings, rng)
@@ -101,8 +110,11 @@ def fit_linear(matrix, training, *, settings, seed, subset=None):
             intercept[theme] = 1.0  # no text to tell apart: every item looks like it
             continue
         svm = LinearSVC(C=settings.svm_c, tol=settings.svm_tol, max_iter=2000, random_state=seed)
-        svm.fit(matrix[fit_rows], targets, sample_weight=_balanced(targets, weights))
-        coef[:, theme] = svm.coef_[0]
+        # Scaling the features by s and learning w scores a text as x @ (s * w), so the
+        # scaled weights are stored and scoring costs what a plain SVM costs.
+        fit_matrix = sparse.csr_matrix(matrix[fit_rows].multiply(scaling[:, theme][None, :]))
+        svm.fit(fit_matrix, targets, sample_weight=_balanced(targets, weights))
+        coef[:, theme] = svm.coef_[0] * scaling[:, theme]
         intercept[theme] = svm.intercept_[0]
     centroids = None
     if settings.centroid_feature:
@@ -110,6 +122,16 @@ def fit_linear(matrix, training, *, settings, seed, subset=None):
         norms = np.linalg.norm(sums, axis=0)
         centroids = sums / np.where(norms > 0, norms, 1.0)
     return LinearModel(coef=coef, intercept=intercept, present=present, centroids=centroids)
+
+
+def _bayes_scaling(fitted, labels, settings):
+    """Per feature and theme, (1 - mix) + mix * log(share in the theme / share outside it)."""
+    inside = np.asarray((fitted.T @ sparse.csr_matrix(labels.astype(np.float64))).todense())
+    outside = np.asarray(fitted.sum(axis=0)).reshape(-1, 1) - inside
+    inside += settings.bayes_smoothing
+    outside += settings.bayes_smoothing
+    ratios = np.log(inside / inside.sum(axis=0)) - np.log(outside / outside.sum(axis=0))
+    return (1.0 - settings.bayes_mix) + settings.bayes_mix * ratios
 
 
 def _theme_rows(rows, targets, theme, training, settings):

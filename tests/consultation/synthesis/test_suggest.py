@@ -279,6 +279,44 @@ def test_themes_and_items_can_be_any_hashable_and_contexts_are_used():
     )
 
 
+def test_a_word_means_what_its_question_makes_it_mean():
+    # "Nothing" answers "What was good?" as a complaint and "What could we do better?" as
+    # praise, and "Everything" the other way round: neither the word nor the question
+    # alone tells the themes apart, only the two together.
+    good, better = "What was good?", "What could we do better?"
+    texts, codes = consultation()
+    contexts = {item: (good, better)[number % 2] for number, item in enumerate(texts)}
+    answers = (
+        "{}.",
+        "{} at all",
+        "{} really",
+        "{}, sorry",
+        "{} I can think of",
+        "{} to say",
+        "Honestly {}",
+        "{} comes to mind",
+    )
+    for word, under_good, under_better in (
+        ("Nothing", "complaint", "praise"),
+        ("Everything", "praise", "complaint"),
+    ):
+        for number, answer in enumerate(answers):
+            for question, theme in ((good, under_good), (better, under_better)):
+                item = f"{word}-{theme}-{number}"
+                texts[item], codes[item], contexts[item] = answer.format(word), [theme], question
+    for word in ("Nothing", "Everything"):
+        for question in (good, better):
+            texts[f"u-{word}-{question}"], contexts[f"u-{word}-{question}"] = word, question
+
+    result = suggest_themes(texts=texts, codes=codes, contexts=contexts)
+
+    assert best_theme(result, f"u-Nothing-{good}") == "complaint"
+    assert best_theme(result, f"u-Nothing-{better}") == "praise"
+    assert best_theme(result, f"u-Everything-{good}") == "praise"
+    assert best_theme(result, f"u-Everything-{better}") == "complaint"
+    assert best_theme(result, "u-parking") == "parking"
+
+
 def test_a_large_consultation_learns_from_bounded_samples_and_still_ranks_right():
     texts, codes = consultation()
     # The bounds a 100,000-item consultation meets, scaled down to this one.
@@ -297,6 +335,16 @@ def test_words_only_settings_work():
     result = suggest_themes(texts=texts, codes=codes, settings=Settings(char_ngrams=None))
 
     assert best_theme(result, "u-parking") == "parking"
+
+
+@pytest.mark.parametrize("mix", [0.0, 1.0])
+def test_plain_and_fully_naive_bayes_scaled_svms_both_rank_right(mix):
+    texts, codes = consultation()
+
+    result = suggest_themes(texts=texts, codes=codes, settings=Settings(bayes_mix=mix))
+
+    for item in UNCODED:
+        assert best_theme(result, item) == item.removeprefix("u-")
 
 
 DEV = Path(__file__).resolve().parents[3].parent / "shared/data/nhs-feedback-themes/dev.csv"
@@ -333,7 +381,8 @@ def test_on_real_feedback_a_quarter_coded_agrees_with_people_well_above_chance()
         top_right += ranked[0].theme in truth[item]
     f1 = 2 * hits / (flagged + relevant)
     assert result.calibrated
-    # The bench measures about 0.57 and 0.66 here; a plain TF-IDF + logistic regression
-    # baseline about 0.48 and 0.57.
-    assert f1 > 0.52
-    assert top_right / len(result.items) > 0.6
+    # This split gives 0.599 and 0.678 (0.578 and 0.665 with plain SVMs, before the
+    # naive Bayes scaling); a plain TF-IDF + logistic regression baseline about 0.48 and
+    # 0.57.
+    assert f1 > 0.585
+    assert top_right / len(result.items) > 0.67
