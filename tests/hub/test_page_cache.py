@@ -5,8 +5,10 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
-from wagtail.models import Page, PageViewRestriction
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page, PageViewRestriction, Site
 
 from hub.accounts.demo import DEMO_PASSWORD
 from hub.core.page_cache import GENERATION_KEY
@@ -224,3 +226,15 @@ def test_a_request_reads_the_generation_from_the_shared_cache_once(settings, sit
         del cache.get
     assert reads.count(GENERATION_KEY) == 1
     assert not [key for key in reads if key.startswith("page-cache:memo:")]
+
+
+def test_the_site_is_looked_up_once_until_a_site_changes(settings, site_tree):
+    settings.PAGE_CACHE_SECONDS = 0
+    assert Client().get("/").status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert Client().get("/").status_code == 200
+    assert not [query for query in queries if "wagtailcore_site" in query["sql"]]
+    site = Site.objects.get(is_default_site=True)
+    site.root_page = site_tree["standard"]
+    site.save()
+    assert "<h1>Privacy</h1>" in Client().get("/").content.decode()
