@@ -20,7 +20,7 @@ from types import SimpleNamespace
 from django.template import Context
 from django.utils import timezone, translation
 
-from consultation.naming import author_name, author_sector
+from consultation.naming import author_name
 from hub.core.page_cache import ProcessMemo, generation
 
 COMMENT_TEMPLATE = "consultation/includes/comment.html"
@@ -43,7 +43,10 @@ def _comment_key(comment):
         comment.created_at,
         comment.edited_at,
         author_name(comment),
-        author_sector(comment),
+        # The sector's stored value: its label (the template's) follows from it, and
+        # looking the label up for every comment cost as much as the rest of the key.
+        comment.author_id is not None,
+        comment.author_sector,
     )
 
 
