@@ -61,7 +61,9 @@ def main(argv=None):
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--queries", action="store_true", help="print each query's SQL")
-    parser.add_argument("--timing", action="store_true", help="time the requests, no profile")
+    parser.add_argument(
+        "--timing", action="store_true", help="time the requests (wall and CPU), no profile"
+    )
     options = parser.parse_args(argv)
     conversation = prepare(options.folder)
 
@@ -92,7 +94,7 @@ def main(argv=None):
 
         with connection.execute_wrapper(record):
             client.get(url, secure=True)
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         profile = cProfile.Profile()
         if not options.timing:
             profile.enable()
@@ -100,8 +102,14 @@ def main(argv=None):
             client.get(url, secure=True)
         profile.disable()
         took = (time.perf_counter() - start) / options.repeat * 1000
+        # CPU time of this process: on a machine shared with other work, far steadier than
+        # the wall clock (which counts the time spent waiting for a core).
+        cpu = (time.process_time() - start_cpu) / options.repeat * 1000
         how = "timed" if options.timing else "profiled"
-        print(f"\n=== {url}: {took:.1f} ms a request ({how}), {len(queries)} queries ===")
+        print(
+            f"\n=== {url}: {took:.1f} ms a request, {cpu:.1f} ms of CPU ({how}), "
+            f"{len(queries)} queries ==="
+        )
         if options.timing:
             continue
         for took_sql, sql in queries:

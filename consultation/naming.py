@@ -23,6 +23,19 @@ class ParagraphNumbers:
         return self._numbers[section.pk]
 
 
+def author_name(comment):
+    """The name shown beside a comment: its author's public name, or "A former participant"
+    once the account is gone."""
+    author = comment.author
+    return author.public_name if author else "A former participant"
+
+
+def author_sector(comment):
+    """The sector its author wrote from (kept on the comment, never the profile now); none
+    beside "A former participant", whose account is gone."""
+    return comment.get_author_sector_display() if comment.author_id else ""
+
+
 def excerpt(comment, length=EXCERPT_LENGTH):
     """The first words of a comment as plain text (links as their address), shortened."""
     if comment.purged_at:

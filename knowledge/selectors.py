@@ -5,11 +5,10 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Prefetch, When
-from django.db.models.functions import Length, Substr
+from django.db.models import Case, F, IntegerField, Prefetch, When
 from taggit.models import Tag
-from wagtail.models import PageViewRestriction
 
+from hub.pages.restrictions import public
 from knowledge.embeds import video_embed_html
 from knowledge.forms import RELEVANCE, SORT_CHOICES, LibraryFilterForm
 from knowledge.models import ResourcePage, ResourceSection, ResourceType
@@ -19,22 +18,12 @@ PAGE_SIZE = 10
 NEWEST_FIRST = (F("publication_date").desc(nulls_last=True), "-first_published_at", "pk")
 
 
-def public(queryset, path="path"):
-    """`queryset` without pages under a view restriction, checked inside the same query
-    (Wagtail's `.public()` first runs a query of its own to list the restrictions).
-    `path` names the page path to check, e.g. "section__path" for a related page."""
-    restricted = PageViewRestriction.objects.annotate(
-        prefix=Substr(OuterRef(path), 1, Length("page__path"))
-    ).filter(page__path=F("prefix"))
-    return queryset.exclude(Exists(restricted))
-
-
 def live_section_links():
     """Prefetch of a resource's links to live, public sections, as `live_section_links`."""
     links = ResourceSection.objects.filter(section__live=True).select_related("section")
     return Prefetch(
         "section_links",
-        queryset=public(links, path="section__path").order_by("section__path"),
+        queryset=public(links, path_field="section__path").order_by("section__path"),
         to_attr="live_section_links",
     )
 

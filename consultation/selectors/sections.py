@@ -176,7 +176,10 @@ def section_discussion_for(*, consultation, section, user, now=None):
         .order_by()
     }
     # The latest threads of each paragraph, newest first (a new comment appears on top).
-    roots = list(
+    # The ranking reads ids only, in a subquery: ranked with their authors' rows and texts,
+    # every thread of a busy section went through the window's sort (about half the
+    # time of a section page with 1,000 comments); only those shown are read whole.
+    latest = (
         base.filter(parent__isnull=True)
         .annotate(
             rank=Window(
@@ -186,6 +189,10 @@ def section_discussion_for(*, consultation, section, user, now=None):
             )
         )
         .filter(rank__lte=conf.THREADS_PER_PARAGRAPH)
+        .values("pk")
+    )
+    roots = list(
+        Comment.objects.filter(pk__in=latest)
         .select_related(*SHOWN_RELATED)
         .order_by("-created_at", "-pk")
     )

@@ -8,7 +8,7 @@ from django import template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from consultation import conf
+from consultation import conf, fragments, naming
 from hub.core.sanitise import light_for_display, unlinked_for_display
 
 register = template.Library()
@@ -57,8 +57,7 @@ def for_paragraph(discussion, paragraph):
 
 @register.filter
 def author_name(comment):
-    author = comment.author
-    return author.public_name if author else "A former participant"
+    return naming.author_name(comment)
 
 
 @register.simple_tag
@@ -86,9 +85,14 @@ def breadcrumbs(*pairs):
 
 @register.filter
 def author_sector(comment):
-    """The sector its author wrote from (kept on the comment, never the profile now); none
-    beside "A former participant", whose account is gone."""
-    return comment.get_author_sector_display() if comment.author_id else ""
+    return naming.author_sector(comment)
+
+
+@register.simple_tag(takes_context=True)
+def shown_comment(context, item, fresh=None):
+    """One comment (a Shown) as consultation/includes/comment.html renders it, rendered once
+    for everyone who sees it the same way (consultation.fragments)."""
+    return mark_safe(fragments.rendered_comment(context, item, fresh=fresh))  # noqa: S308 - a rendered template
 
 
 @register.simple_tag

@@ -22,6 +22,8 @@ is marked private for caches on the way. Everything else goes through as before;
 signed-in reader's pages are marked `private, no-store` so no shared cache keeps them.
 """
 
+import contextlib
+import contextvars
 import datetime
 import hashlib
 import re
@@ -47,18 +49,46 @@ CSRF_PLACEHOLDER = b"{csrf-token}"
 MEMO_SECONDS = 24 * 60 * 60
 
 
+# The generation a request works with, read from the shared cache once per request (a
+# round trip to Redis each time otherwise: a page asked for it once per memo, about ten
+# times); None outside a request (commands, tasks), which read it each time.
+_request_scope = contextvars.ContextVar("page_cache_request_scope", default=None)
+
+
+@contextlib.contextmanager
+def request_scope():
+    """While the block runs, `generation()` reads the shared cache once and keeps the value
+    (updated by this process's own changes). A request that starts before another
+    process's change keeps the older generation to its end: what it stores is then under a
+    generation nobody reads any more, as if it had finished before the change."""
+    token = _request_scope.set({})
+    try:
+        yield
+    finally:
+        _request_scope.reset(token)
+
+
 def generation():
     """The current generation; a fresh one if the cache has none (it was evicted or
     flushed), so no entry made before can match."""
+    scope = _request_scope.get()
+    if scope is not None and "generation" in scope:
+        return scope["generation"]
     current = cache.get(GENERATION_KEY)
     if current is None:
         cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
         current = cache.get(GENERATION_KEY)
+    if scope is not None:
+        scope["generation"] = current
     return current
 
 
 def _new_generation():
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    current = uuid.uuid4().hex
+    cache.set(GENERATION_KEY, current, timeout=None)
+    scope = _request_scope.get()
+    if scope is not None:
+        scope["generation"] = current
 
 
 def site_changed():
@@ -70,14 +100,50 @@ def site_changed():
     transaction.on_commit(_new_generation)
 
 
+class ProcessMemo:
+    """Values of one generation kept in this process's memory (`get`, `put`), all dropped
+    when the generation changes; at most `limit` of them (the oldest go first)."""
+
+    def __init__(self, limit):
+        self.limit = limit
+        self.generation = None
+        self.values = {}
+
+    def _current(self, current):
+        if current != self.generation:
+            self.generation, self.values = current, {}
+        return self.values
+
+    def get(self, current, key, default=None):
+        return self._current(current).get(key, default)
+
+    def put(self, current, key, value):
+        values = self._current(current)
+        if len(values) >= self.limit:
+            del values[next(iter(values))]
+        values[key] = value
+        return value
+
+
+# The site's structure (menus, restrictions, addresses): a few hundred values at most.
+_memos = ProcessMemo(limit=5000)
+
+
 def memo(name, compute, *, timeout=MEMO_SECONDS):
-    """`compute()`, worked out once per generation and shared by every process."""
-    key = f"page-cache:memo:{generation()}:{name}"
+    """`compute()`, worked out once per generation and shared by every process; each
+    process then keeps it in memory for the rest of the generation. Callers never change
+    what they get back: it is the same object for every request of the generation."""
+    current = generation()
+    missing = object()
+    value = _memos.get(current, name, missing)
+    if value is not missing:
+        return value
+    key = f"page-cache:memo:{current}:{name}"
     value = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, timeout=timeout)
-    return value
+    return _memos.put(current, name, value)
 
 
 def next_expiry(now=None):
@@ -118,6 +184,10 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        with request_scope():
+            return self._respond(request)
+
+    def _respond(self, request):
         if not self._may_use_cache(request):
             response = self.get_response(request)
             if _signed_in(request):

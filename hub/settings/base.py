@@ -126,6 +126,8 @@ MIDDLEWARE = [
     "hub.core.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Wagtail's site for the request from a memo, not a query (hub/pages/sites.py).
+    "hub.pages.sites.SiteMemoMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -4,10 +4,14 @@ with which headers, and that every change to the page tree ends what it kept."""
 import re
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
 from django.test import Client
-from wagtail.models import PageViewRestriction
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page, PageViewRestriction, Site
 
 from hub.accounts.demo import DEMO_PASSWORD
+from hub.core.page_cache import GENERATION_KEY
 from tests.support import factories
 from tests.support.pages import publish
 
@@ -189,3 +193,48 @@ def test_a_search_does_not_end_the_cache(site_tree):
     Client().get(url)
     Client().get("/search/?q=strategy")  # records the query's hits (search promotions)
     assert Client().get(url)["X-Page-Cache"] == "hit"
+
+
+def test_a_change_another_process_made_reaches_this_one_at_its_next_request(settings, site_tree):
+    # Each process keeps the memos (menus, footer) of the generation in memory; another
+    # worker's change reaches it only through the new generation in the shared cache.
+    settings.PAGE_CACHE_SECONDS = 0  # pages rendered every time; the memos still kept
+    url = site_tree["strategy"].url
+    assert "Privacy notice" not in Client().get(url).content.decode()
+    # Rows written as another process would, with no signal in this one.
+    Page.objects.filter(pk=site_tree["standard"].pk).update(title="Privacy notice")
+    assert "Privacy notice" not in Client().get(url).content.decode()  # the memo still
+    cache.set(GENERATION_KEY, "started-by-another-process")
+    assert "Privacy notice" in Client().get(url).content.decode()
+
+
+def test_a_request_reads_the_generation_from_the_shared_cache_once(settings, site_tree):
+    settings.PAGE_CACHE_SECONDS = 0
+    url = site_tree["section"].url
+    Client().get(url)  # memos made
+    reads = []
+    original = cache.get
+
+    def counting_get(key, *args, **kwargs):
+        reads.append(key)
+        return original(key, *args, **kwargs)
+
+    cache.get = counting_get
+    try:
+        assert Client().get(url).status_code == 200
+    finally:
+        del cache.get
+    assert reads.count(GENERATION_KEY) == 1
+    assert not [key for key in reads if key.startswith("page-cache:memo:")]
+
+
+def test_the_site_is_looked_up_once_until_a_site_changes(settings, site_tree):
+    settings.PAGE_CACHE_SECONDS = 0
+    assert Client().get("/").status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert Client().get("/").status_code == 200
+    assert not [query for query in queries if "wagtailcore_site" in query["sql"]]
+    site = Site.objects.get(is_default_site=True)
+    site.root_page = site_tree["standard"]
+    site.save()
+    assert "<h1>Privacy</h1>" in Client().get("/").content.decode()

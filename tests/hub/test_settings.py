@@ -196,3 +196,21 @@ def test_a_single_process_server_may_say_it_needs_no_shared_cache():
     env = {**PRODUCTION, "ALLOW_UNSHARED_CACHE": "true"}
     result = run_manage("check", env_overrides=env, unset={"CACHE_URL"})
     assert result.returncode == 0, result.stderr
+
+
+def test_production_workers_keep_their_database_connection_between_requests():
+    # A connection per request cost a third of a light page's time (bench/pages.py).
+    code = (
+        "from django.conf import settings as s; d = s.DATABASES['default'];"
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
+    env = {**PRODUCTION, "ALLOW_UNSHARED_CACHE": "true"}
+    kept = run_manage(
+        "shell", "-c", code, env_overrides=env, unset={"CACHE_URL", "DB_CONN_MAX_AGE"}
+    )
+    assert kept.returncode == 0, kept.stderr
+    assert kept.stdout.split()[-2:] == ["60", "True"]
+    told = run_manage(
+        "shell", "-c", code, env_overrides={**env, "DB_CONN_MAX_AGE": "0"}, unset={"CACHE_URL"}
+    )
+    assert told.stdout.split()[-2:] == ["0", "True"]

@@ -1,0 +1,116 @@
+"""One comment's HTML, rendered once and reused: pages with many comments spent about a
+millisecond a comment in the template engine, the same work for every reader who sees a
+comment the same way.
+
+A fragment is rendered from nothing but what its key holds: the comment's own fields that
+the template shows, how this reader sees it (the prepared `Shown`: text or placeholder,
+their own or not, each action open to them, their reaction, the counts), and the few
+things of the page it sits in (the address the reaction form comes back to, whether it is
+fresh, quoted or under a thread's title). Two readers share a fragment only where every
+one of those is equal, so a moderator's view of a hidden comment, an author's edit link or
+one reader's reaction can never reach someone else. The reader's CSRF token is not part of
+it: a placeholder stands for it and each page puts in its own.
+
+Each process keeps the fragments of the current generation of the page cache in memory
+(hub.core.page_cache), a bounded number of them; a new generation drops them all.
+"""
+
+from types import SimpleNamespace
+
+from django.template import Context
+from django.utils import timezone, translation
+
+from consultation.naming import author_name
+from hub.core.page_cache import ProcessMemo, generation
+
+COMMENT_TEMPLATE = "consultation/includes/comment.html"
+# Stands for the reader's CSRF token in a stored fragment (letters only: escaping keeps it).
+CSRF_PLACEHOLDER = "hubCsrfTokenPlaceholderQx"
+# About 30 comments a section page, 100 a conversation, a few ways of seeing each.
+_fragments = ProcessMemo(limit=4000)
+
+
+def _comment_key(comment):
+    """What the template shows of the comment itself."""
+    return (
+        comment.pk,
+        comment.kind,
+        comment.status,
+        comment.status_reason,
+        comment.title,
+        comment.body,
+        comment.parent_id,
+        comment.created_at,
+        comment.edited_at,
+        author_name(comment),
+        # The sector's stored value: its label (the template's) follows from it, and
+        # looking the label up for every comment cost as much as the rest of the key.
+        comment.author_id is not None,
+        comment.author_sector,
+    )
+
+
+def _reader_key(item):
+    """How this reader sees it (consultation.threads.Shown)."""
+    note = item.version_note
+    return (
+        item.depth,
+        item.show_text,
+        item.is_own,
+        item.agree,
+        item.disagree,
+        item.my_reaction,
+        item.can_reply,
+        item.can_react,
+        item.can_edit,
+        item.can_withdraw,
+        item.can_flag,
+        item.can_moderate,
+        (note.number, note.url) if note else None,
+        item.in_reply_to,
+    )
+
+
+def rendered_comment(context, item, *, fresh=None):
+    """`item` (a Shown) as comment.html renders it in `context` (a template Context of a
+    page that lists comments), from the fragment store when it is there; `fresh` for
+    another value than the page's."""
+    request = context.get("request")
+    page = {
+        "fresh": bool(context.get("fresh") if fresh is None else fresh),
+        "quoted": bool(context.get("quoted")),
+        "hide_title": bool(context.get("hide_title")),
+        "reaction_next": context.get("reaction_next") or "",
+        "full_path": request.get_full_path() if request is not None else "",
+        "has_token": bool(context.get("csrf_token")),
+    }
+    key = (
+        _comment_key(item.comment),
+        _reader_key(item),
+        tuple(page.values()),
+        timezone.get_current_timezone_name(),
+        translation.get_language(),
+    )
+    current = generation()
+    html = _fragments.get(current, key)
+    if html is None:
+        html = _fragments.put(current, key, _render(context, item, page))
+    if page["has_token"] and CSRF_PLACEHOLDER in html:
+        html = html.replace(CSRF_PLACEHOLDER, str(context["csrf_token"]))
+    return html
+
+
+def _render(context, item, page):
+    # A context of its own holding only what the key holds: nothing else of the page or
+    # the reader (request.user, say) can find its way into a fragment.
+    template = context.template.engine.get_template(COMMENT_TEMPLATE)
+    values = {
+        "item": item,
+        "fresh": page["fresh"],
+        "quoted": page["quoted"],
+        "hide_title": page["hide_title"],
+        "reaction_next": page["reaction_next"],
+        "request": SimpleNamespace(get_full_path=lambda: page["full_path"]),
+        "csrf_token": CSRF_PLACEHOLDER if page["has_token"] else None,
+    }
+    return template.render(Context(values, autoescape=context.autoescape))
