@@ -239,3 +239,7 @@ class AnalystNote(models.Model):
 
     def __str__(self):
         return f"Note on {self.item_id}"
+
+
+# What the working group makes public (pinned quotes, responses) lives in its own module.
+from consultation.synthesis.outcome_models import PinnedQuote, SynthesisResponse  # noqa: E402, F401
