@@ -232,29 +232,22 @@ def draft_heat(consultation):
                     search_url=_search_url(consultation, section, paragraph.id),
                 )
             )
-        whole = counts.get((section.pk, ""), 0)
-        found.paragraphs.append(
-            HeatParagraph(
-                label="The whole section",
-                text="",
-                count=whole,
-                level=_level(whole, largest),
-                search_url=_search_url(consultation, section),
-            )
-        )
         known = {paragraph.id for paragraph in current} | {""}
         removed = sum(
             n
             for (section_id, pid), n in counts.items()
             if section_id == section.pk and pid not in known
         )
+        rest = [("The whole section", counts.get((section.pk, ""), 0))]
         if removed:
+            rest.append(("Paragraphs no longer in the draft", removed))
+        for label, count in rest:
             found.paragraphs.append(
                 HeatParagraph(
-                    label="Paragraphs no longer in the draft",
+                    label=label,
                     text="",
-                    count=removed,
-                    level=_level(removed, largest),
+                    count=count,
+                    level=_level(count, largest),
                     search_url=_search_url(consultation, section),
                 )
             )

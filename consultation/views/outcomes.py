@@ -18,6 +18,9 @@ from hub.accounts.decorators import staff_view
 from hub.accounts.rules import is_editor, is_working_group
 
 
+PUBLISHING = {"publish": outcomes.response_publish, "unpublish": outcomes.response_unpublish}
+
+
 def writes_or_publishes(user):
     """The Working group writes responses and editors publish them: both read them."""
     return is_working_group(user) or is_editor(user)
@@ -109,17 +112,20 @@ def response_publish(request, slug, response_id):
     consultation, response = _response_or_404(slug, response_id)
     problem = None
     if request.method == "POST":
-        publish = (
-            outcomes.response_unpublish if response.is_published else outcomes.response_publish
-        )
-        try:
-            publish(actor=request.user, response=response)
-        except ValidationError as error:
-            problem = error.messages[0]
+        # The button says what it does, so a second click (or a stale page) never undoes
+        # the first: publishing a published response is refused, and so is the reverse.
+        action = request.POST.get("action")
+        if action not in PUBLISHING:
+            problem = "Choose whether to publish the response or take it off the site."
         else:
-            done = "taken off the site" if response.is_published else "published"
-            messages.success(request, f"The response about “{response.subject}” is {done}.")
-            return redirect("synthesis:responses", consultation.slug)
+            try:
+                PUBLISHING[action](actor=request.user, response=response)
+            except ValidationError as error:
+                problem = error.messages[0]
+            else:
+                done = "published" if action == "publish" else "taken off the site"
+                messages.success(request, f"The response about “{response.subject}” is {done}.")
+                return redirect("synthesis:responses", consultation.slug)
     return render(
         request,
         "consultation/synthesis/response_publish.html",
