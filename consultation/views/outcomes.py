@@ -17,7 +17,6 @@ from consultation.synthesis.models import Theme
 from hub.accounts.decorators import staff_view
 from hub.accounts.rules import is_editor, is_working_group
 
-
 PUBLISHING = {"publish": outcomes.response_publish, "unpublish": outcomes.response_unpublish}
 
 

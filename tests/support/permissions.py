@@ -140,8 +140,8 @@ STAFF = ["queue", "moderation item", "decide", "participant", "block", "audit lo
 # without one is sent to set it up), and the view then refuses whoever is not in the group.
 SYNTHESIS = [
     "feedback search", "feedback download", "feedback item", "exports", "export items",
-    "synthesis index", "dashboard", "dashboard csv", "synthesis report", "pin form", "response form",
-    "change response",
+    "synthesis index", "dashboard", "dashboard csv", "synthesis report", "pin form",
+    "response form", "change response",
 ]  # fmt: skip
 # Responses: the Working group writes them and editors publish them; both read the list.
 EDITORS_ONLY = {"publish form": 200, "publish": 302}
