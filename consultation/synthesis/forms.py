@@ -4,13 +4,11 @@ response. They check what was chosen belongs to the consultation; the services
 
 from django import forms
 
+from consultation.forms import FORMAT_HINT
 from consultation.synthesis.outcomes import MAX_RESPONSE_LENGTH
 from hub.pages.versions import published_versions
 
-RESPONSE_HINT = (
-    "Plain text. Leave a blank line between paragraphs. Web addresses become links. "
-    f"Up to {MAX_RESPONSE_LENGTH:,} characters."
-)
+RESPONSE_HINT = f"{FORMAT_HINT} Up to {MAX_RESPONSE_LENGTH:,} characters."
 
 
 class ThemeChoiceField(forms.ModelChoiceField):

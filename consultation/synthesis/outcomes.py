@@ -12,13 +12,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from consultation import formatting
 from consultation.notifications import services as notifications
 from consultation.selectors.dashboard import quotable_items
 from consultation.synthesis.models import PinnedQuote, SynthesisResponse
 from hub.accounts.rules import is_editor, is_working_group
 from hub.core.audit import audit_record
 from hub.core.page_cache import site_changed
-from hub.core.sanitise import LIGHT, sanitise
 from hub.pages.versions import published_versions
 
 MAX_RESPONSE_LENGTH = 10_000
@@ -93,7 +93,7 @@ def _checked_version(section, changed_version):
 
 
 def _checked_words(heard, changed):
-    heard, changed = (heard or "").strip(), (changed or "").strip()
+    heard, changed = formatting.clean_text(heard or ""), formatting.clean_text(changed or "")
     if not heard:
         raise ValidationError("Enter what you heard.")
     for words in (heard, changed):
@@ -127,8 +127,8 @@ def response_save(
         response = SynthesisResponse.objects.select_for_update().get(pk=response.pk)
     was_published = response.is_published
     response.theme, response.section, response.changed_version = theme, section, changed_version
-    response.heard_text, response.heard_body = heard, sanitise(heard, LIGHT)
-    response.changed_text, response.changed_body = changed, sanitise(changed, LIGHT)
+    response.heard_text, response.heard_body = heard, formatting.to_html(heard)
+    response.changed_text, response.changed_body = changed, formatting.to_html(changed)
     response.published_at = response.published_by = None
     try:
         with transaction.atomic():
