@@ -244,7 +244,7 @@ def test_publishing_emails_those_who_commented_once(
     assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in commenters)
     message = mail.outbox[0]
     assert "What we heard and what we changed: Ambition one" in message.subject
-    text, html = parts(message)
+    text, _ = parts(message)
     assert f"/consultation/{consultation.slug}/outcome/#response-{draft.pk}" in text
     assert unsubscribe_path(message).startswith("/notifications/unsubscribe/responses/")
 
