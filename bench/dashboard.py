@@ -106,7 +106,7 @@ def analyst_client():
     from hub.accounts.rules import WORKING_GROUP
     from tests.support.clients import SignedInClient
 
-    user = User.objects.create_user(email="bench-analyst@example.org", password="x")
+    user = User.objects.create_user(email="bench-analyst@example.org")  # never signs in
     user.groups.add(Group.objects.get_or_create(name=WORKING_GROUP)[0])
     Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
     client = SignedInClient()
