@@ -68,10 +68,8 @@ def _figures(request, consultation):
     their charts."""
     themes = selectors.themes_of(consultation)
     tables = []
-    for key in selectors.CROSS_TABS:
-        table = selectors.cross_tab(consultation, key, themes=themes).sorted(
-            *_sort_of(request, key)
-        )
+    for key, table in selectors.cross_tabs(consultation, themes=themes).items():
+        table = table.sorted(*_sort_of(request, key))
         what = (
             "share of the column's items"
             if table.percent_of == "column"

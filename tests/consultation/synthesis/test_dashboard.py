@@ -250,7 +250,7 @@ def test_items_out_of_the_analysis_do_not_count(wg_client, consultation, section
     )
     html = wg_client.get(dashboard_url(consultation)).content.decode()
     rows = {row[0]: row[1:] for row in table_rows(html, "sectors")}
-    assert rows["Workforce"][-1] == "2"
+    assert rows["Workforce"][-1] == "3"
 
 
 def test_every_table_downloads_as_csv_and_is_audited(wg_client, consultation, coded, analyst):

@@ -341,3 +341,30 @@ def test_the_outcome_page_is_cached_and_publishing_makes_it_stale(
     assert "People asked for" in fresh.content.decode()
     publish_as(editor_client, consultation, draft, "unpublish")
     assert "People asked for" not in Client().get(url).content.decode()
+
+
+def test_the_outcome_page_query_count_does_not_grow_with_items(
+    editor_client, consultation, section, theme, draft, analyst, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    publish_as(editor_client, consultation, draft)
+    url = f"/consultation/{consultation.slug}/outcome/"
+
+    def grow(count):
+        ids = [item_of(comment_on(section, consultation=consultation)).pk for _ in range(count)]
+        coding.apply_themes(actor=analyst, consultation=consultation, item_ids=ids, themes=[theme])
+        for item_id in ids[:2]:
+            PinnedQuote.objects.create(
+                theme=theme, item_id=item_id, pinned_by=analyst, pinned_at=draft.published_at
+            )
+
+    grow(2)
+    with CaptureQueriesContext(connection) as captured:
+        assert Client().get(url).status_code == 200
+    grow(30)
+    with django_assert_max_num_queries(len(captured)):
+        page = Client().get(url)
+    assert page.status_code == 200
+    assert page.content.decode().count('class="hub-quote"') == 4
