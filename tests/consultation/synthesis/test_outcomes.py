@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from consultation.feedback.models import FeedbackItem
@@ -357,7 +358,7 @@ def test_the_outcome_page_query_count_does_not_grow_with_items(
         coding.apply_themes(actor=analyst, consultation=consultation, item_ids=ids, themes=[theme])
         for item_id in ids[:2]:
             PinnedQuote.objects.create(
-                theme=theme, item_id=item_id, pinned_by=analyst, pinned_at=draft.published_at
+                theme=theme, item_id=item_id, pinned_by=analyst, pinned_at=timezone.now()
             )
 
     grow(2)
