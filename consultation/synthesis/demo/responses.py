@@ -36,6 +36,20 @@ def _demo_user(rule):
     return next((user for user in users.order_by("pk") if rule(user)), None)
 
 
+def _written(consultation, analyst, *, theme, section, heard, changed):
+    """The response about `theme` (or about `section` alone), written if not there yet."""
+    about = {"theme": theme} if theme is not None else {"theme": None, "section": section}
+    found = SynthesisResponse.objects.filter(consultation=consultation, **about).first()
+    return found or outcomes.response_save(
+        actor=analyst,
+        consultation=consultation,
+        theme=theme,
+        section=section,
+        heard=heard,
+        changed=changed,
+    )
+
+
 def _published(response, editor):
     if not response.is_published:
         outcomes.response_publish(actor=editor, response=response)
@@ -56,26 +70,10 @@ def load(stdout):
     if analyst is None or editor is None or section is None:
         stdout.write("Demo response: no demo analyst, editor or section, nothing added.")
         return
-    about_theme = SynthesisResponse.objects.filter(consultation=consultation, theme=theme).first()
-    if about_theme is None:
-        about_theme = outcomes.response_save(
-            actor=analyst,
-            consultation=consultation,
-            theme=theme,
-            heard=THEME_HEARD,
-            changed=THEME_CHANGED,
-        )
-    about_section = SynthesisResponse.objects.filter(
-        consultation=consultation, section=section, theme__isnull=True
-    ).first()
-    if about_section is None:
-        about_section = outcomes.response_save(
-            actor=analyst,
-            consultation=consultation,
-            section=section,
-            heard=SECTION_HEARD,
-            changed=SECTION_CHANGED,
-        )
+    about_theme = _written(consultation, analyst, theme=theme, section=None, heard=THEME_HEARD,
+                           changed=THEME_CHANGED)  # fmt: skip
+    about_section = _written(consultation, analyst, theme=None, section=section,
+                             heard=SECTION_HEARD, changed=SECTION_CHANGED)  # fmt: skip
     _published(about_theme, editor)
     _published(about_section, editor)
     stdout.write(f"Demo response: published about “{theme}” and about “{section.title}”.")
