@@ -4,7 +4,7 @@ consultation slug (Consultation.clean refuses slugs that would clash)."""
 from django.urls import include, path
 
 from consultation.imports import views as imports
-from consultation.views import comments, consultations, discussions, moderation
+from consultation.views import comments, consultations, discussions, moderation, outcomes
 
 app_name = "consultation"
 
@@ -37,6 +37,7 @@ urlpatterns = [
         comments.section_comments,
         name="section_comments",
     ),
+    path("<slug:slug>/outcome/", outcomes.outcome, name="outcome"),
     path("<slug:slug>/discussion/", discussions.discussion, name="discussion"),
     path("<slug:slug>/discussion/<int:topic_id>/", discussions.topic_detail, name="topic"),
     path(

@@ -15,6 +15,10 @@ HINTS = {
         "When a new version of a section you commented on is published, so you can see "
         "what changed."
     ),
+    Kind.RESPONSES: (
+        "When the working group publishes what it heard and what it changed about a section "
+        "you commented on."
+    ),
     Kind.REPORTS: (
         "When a moderator has decided about something you reported: whether it stays or was hidden."
     ),

@@ -12,10 +12,11 @@ class Kind(models.TextChoices):
     NEW_VERSIONS = "new_versions", "New versions of sections you commented on"
     REPORTS = "reports", "Moderators' decisions about what you reported"
     UPDATES = "updates", "Progress updates"
+    RESPONSES = "responses", "The working group's responses to sections you commented on"
 
 
 # What people with an account choose between; progress updates are the public subscription.
-ACCOUNT_KINDS = (Kind.REPLIES, Kind.MODERATION, Kind.NEW_VERSIONS, Kind.REPORTS)
+ACCOUNT_KINDS = (Kind.REPLIES, Kind.MODERATION, Kind.NEW_VERSIONS, Kind.REPORTS, Kind.RESPONSES)
 
 
 class Preferences(models.Model):
@@ -32,6 +33,7 @@ class Preferences(models.Model):
     moderation = models.BooleanField(default=True)
     new_versions = models.BooleanField(default=True)
     reports = models.BooleanField(default=True)
+    responses = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -131,16 +131,40 @@ def section_readers(section):
     return readers_without_session_q(section)
 
 
-def section_version_recipients(section, readers, *, after, limit):
-    """The next `limit` people who commented on `section`, take new-version emails and are
-    among its `readers` (section_readers)."""
+def section_commenters_taking(kind, section, readers, *, after, limit):
+    """The next `limit` people who commented on `section`, take `kind` emails (an account
+    kind, also the name of its Preferences field) and are among its `readers`
+    (section_readers)."""
     from consultation.selectors.consultations import commenters_on_section
 
     return list(
         commenters_on_section(section)
         .filter(readers, pk__gt=after, is_active=True)
-        .exclude(notification_preferences__new_versions=False)
+        .exclude(**{f"notification_preferences__{kind}": False})
         .order_by("pk")[:limit]
+    )
+
+
+def section_version_recipients(section, readers, *, after, limit):
+    """The next `limit` people who commented on `section`, take new-version emails and are
+    among its `readers` (section_readers)."""
+    return section_commenters_taking(Kind.NEW_VERSIONS, section, readers, after=after, limit=limit)
+
+
+def section_response_recipients(section, readers, *, after, limit):
+    """The next `limit` people who commented on `section`, take emails about the working
+    group's responses and are among its `readers`."""
+    return section_commenters_taking(Kind.RESPONSES, section, readers, after=after, limit=limit)
+
+
+def published_response(response_id):
+    """The working group's response, if it is published, with what its email names."""
+    from consultation.synthesis.models import SynthesisResponse
+
+    return (
+        SynthesisResponse.objects.select_related("consultation", "theme__parent")
+        .filter(pk=response_id, published_at__isnull=False)
+        .first()
     )
 
 

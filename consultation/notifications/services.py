@@ -92,6 +92,16 @@ def notify_new_section_version(section, version_number):
     )
 
 
+def notify_synthesis_response(response):
+    """Tell everyone who commented on the response's section and takes these emails that the
+    working group published its response, once (a mailing keyed by the response)."""
+    _schedule_mailing(
+        f"synthesis-response:{response.pk}",
+        tasks.send_synthesis_response_notifications,
+        response_id=response.pk,
+    )
+
+
 def notify_progress_update(update):
     """Send a newly published progress update to every confirmed subscriber, once."""
     _schedule_mailing(f"update:{update.pk}", tasks.send_progress_update, update_id=update.pk)

@@ -235,16 +235,22 @@ def send_report_outcome_notifications(mailing_id, decision_id, attempt=1):
     )
 
 
+def _section_and_readers(section_id):
+    """The live section and who may read it in an email (selectors.section_readers), or
+    (None, None) when it is gone or behind a password (no email speaks of it)."""
+    from hub.pages.models import SectionPage
+
+    section = SectionPage.objects.live().filter(pk=section_id).first() if section_id else None
+    readers = selectors.section_readers(section) if section is not None else None
+    return (section, readers) if readers is not None else (None, None)
+
+
 @task()
 def send_section_version_notifications(mailing_id, section_id, version_number, attempt=1):
-    from hub.pages.models import SectionPage
     from hub.pages.versions import version_by_number
 
-    section = SectionPage.objects.live().filter(pk=section_id).first()
+    section, readers = _section_and_readers(section_id)
     if section is None:
-        return {"sent": 0}
-    readers = selectors.section_readers(section)
-    if readers is None:  # behind a password: no email speaks of it
         return {"sent": 0}
     version = version_by_number(section, version_number)
     section_url = section.full_url
@@ -274,6 +280,38 @@ def send_section_version_notifications(mailing_id, section_id, version_number, a
         kind=Kind.NEW_VERSIONS,
         section_id=section_id,
         version_number=version_number,
+    )
+
+
+@task()
+def send_synthesis_response_notifications(mailing_id, response_id, attempt=1):
+    """The working group's published response, to those who commented on its section: a
+    link to the consultation's outcome page (the text itself is read there)."""
+    response = selectors.published_response(response_id)
+    section, readers = _section_and_readers(response.section_id if response else None)
+    if section is None:
+        return {"sent": 0}
+    consultation = response.consultation
+    outcome_url = emails.absolute_url(
+        reverse("consultation:outcome", args=[consultation.slug]) + f"#response-{response.pk}"
+    )
+    title = emails.one_line(section.title, 90)
+    return _to_each_person(
+        send_synthesis_response_notifications,
+        mailing_id=mailing_id,
+        attempt=attempt,
+        recipients=partial(selectors.section_response_recipients, section, readers),
+        subject=f"What we heard and what we changed: {title}",
+        template="synthesis_response",
+        context={
+            "section_title": section.title,
+            "theme": str(response.theme) if response.theme_id else "",
+            "consultation": consultation.title,
+            "outcome_url": outcome_url,
+            "section_url": section.full_url,
+        },
+        kind=Kind.RESPONSES,
+        response_id=response_id,
     )
 
 

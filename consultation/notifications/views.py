@@ -18,6 +18,7 @@ KIND_NAMES = {
     Kind.MODERATION: "emails about moderators' decisions on what you wrote",
     Kind.NEW_VERSIONS: "emails about new versions of sections you commented on",
     Kind.REPORTS: "emails about moderators' decisions on what you reported",
+    Kind.RESPONSES: "emails about the working group's responses to sections you commented on",
     Kind.UPDATES: "progress updates by email",
 }
 

@@ -378,3 +378,7 @@ class ThemeKeyPhrases(models.Model):
 
     def __str__(self):
         return f"Key phrases of {self.theme_id}"
+
+
+# What the working group makes public (pinned quotes, responses) lives in its own module.
+from consultation.synthesis.outcome_models import PinnedQuote, SynthesisResponse  # noqa: E402, F401

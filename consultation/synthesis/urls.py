@@ -3,7 +3,7 @@ second factor is required, hub.accounts.mfa_gate)."""
 
 from django.urls import path
 
-from consultation.views import suggestions, synthesis
+from consultation.views import dashboard, outcomes, suggestions, synthesis
 
 app_name = "synthesis"
 
@@ -18,4 +18,28 @@ urlpatterns = [
     path("suggestions/<slug:slug>/", suggestions.queue, name="suggestion_queue"),
     path("suggestions/<int:suggestion_id>/accept/", suggestions.accept, name="suggestion_accept"),
     path("suggestions/<int:suggestion_id>/reject/", suggestions.reject, name="suggestion_reject"),
+    # Outcomes: dashboards, the report, pinned quotes, responses (views/dashboard.py,
+    # views/outcomes.py).
+    path("consultations/", dashboard.consultations, name="consultations"),
+    path("consultations/<slug:slug>/dashboard/", dashboard.dashboard, name="dashboard"),
+    path(
+        "consultations/<slug:slug>/dashboard/<slug:table>.csv",
+        dashboard.dashboard_csv,
+        name="dashboard_csv",
+    ),
+    path("consultations/<slug:slug>/report/", dashboard.report, name="report"),
+    path("items/<int:item_id>/pin/", dashboard.pin, name="pin"),
+    path("quotes/<int:quote_id>/unpin/", dashboard.unpin, name="unpin"),
+    path("consultations/<slug:slug>/responses/", outcomes.responses, name="responses"),
+    path("consultations/<slug:slug>/responses/new/", outcomes.response_new, name="response_new"),
+    path(
+        "consultations/<slug:slug>/responses/<int:response_id>/",
+        outcomes.response_edit,
+        name="response_edit",
+    ),
+    path(
+        "consultations/<slug:slug>/responses/<int:response_id>/publish/",
+        outcomes.response_publish,
+        name="response_publish",
+    ),
 ]

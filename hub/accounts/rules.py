@@ -36,6 +36,12 @@ def is_working_group(user):
     return _in_groups(user, WORKING_GROUP)
 
 
+def is_editor(user):
+    """Members of the Editors group (and superusers): who publish on the public site (the
+    draft's versions in the Wagtail admin, the working group's responses)."""
+    return _in_groups(user, EDITORS)
+
+
 def can_moderate(user):
     """Moderators and the working group who passed a second factor in this session: the
     condition of the staff gate (hub.accounts.decorators.staff_view). Without one, or signed

@@ -15,7 +15,7 @@ from consultation.imports import services as import_services
 from consultation.models import BlockedUser
 from consultation.notifications import tokens
 from consultation.notifications.models import Kind
-from consultation.synthesis.models import Theme, ThemeSuggestion
+from consultation.synthesis.models import PinnedQuote, SynthesisResponse, Theme, ThemeSuggestion
 from hub.accounts.rules import EDITORS, MODERATORS, WORKING_GROUP
 from tests.support import factories
 from tests.support.consultation_factories import comment_on, paragraph_ids
@@ -36,6 +36,7 @@ MODERATION = "/consultation/moderation"
 IMPORTS = "/consultation/imports"
 UNSUBSCRIBE = "/notifications/unsubscribe/replies"
 CONFIRM = "/notifications/subscribe/confirm"
+OUTCOMES = "/synthesis/consultations/{slug}"
 WRITE = {"body": "Hi", "key": "{key}"}
 
 VIEWS = [
@@ -75,6 +76,20 @@ VIEWS = [
     ("accept suggestion", "post", "/synthesis/suggestions/{suggestion}/accept/", {}),
     ("reject suggestion", "post", "/synthesis/suggestions/{suggestion}/reject/", {}),
     ("export items", "get", "/synthesis/exports/{slug}/items/?format=jsonl&anonymised=1", None),
+    ("synthesis index", "get", "/synthesis/consultations/", None),
+    ("dashboard", "get", OUTCOMES + "/dashboard/?sectors_sort=total&sectors_order=desc", None),
+    ("dashboard csv", "get", OUTCOMES + "/dashboard/sectors.csv", None),
+    ("synthesis report", "get", OUTCOMES + "/report/", None),
+    ("pin form", "get", "/synthesis/items/{item}/pin/", None),
+    ("pin", "post", "/synthesis/items/{item}/pin/", {"theme": "{theme}", "confirmed": "on"}),
+    ("unpin", "post", "/synthesis/quotes/{quote}/unpin/", {}),
+    ("responses", "get", OUTCOMES + "/responses/", None),
+    ("response form", "get", OUTCOMES + "/responses/new/", None),
+    ("write response", "post", OUTCOMES + "/responses/new/", {"theme": "{theme}", "heard": "H"}),
+    ("change response", "get", OUTCOMES + "/responses/{response}/", None),
+    ("publish form", "get", OUTCOMES + "/responses/{response}/publish/", None),
+    ("publish", "post", OUTCOMES + "/responses/{response}/publish/", {"action": "publish"}),
+    ("outcome", "get", "/consultation/{slug}/outcome/", None),
     ("imports", "get", IMPORTS + "/", None),
     ("upload", "post", IMPORTS + "/", {}),
     ("import batch", "get", IMPORTS + "/{batch}/", None),
@@ -113,7 +128,7 @@ QUESTIONNAIRE_VIEWS = [
 
 PUBLIC = {
     "section page": 200, "index": 200, "detail": 200, "paragraph list": 200, "permalink": 200,
-    "discussion": 200, "topic": 200,
+    "discussion": 200, "topic": 200, "outcome": 200,
 }  # fmt: skip
 # The links in emails work for whoever opens them (the signed token is the authority), and
 # a link whose signature was changed shows a "this link does not work" page.
@@ -131,14 +146,19 @@ STAFF = ["queue", "moderation item", "decide", "participant", "block", "audit lo
 SYNTHESIS = [
     "feedback search", "feedback download", "feedback item", "exports", "export items",
     "suggestions", "suggestion queue",
+    "synthesis index", "dashboard", "dashboard csv", "synthesis report", "pin form",
+    "response form", "change response",
 ]  # fmt: skip
+# Responses: the Working group writes them and editors publish them; both read the list.
+EDITORS_ONLY = {"publish form": 200, "publish": 302}
 # The Working group's pages (not the Moderators'): importing responses. The upload posts
 # nothing and gets its form back with the errors.
 WORKING_GROUP_ONLY = {
     **dict.fromkeys(SYNTHESIS, 200),
     "accept suggestion": 302, "reject suggestion": 302,
     "imports": 200, "upload": 200, "import batch": 200, "choose columns": 302, "import": 302,
-    "undo form": 200, "undo": 302,
+    "undo form": 200, "undo": 302, "pin": 302, "unpin": 302, "responses": 200,
+    "write response": 302,
 }  # fmt: skip
 PARTICIPANT_WRITES = {
     "comment form": 200, "comment": 302, "reply form": 200, "reply": 302, "react": 302,
@@ -159,6 +179,7 @@ CANNOT_PARTICIPATE = {
     **NOT_AUTHOR,
     **dict.fromkeys(STAFF, 403),
     **dict.fromkeys(WORKING_GROUP_ONLY, 403),
+    **dict.fromkeys(EDITORS_ONLY, 403),
 }
 STAKEHOLDER = {
     **PUBLIC,
@@ -168,6 +189,7 @@ STAKEHOLDER = {
     **NOT_AUTHOR,
     **dict.fromkeys(STAFF, 403),
     **dict.fromkeys(WORKING_GROUP_ONLY, 403),
+    **dict.fromkeys(EDITORS_ONLY, 403),
 }
 AUTHOR = {
     **STAKEHOLDER,
@@ -177,7 +199,7 @@ AUTHOR = {
 MODERATOR = {**STAKEHOLDER, **dict.fromkeys(STAFF, 200), "decide": 302, "block": 302}
 # The staff areas' middleware asks for the second factor before any view asks its rule, so a
 # moderator without one is sent to set it up at the Working group's pages too.
-STAFF_AREAS = [*STAFF, *WORKING_GROUP_ONLY]
+STAFF_AREAS = [*STAFF, *WORKING_GROUP_ONLY, *EDITORS_ONLY]
 MODERATOR_WITHOUT_MFA = {**STAKEHOLDER, **dict.fromkeys(STAFF_AREAS, "mfa")}
 # Has an authenticator but signed in with the password alone: a participant on the public
 # pages, sent to enter the code at the staff pages.
@@ -196,7 +218,7 @@ EXPECTED = {
     "moderator without MFA": MODERATOR_WITHOUT_MFA,
     PASSWORD_ONLY: MODERATOR_PASSWORD_ONLY,
     "working group": {**MODERATOR, **WORKING_GROUP_ONLY},
-    "editor": STAKEHOLDER,
+    "editor": {**STAKEHOLDER, **EDITORS_ONLY, "responses": 200},
 }
 ROLES = list(EXPECTED)
 # Roles whose members see everything there is to moderate (signed in, in the group, MFA).
@@ -338,6 +360,24 @@ def values_maker(*, role, section, consultation, topic, author, person):
                 "item": lambda: FeedbackItem.objects.get(comment_id=values["comment"]).pk,
                 "suggestion": lambda: pending_suggestion(values["item"], number).pk,
                 "batch": lambda: import_batch(consultation).pk,
+                "theme": lambda: (
+                    Theme.objects.create(
+                        consultation=consultation, name=f"Theme {slug}-{number}"
+                    ).pk
+                ),
+                "quote": lambda: (
+                    PinnedQuote.objects.create(
+                        theme_id=values["theme"], item_id=values["item"], pinned_at=timezone.now()
+                    ).pk
+                ),
+                "response": lambda: (
+                    SynthesisResponse.objects.create(
+                        consultation=consultation,
+                        theme_id=values["theme"],
+                        heard_text="We heard",
+                        heard_body="<p>We heard</p>",
+                    ).pk
+                ),
                 "imported_batch": lambda: import_batch(consultation, imported=True).pk,
                 "key": lambda: f"{slug}-{number}",
                 "email": lambda: f"{slug}-{number}@example.org",
