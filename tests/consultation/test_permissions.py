@@ -51,6 +51,9 @@ SAMPLE_VALUES = {
     "email": "a@example.org",
     "batch": 1,
     "imported_batch": 1,
+    "campaign": 1,
+    "theme": 1,
+    "code_import": 1,
 }
 
 

@@ -14,6 +14,7 @@ from consultation.imports import services as import_services
 from consultation.models import BlockedUser
 from consultation.notifications import tokens
 from consultation.notifications.models import Kind
+from consultation.synthesis.models import CampaignGroup, CampaignMembership, CodeImport, Theme
 from hub.accounts.rules import EDITORS, MODERATORS, WORKING_GROUP
 from tests.support import factories
 from tests.support.consultation_factories import comment_on, paragraph_ids
@@ -34,6 +35,7 @@ IMPORTS = "/consultation/imports"
 UNSUBSCRIBE = "/notifications/unsubscribe/replies"
 CONFIRM = "/notifications/subscribe/confirm"
 WRITE = {"body": "Hi", "key": "{key}"}
+CODE_CAMPAIGN = {"themes": "{theme}", "action": "apply"}
 
 VIEWS = [
     ("section page", "get", "{section_url}", None),
@@ -68,6 +70,14 @@ VIEWS = [
     ("feedback item", "get", "/synthesis/items/{item}/", None),
     ("exports", "get", "/synthesis/exports/", None),
     ("export items", "get", "/synthesis/exports/{slug}/items/?format=jsonl&anonymised=1", None),
+    ("campaigns", "get", "/synthesis/campaigns/", None),
+    ("campaign groups", "get", "/synthesis/campaigns/{slug}/", None),
+    ("campaign", "get", "/synthesis/campaigns/{slug}/{campaign}/", None),
+    ("code campaign", "post", "/synthesis/campaigns/{slug}/{campaign}/", CODE_CAMPAIGN),
+    ("code imports", "get", "/synthesis/codes/", None),
+    ("upload codes", "post", "/synthesis/codes/", {}),
+    ("code import", "get", "/synthesis/codes/{code_import}/", None),
+    ("apply codes", "post", "/synthesis/codes/{code_import}/apply/", {}),
     ("imports", "get", IMPORTS + "/", None),
     ("upload", "post", IMPORTS + "/", {}),
     ("import batch", "get", IMPORTS + "/{batch}/", None),
@@ -121,13 +131,18 @@ STAFF = ["queue", "moderation item", "decide", "participant", "block", "audit lo
 # The working group's synthesis area: the Working group and superusers only. It is a staff
 # path, so the MFA gate asks anyone who needs a second factor for it first (a moderator
 # without one is sent to set it up), and the view then refuses whoever is not in the group.
-SYNTHESIS = ["feedback search", "feedback download", "feedback item", "exports", "export items"]
+SYNTHESIS = [
+    "feedback search", "feedback download", "feedback item", "exports", "export items",
+    "campaigns", "campaign groups", "campaign", "code imports", "code import",
+]  # fmt: skip
 # The Working group's pages (not the Moderators'): importing responses. The upload posts
 # nothing and gets its form back with the errors.
 WORKING_GROUP_ONLY = {
     **dict.fromkeys(SYNTHESIS, 200),
     "imports": 200, "upload": 200, "import batch": 200, "choose columns": 302, "import": 302,
     "undo form": 200, "undo": 302,
+    # Coding a campaign redirects to it; an upload of nothing gets its form back.
+    "code campaign": 302, "upload codes": 200, "apply codes": 302,
 }  # fmt: skip
 PARTICIPANT_WRITES = {
     "comment form": 200, "comment": 302, "reply form": 200, "reply": 302, "react": 302,
@@ -286,6 +301,23 @@ def import_batch(consultation, *, imported=False):
     return batch
 
 
+def campaign_group(consultation, author, section):
+    """A campaign group of two comments' items, numbered after the consultation's last."""
+    items = [
+        FeedbackItem.objects.get(
+            comment=comment_on(section, consultation=consultation, author=author)
+        )
+        for _ in range(2)
+    ]
+    number = CampaignGroup.objects.filter(consultation=consultation).count() + 1
+    group = CampaignGroup.objects.create(
+        consultation=consultation, number=number, template_text="A view.", size=2
+    )
+    for item in items:
+        CampaignMembership.objects.create(group=group, item=item, score=1.0)
+    return group.number
+
+
 def values_maker(*, role, section, consultation, topic, author, person):
     """A function giving the template values for row `number`: a fresh comment by `author`
     to act on, and fresh signed links, so no row sees what an earlier one did."""
@@ -312,6 +344,15 @@ def values_maker(*, role, section, consultation, topic, author, person):
                 "item": lambda: FeedbackItem.objects.get(comment_id=values["comment"]).pk,
                 "batch": lambda: import_batch(consultation).pk,
                 "imported_batch": lambda: import_batch(consultation, imported=True).pk,
+                "campaign": lambda: campaign_group(consultation, author, section),
+                "theme": lambda: (
+                    Theme.objects.get_or_create(consultation=consultation, name="Matrix theme")[
+                        0
+                    ].pk
+                ),
+                "code_import": lambda: (
+                    CodeImport.objects.create(consultation=consultation, file_name="codes.csv").pk
+                ),
                 "key": lambda: f"{slug}-{number}",
                 "email": lambda: f"{slug}-{number}@example.org",
                 "unsubscribe": lambda: tokens.unsubscribe_token(Kind.REPLIES, user=person),
