@@ -3,9 +3,9 @@ feedback so far. Loaded after the feedback, questionnaire answers and imports it
 (INSTALLED_APPS order); each part is its own module, loaded in the order below, and each
 is idempotent."""
 
-from consultation.synthesis.demo import codebook
+from consultation.synthesis.demo import campaigns, codebook
 
-PARTS = (codebook,)
+PARTS = (codebook, campaigns)
 
 
 def load(stdout):
