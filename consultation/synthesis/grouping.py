@@ -141,6 +141,12 @@ def refresh_groups(*, consultation):
     groups = CampaignGroup.objects.filter(consultation=consultation)
     groups.exclude(pk__in=seen).delete()
     groups.filter(size__lt=2).delete()
+    # A group whose template item went (an import undone) shows its best member's text
+    # instead, so no deleted text is kept.
+    for group in groups.filter(template_item__isnull=True):
+        best = group.memberships.select_related("item").order_by("-score", "item_id").first()
+        group.template_item_id, group.template_text = best.item_id, best.item.text
+        group.save(update_fields=["template_item", "template_text"])
 
 
 def recompute(*, consultation, progress=None):

@@ -172,6 +172,17 @@ def test_imported_copies_join_and_undoing_the_import_dissolves_what_it_made(
     assert CampaignGroup.objects.get().size == 4
 
 
+def test_a_group_whose_template_item_goes_keeps_none_of_its_text(campaign, consultation):
+    group = CampaignGroup.objects.get()
+    gone = group.template_item
+    FeedbackItem.objects.filter(pk=gone.pk).delete()
+    grouping.refresh_groups(consultation=consultation)
+    group.refresh_from_db()
+    assert group.size == 3
+    assert group.template_item_id not in (None, gone.pk)
+    assert group.template_text == group.template_item.text != gone.text
+
+
 def test_questionnaire_answers_join_a_campaign(
     campaign, consultation, stakeholder, django_capture_on_commit_callbacks
 ):
