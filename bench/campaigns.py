@@ -17,13 +17,25 @@ responses), groups it with consultation.synthesis.campaigns, and prints, at each
 - assigning the last 1 % as new responses to the groups of the first 99 %: its time, and
   whether it makes the groups a full recompute makes;
 - how often a small campaign (two or three personalised copies, none unchanged) is found,
-  over 40 trials, with these settings and with 64 permutations at LSH threshold 0.5.
+  over 40 trials, with these settings and with 64 permutations at LSH threshold 0.5;
+- the time to group everything beside a baseline measured in the same run: reading every
+  response's words (case folding and a regular expression per text), the least any
+  grouping must do;
+- with --stored, the same through the database, as `manage.py find_campaigns` does it: the
+  items loaded as comments into a throwaway SQLite database (bench/feedback_search.py's
+  loader), then `consultation.synthesis.grouping.recompute` (read the texts, group, store
+  the groups and memberships) beside reading the texts alone from the database, and the
+  placing of 100 new items (`place_new`: exact copies by hash, the rest by the engine).
 
     .venv/bin/python bench/campaigns.py [--sizes 10000 100000] [--seed 0] [--polis DIR]
+        [--stored]
 """
 
 import argparse
+import os
+import re
 import sys
+import tempfile
 import time
 from collections import Counter
 from dataclasses import replace
@@ -155,6 +167,59 @@ def small_campaigns(corpus, settings, trials=40):
     return found
 
 
+WORD = re.compile(r"\w+")
+
+
+def reading_baseline(items):
+    """CPU seconds to read every response's words: the least any grouping does."""
+    started = time.process_time()
+    words = sum(len(WORD.findall(text.casefold())) for _, text in items)
+    return time.process_time() - started, words
+
+
+def stored(records):
+    """Group `records` through the database as find_campaigns does; print the figures."""
+    with tempfile.TemporaryDirectory(prefix="bench-campaigns-") as folder:
+        os.environ["DJANGO_SETTINGS_MODULE"] = "hub.settings.test"
+        os.environ["DATABASE_URL"] = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+        from bench.feedback_search import Loader, setup_django
+
+        setup_django()
+        from consultation.feedback.models import FeedbackItem
+        from consultation.synthesis import grouping
+        from consultation.synthesis.models import CampaignMembership
+
+        loader = Loader()
+        later = records[-100:]
+        seconds = loader.load(records[:-100])
+        consultation = loader.consultation
+        count = FeedbackItem.objects.filter(consultation=consultation).count()
+        print(f"\nThrough the database (SQLite): {count:,} items loaded in {seconds:.0f} s")
+        clock = Clock()
+        texts = sum(1 for _ in grouping._texts(grouping._eligible(consultation)))
+        read_wall, read_cpu = clock.lap()
+        clock = Clock()
+        found = grouping.recompute(consultation=consultation)
+        wall, cpu = clock.lap()
+        members = CampaignMembership.objects.count()
+        print(
+            f"  reading the {texts:,} texts from the database: {read_wall:.2f} s wall "
+            f"({read_cpu:.2f} s CPU)"
+        )
+        print(
+            f"  recompute (read, group, store {len(found)} groups of {members:,} items): "
+            f"{wall:.2f} s wall ({cpu:.2f} s CPU), x{wall / read_wall:.1f} reading the texts"
+        )
+        loader.load(later)
+        clock = Clock()
+        joined = grouping.place_new(consultation=consultation)
+        wall, cpu = clock.lap()
+        print(
+            f"  placing {len(later)} new items ({joined} joined a group): {wall:.2f} s wall "
+            f"({cpu:.2f} s CPU), x{wall / read_wall:.1f} reading the texts"
+        )
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
@@ -165,6 +230,11 @@ def main(argv=None):
         type=int,
         default=10_000,
         help="measure the single-linkage baseline at sizes up to this (it is slow)",
+    )
+    parser.add_argument(
+        "--stored",
+        action="store_true",
+        help="also group the largest size through the database (find_campaigns' service)",
     )
     arguments = parser.parse_args(argv)
     settings = campaigns.DEFAULT_SETTINGS
@@ -218,6 +288,11 @@ def main(argv=None):
             f"CPU x{cpu / first_cpu:.1f} the first size for x{size / arguments.sizes[0]:.0f} "
             "the responses"
         )
+        baseline, words = reading_baseline(items)
+        print(
+            f"    baseline: reading the {words:,} words of every response {baseline:.2f} s "
+            f"CPU; grouping x{cpu / baseline:.1f} that"
+        )
 
         if size <= arguments.baseline_up_to:
             clock = Clock()
@@ -242,6 +317,8 @@ def main(argv=None):
             f"{with_ungrouped[1]:.2f} s CPU, and then the groups are a full recompute's: "
             f"{'yes' if same else 'NO'}"
         )
+    if arguments.stored:
+        stored(records)
 
 
 if __name__ == "__main__":

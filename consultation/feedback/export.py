@@ -26,6 +26,9 @@ import json
 from dataclasses import dataclass
 from itertools import islice
 
+from django.db.models import Aggregate, CharField, OuterRef, Subquery, TextField, Value
+from django.db.models.functions import Cast, Concat
+
 from consultation.feedback.links import context_url, item_page_url
 from consultation.feedback.models import FACET_COLUMNS, Channel, FeedbackItem, SourceKind
 from consultation.models import Status
@@ -33,6 +36,7 @@ from hub.accounts.models import Region, Sector
 from hub.core.public_address import absolute_url
 
 CHUNK_SIZE = 1_000
+SEPARATOR, RECORD = "\x1f", "\x1e"  # between joined values, and inside one
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Column name -> what it holds; the order of a download's columns.
 COLUMNS = {
@@ -53,6 +57,13 @@ COLUMNS = {
     "respondent_email": "An imported response's respondent's email (private; full exports only)",
     "moderation": "The moderation state",
     "in_analysis": "Whether it counts in the analysis (yes or no)",
+    "themes": "Its themes in the codebook, separated by semicolons",
+    "stance": "Its stance, as an analyst judged it: supports, opposes, mixed or neutral",
+    "suggested_themes": "Themes suggested for it and not yet decided, each with its "
+    "confidence (0 to 1), best first",
+    "campaign_group": "The number of its campaign group (identical and near-identical "
+    "responses), if it is in one",
+    "campaign_size": "How many items its campaign group has",
     "link": "The item in its context (a comment's permalink)",
     "item_page": "The working group's page of the item",
 }
@@ -69,6 +80,9 @@ _FIELDS = (
     "import_source__batch_id",
     "import_source__respondent_name",
     "import_source__respondent_email",
+    "review__stance",
+    "campaign_membership__group__number",
+    "campaign_membership__group__size",
     *FACET_COLUMNS,
 )
 # The columns an anonymised export leaves out (ImportedResponse.PRIVATE_FIELDS).
@@ -113,6 +127,11 @@ def _row(values):
         "respondent_email": values["import_source__respondent_email"] or "",
         "moderation": _label("moderation_state", values["moderation_state"]),
         "in_analysis": "yes" if values["in_analysis"] else "no",
+        "themes": "; ".join(sorted(_parts(values["theme_names"]), key=str.casefold)),
+        "stance": (values["review__stance"] or "").capitalize(),
+        "suggested_themes": _suggestions(values["suggestion_list"]),
+        "campaign_group": values["campaign_membership__group__number"] or "",
+        "campaign_size": values["campaign_membership__group__size"] or "",
         "link": absolute_url(context_url(item_id=item_id, comment_id=values["comment_id"])),
         "item_page": absolute_url(item_page_url(item_id)),
     }
@@ -124,14 +143,86 @@ def chunked(iterable, size):
         yield chunk
 
 
+class JoinedText(Aggregate):
+    """The texts of a group joined by the unit separator (character 31, which no name
+    holds): GROUP_CONCAT on SQLite, STRING_AGG on PostgreSQL."""
+
+    function = "GROUP_CONCAT"
+    template = "%(function)s(%(expressions)s, char(31))"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s(%(expressions)s, chr(31))",
+            **extra,
+        )
+
+
+def _parts(joined):
+    return [part for part in (joined or "").split(SEPARATOR) if part]
+
+
+def _related(name):
+    """The model of one of the item's reverse relations (the synthesis app's codes and
+    suggestions), found through the item's own fields: feedback never imports synthesis,
+    which builds on it."""
+    return FeedbackItem._meta.get_field(name).related_model
+
+
+def _themes_of_item():
+    """A subquery: the names of the item's themes, joined."""
+    codes = _related("codings")
+    return Subquery(
+        codes.objects.filter(item=OuterRef("pk"))
+        .values("item")
+        .annotate(joined=JoinedText("theme__name"))
+        .values("joined")[:1]
+    )
+
+
+def _suggestions_of_item():
+    """A subquery: "name<RS>confidence" for each suggestion of the item still waiting for
+    an analyst's decision (synthesis.ThemeSuggestion, pending), joined."""
+    suggestions = _related("theme_suggestions")
+    entry = Concat(
+        "theme__name", Value(RECORD), Cast("confidence", CharField()), output_field=TextField()
+    )
+    return Subquery(
+        suggestions.objects.filter(item=OuterRef("pk"), state="pending")
+        .values("item")
+        .annotate(joined=JoinedText(entry))
+        .values("joined")[:1]
+    )
+
+
+def _suggestions(joined):
+    """ "Name (0.83); Other (0.41)", best first, from the joined suggestions."""
+    found = []
+    for part in _parts(joined):
+        name, _, confidence = part.partition(RECORD)
+        try:
+            found.append((float(confidence), name))
+        except ValueError:
+            continue
+    found.sort(key=lambda pair: (-pair[0], pair[1].casefold()))
+    return "; ".join(f"{name} ({confidence:.2f})" for confidence, name in found)
+
+
+def _item_values(chunk):
+    """The items of `chunk` with everything a row needs, in one query (codes and
+    suggestions joined in subqueries, the stance and campaign group through joins)."""
+    extra = {"theme_names": _themes_of_item(), "suggestion_list": _suggestions_of_item()}
+    return FeedbackItem.objects.filter(pk__in=chunk).annotate(**extra).values(*_FIELDS, *extra)
+
+
 def item_rows(item_ids, *, chunk_size=CHUNK_SIZE):
     """One row (a dict of COLUMNS) per item, in the order of `item_ids` (any iterable of
     ids; an id with no item is skipped), read `chunk_size` items per query."""
     for chunk in chunked(item_ids, chunk_size):
-        found = {
-            values["pk"]: values
-            for values in FeedbackItem.objects.filter(pk__in=chunk).values(*_FIELDS)
-        }
+        found = {values["pk"]: values for values in _item_values(chunk)}
         for item_id in chunk:
             if item_id in found:
                 yield _row(found[item_id])

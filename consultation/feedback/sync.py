@@ -9,6 +9,8 @@ the item `needs_indexing` for Elasticsearch and, when it is configured, asks for
 to be sent to it once the transaction commits (consultation.search.tasks), which clears it.
 
 Imports call `imported_responses_created` in the transaction that stores a batch's responses.
+New items are also placed into campaign groups after the commit, in a background task
+(consultation.synthesis.tasks; an import queues it once per batch).
 
 `comment_fields` reads only a comment's own columns, so the data migration that made items
 for the comments written before items existed uses it on its historical models as well.
@@ -31,6 +33,7 @@ from consultation.feedback.models import (
 from consultation.models import Status
 from consultation.search.backends import item_index
 from consultation.search.tasks import index_after_commit
+from consultation.synthesis.tasks import place_after_commit
 from hub.core.bulk import insert_rows
 
 BATCH_SIZE = 2_000
@@ -91,10 +94,13 @@ def comment_created(comment):
     """Write the item of a comment just inserted (one INSERT)."""
     item = FeedbackItem.objects.create(**_item_fields(comment, Codes(FacetCode)))
     index_after_commit(item_ids=[item.pk])
+    place_after_commit(consultation_id=item.consultation_id)
 
 
 def comments_created(comments):
-    """Write the items of many comments just inserted (bulk_create, with their ids)."""
+    """Write the items of many comments just inserted (bulk_create, with their ids). The
+    bulk loaders (bench/builders.py) that use it group the items with `find_campaigns`
+    when they need groups, rather than placing each batch."""
     codes = Codes(FacetCode)
     items = [FeedbackItem(**_item_fields(comment, codes)) for comment in comments]
     created = FeedbackItem.objects.bulk_create(items, batch_size=BATCH_SIZE)
@@ -299,4 +305,6 @@ def response_answers_changed(response, sections):
         else:
             written.append(FeedbackItem.objects.create(**fields).pk)
     index_after_commit(item_ids=written)
+    if written:
+        place_after_commit(consultation_id=response.questionnaire.consultation_id)
     return len(written)

@@ -11,6 +11,7 @@ spreadsheet; our CSV exports neutralise such cells when they write them.
 """
 
 import csv
+from dataclasses import dataclass
 
 from consultation.imports.decoding import ENCODING_NAMES, detect_encoding, text_stream, undecodable
 from consultation.imports.records import Problem, record_from
@@ -25,6 +26,7 @@ FIELDS = {
     "region": "Region",
     "respondent_name": "Respondent's name (private)",
     "respondent_email": "Respondent's email address (private)",
+    "themes": "Themes (names separated by semicolons)",
 }
 # Column names that say which field they are, for a first guess at the mapping.
 GUESSES = {
@@ -36,6 +38,7 @@ GUESSES = {
     "region": ("region",),
     "respondent_name": ("respondent_name", "respondent name", "name", "full name"),
     "respondent_email": ("respondent_email", "respondent email", "email", "email address"),
+    "themes": ("themes", "theme", "codes", "tags"),
 }
 
 
@@ -43,7 +46,7 @@ class MappingError(ValueError):
     """A mapping that names a field we do not have, or is not field=column."""
 
 
-def parse_mapping(spec):
+def parse_mapping(spec, fields=FIELDS):
     """{field: column} from "text=Response,date=Submitted on" (the command line's --map)."""
     mapping = {}
     for part in filter(None, (part.strip() for part in spec.split(","))):
@@ -51,25 +54,30 @@ def parse_mapping(spec):
         name = name.strip()
         if not sep or not column.strip():
             raise MappingError(f"“{part}” is not field=column.")
-        if name not in FIELDS:
-            raise MappingError(f"“{name}” is not a field; the fields are: {', '.join(FIELDS)}.")
+        if name not in fields:
+            raise MappingError(f"“{name}” is not a field; the fields are: {', '.join(fields)}.")
         mapping[name] = column.strip()
     return mapping
 
 
-def guess_mapping(columns):
+def guess_mapping(columns, guesses=GUESSES):
     """The mapping the column names suggest (each field at most once)."""
     by_name = {column.strip().casefold(): column for column in columns}
     mapping = {}
-    for name, guesses in GUESSES.items():
-        for guess in guesses:
+    for name, names in guesses.items():
+        for guess in names:
             if guess in by_name and by_name[guess] not in mapping.values():
                 mapping[name] = by_name[guess]
                 break
     return mapping
 
 
-def header_problems(columns, mapping):
+# The fields a file must have a column for, and what a missing one is told.
+REQUIRED = {"text": "No column is chosen for the response text."}
+
+
+def header_problems(columns, mapping, fields=FIELDS, required=None):
+    required = REQUIRED if required is None else required
     problems = []
     seen = {}
     for number, column in enumerate(columns, start=1):
@@ -85,8 +93,9 @@ def header_problems(columns, mapping):
         seen.setdefault(column, number)
         if undecodable(column):
             problems.append(Problem(1, "", f"the header has bytes that are not text: {column!r}."))
-    if "text" not in mapping:
-        problems.append(Problem(1, "", "No column is chosen for the response text."))
+    for name, message in required.items():
+        if name not in mapping:
+            problems.append(Problem(1, "", message))
     present = ", ".join(f"“{c}”" for c in columns if c) or "none"
     for name, column in mapping.items():
         if column not in seen:
@@ -94,23 +103,41 @@ def header_problems(columns, mapping):
                 Problem(
                     1,
                     column,
-                    f"is chosen for {FIELDS[name].lower()} but the file has no such "
+                    f"is chosen for {fields[name].lower()} but the file has no such "
                     f"column; its columns are {present}.",
                 )
             )
     return problems
 
 
+@dataclass(frozen=True)
+class Layout:
+    """What a kind of CSV file holds: its fields (name → label), the column names that
+    suggest each, the fields it must have (name → the problem if it has not), and the
+    function that turns a row's values into a record: record(row, values, mapping) →
+    (record, problems)."""
+
+    fields: dict
+    guesses: dict
+    required: dict
+    record: object
+
+
+RESPONSES = Layout(FIELDS, GUESSES, REQUIRED, record_from)
+
+
 class CsvFile:
     """A CSV file read once, front to back: `encoding` at once, `columns` once `items()`
-    has started. `items()` yields a Record or Problem per row that is not blank; after a
-    problem in the header or a row the csv module cannot read, nothing more."""
+    has started. `items()` yields a record or Problem per row that is not blank; after a
+    problem in the header or a row the csv module cannot read, nothing more. `layout` says
+    what the file holds (responses by default)."""
 
-    def __init__(self, binary, mapping=None):
+    def __init__(self, binary, mapping=None, *, layout=RESPONSES):
         self.binary = binary
         self.encoding = detect_encoding(binary)
         self.mapping = dict(mapping) if mapping else None
         self.columns = []
+        self.layout = layout
 
     def items(self):
         stream = text_stream(self.binary, self.encoding)
@@ -137,8 +164,10 @@ class CsvFile:
                 header = [cell.strip() for cell in cells]
                 self.columns = header
                 if self.mapping is None:
-                    self.mapping = guess_mapping(header)
-                problems = header_problems(header, self.mapping)
+                    self.mapping = guess_mapping(header, self.layout.guesses)
+                problems = header_problems(
+                    header, self.mapping, self.layout.fields, self.layout.required
+                )
                 if problems:
                     yield from problems
                     return
@@ -168,7 +197,7 @@ class CsvFile:
                     )
             return
         values = {name: cells[position] for name, position in index.items()}
-        record, problems = record_from(row, values, self.mapping)
+        record, problems = self.layout.record(row, values, self.mapping)
         if record is None:
             yield from problems
         else:

@@ -18,6 +18,8 @@ from consultation.imports.csv_format import CsvFile
 from consultation.imports.email_format import eml_items, mbox_items
 from consultation.imports.models import FileFormat, ImportedResponse
 from consultation.imports.records import Problem, Record
+from consultation.synthesis.imported_codes import NEW_THEMES_PER_FILE as NEW_THEMES_LIMIT
+from consultation.synthesis.imported_codes import NewThemes
 
 CHUNK = 1_000
 PREVIEW_ROWS = 10
@@ -131,9 +133,12 @@ def items(source, file_format, mapping=None, report=None):
 
 
 def classified(consultation, entries):
-    """(item, state) for each Record or Problem of `entries`; a Problem's state is None."""
+    """(item, state) for each Record or Problem of `entries`; a Problem's state is None.
+    A file whose themes column names more new themes than a codebook takes at once gets
+    one Problem, at the row that went over."""
     seen = {}  # key -> (row, content hash), for repeats in the file
     chunk = []
+    new_themes = None
 
     def flush():
         keys = [record.key for record in chunk if not record.is_empty]
@@ -168,6 +173,12 @@ def classified(consultation, entries):
 
     for entry in entries:
         if isinstance(entry, Record):
+            if entry.themes:
+                new_themes = new_themes or NewThemes(consultation)
+                fits = len(new_themes.new) <= NEW_THEMES_LIMIT
+                if not new_themes.add(entry.themes) and fits:
+                    yield from flush()
+                    yield Problem(entry.row, "", new_themes.problem()), None
             chunk.append(entry)
             if len(chunk) >= CHUNK:
                 yield from flush()

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 
+from consultation.synthesis.imported_codes import split_names
 from hub.accounts.models import Region, Sector
 from hub.core.sanitise import strip_invisible
 
@@ -77,6 +78,8 @@ class Record:
     subject: str = ""
     attachments: list = field(default_factory=list)
     content_in_attachment: bool = False
+    # Theme names from a themes column: codes another tool gave it (not part of its content).
+    themes: list = field(default_factory=list)
 
     @cached_property
     def content_hash(self):
@@ -146,6 +149,7 @@ class Record:
             "subject": self.subject,
             "attachments": self.attachments,
             "content_in_attachment": self.content_in_attachment,
+            "themes": self.themes,
         }
 
 
@@ -225,6 +229,9 @@ def record_from(row, values, columns):
             validate_email(email)
         except ValidationError:
             problem("respondent_email", f"“{email[:60]}” is not an email address.")
+    themes, reason = split_names(clean.get("themes", ""))
+    if reason:
+        problem("themes", reason)
     if problems:
         return None, problems
     return Record(
@@ -241,6 +248,7 @@ def record_from(row, values, columns):
         subject=clean.get("subject", ""),
         attachments=clean.get("attachments", []),
         content_in_attachment=clean.get("content_in_attachment", False),
+        themes=themes,
     ), []
 
 

@@ -6,8 +6,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from consultation.feedback import sync
+from consultation.feedback.models import FeedbackItem
 from consultation.imports import reading
 from consultation.imports.models import BatchStatus, FileFormat, ImportBatch, ImportedResponse
+from consultation.synthesis import grouping, imported_codes
+from consultation.synthesis.tasks import place_after_commit
 from hub.core.audit import audit_record
 from hub.core.bulk import insert_rows
 
@@ -96,12 +99,14 @@ def batch_start(*, batch):
 def batch_import(*, batch, actor, source=None, progress=None):
     """Store every new response of the batch's file and its feedback item, in one
     transaction: a problem anywhere (or a response another import stored meanwhile under
-    the same key) stores nothing and leaves the batch rejected with the reason."""
+    the same key) stores nothing and leaves the batch rejected with the reason. A themes
+    column's names become imported codes of the items in the same transaction (missing
+    themes are made); the items are placed into campaign groups once it commits."""
     source = source or source_of(batch)
     progress = progress or _progress(batch)
     try:
         with transaction.atomic():
-            created = 0
+            created, codes = 0, {}
             for chunk in reading.new_records(
                 consultation=batch.consultation,
                 source=source,
@@ -109,7 +114,13 @@ def batch_import(*, batch, actor, source=None, progress=None):
                 mapping=batch.mapping or None,
                 progress=progress,
             ):
-                created += _store_responses(batch, chunk)
+                created += _store_responses(batch, chunk, codes)
+            actions = imported_codes.apply_imported(
+                actor=actor,
+                consultation=batch.consultation,
+                codes=codes,
+                search=imported_codes.batch_search(batch),
+            )
             batch.responses_created = created
             batch.status = BatchStatus.IMPORTED
             batch.imported_at = timezone.now()
@@ -124,8 +135,10 @@ def batch_import(*, batch, actor, source=None, progress=None):
                     "channel": batch.channel,
                     "responses": created,
                     "consultation": batch.consultation_id,
+                    "codes": sum(action.changed_count for action in actions),
                 },
             )
+            place_after_commit(consultation_id=batch.consultation_id)
     except reading.Rejected as rejected:
         _reject(batch, rejected.problem.as_dict())
     except IntegrityError:
@@ -141,9 +154,10 @@ def batch_import(*, batch, actor, source=None, progress=None):
     return batch
 
 
-def _store_responses(batch, records):
+def _store_responses(batch, records, codes):
     """INSERT the responses of `records` and their feedback items (one prepared statement
-    each, hub.core.bulk: far cheaper than bulk_create for a large file). Returns how many."""
+    each, hub.core.bulk: far cheaper than bulk_create for a large file), and add the theme
+    names of those that have some to `codes` ({item id: names}). Returns how many."""
     responses = [
         {"batch_id": batch.pk, "consultation_id": batch.consultation_id, **record.model_fields()}
         for record in records
@@ -157,6 +171,13 @@ def _store_responses(batch, records):
     for response in responses:
         response["id"] = ids[response["key"]]
     sync.imported_responses_created(batch=batch, responses=responses)
+    themed = {ids[record.key]: record.themes for record in records if record.themes}
+    if themed:
+        items = FeedbackItem.objects.filter(import_source__in=list(themed)).values_list(
+            "import_source_id", "pk"
+        )
+        for response_id, item_id in items:
+            codes[item_id] = themed[response_id]
     return len(responses)
 
 
@@ -176,8 +197,11 @@ def batch_undo(*, batch, actor):
         if batch.status != BatchStatus.IMPORTED:
             raise NotAllowed("Only an imported file can be undone.")
         responses = ImportedResponse.objects.filter(batch=batch)
+        # Their codes go with the items; the actions that wrote them are marked undone.
+        imported_codes.actions_of_batch(batch).update(undone_at=timezone.now(), undone_by=actor)
         sync.imported_responses_deleted(responses)
         responses.delete()
+        grouping.refresh_groups(consultation=batch.consultation)
         batch.status = BatchStatus.UNDONE
         batch.undone_at = timezone.now()
         batch.undone_by = actor

@@ -3,7 +3,7 @@ second factor is required, hub.accounts.mfa_gate)."""
 
 from django.urls import path
 
-from consultation.views import dashboard, outcomes, suggestions, synthesis
+from consultation.views import campaigns, code_imports, dashboard, outcomes, suggestions, synthesis
 
 app_name = "synthesis"
 
@@ -42,4 +42,11 @@ urlpatterns = [
         outcomes.response_publish,
         name="response_publish",
     ),
+    # Campaign groups and codes from elsewhere.
+    path("campaigns/", campaigns.index, name="campaigns"),
+    path("campaigns/<slug:slug>/", campaigns.consultation_groups, name="campaign_groups"),
+    path("campaigns/<slug:slug>/<int:number>/", campaigns.group_detail, name="campaign"),
+    path("codes/", code_imports.index, name="code_imports"),
+    path("codes/<int:import_id>/", code_imports.detail, name="code_import"),
+    path("codes/<int:import_id>/apply/", code_imports.apply, name="code_import_apply"),
 ]

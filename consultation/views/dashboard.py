@@ -19,7 +19,7 @@ from consultation.feedback.models import FeedbackItem
 from consultation.models import Consultation
 from consultation.selectors import dashboard as selectors
 from consultation.synthesis import charts, outcomes
-from consultation.synthesis.forms import PinForm
+from consultation.synthesis.forms.outcomes import PinForm
 from consultation.synthesis.models import PinnedQuote, Theme
 from hub.accounts.decorators import staff_view
 from hub.accounts.rules import is_working_group

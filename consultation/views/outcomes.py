@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from consultation.models import Consultation
 from consultation.selectors import outcomes as selectors
 from consultation.synthesis import outcomes
-from consultation.synthesis.forms import ResponseForm
+from consultation.synthesis.forms.outcomes import ResponseForm
 from consultation.synthesis.models import Theme
 from hub.accounts.decorators import staff_view
 from hub.accounts.rules import is_editor, is_working_group

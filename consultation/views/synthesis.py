@@ -13,6 +13,7 @@ from consultation import search
 from consultation.feedback.export import FORMATS
 from consultation.models import Consultation
 from consultation.search.types import PAGE_SIZES, SORTS, FeedbackQuery
+from consultation.selectors import campaigns as campaign_selectors
 from consultation.selectors import exports as export_selectors
 from consultation.selectors import feedback as selectors
 from consultation.services import exports as export_services
@@ -150,4 +151,8 @@ def item(request, item_id):
     found = selectors.item_detail(item_id)
     if found is None:
         raise Http404("No such feedback item")
-    return render(request, "consultation/synthesis/item.html", {"item": found})
+    return render(
+        request,
+        "consultation/synthesis/item.html",
+        {"item": found, "membership": campaign_selectors.item_campaign(found.pk)},
+    )

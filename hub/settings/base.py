@@ -262,7 +262,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 UPLOAD_MAX_SIZE = int(env("UPLOAD_MAX_SIZE", str(25 * 1024 * 1024)))
 UPLOAD_URL_PREFIXES = ["/admin/"]
-UPLOAD_URL_NAMES = ["consultation:imports"]
+UPLOAD_URL_NAMES = ["consultation:imports", "synthesis:code_imports"]
 FILE_UPLOAD_HANDLERS = [
     "hub.core.uploads.ExpectedUploadsOnly",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from consultation.feedback.models import FeedbackItem
 from consultation.models import Comment, Consultation, Flag, Reaction, Topic
+from consultation.synthesis.models import CampaignGroup
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +44,10 @@ def test_demo_consultation_loads_once_and_reads_well(client):
     )
     assert FeedbackItem.objects.filter(source_kind="answer").exists()
     assert FeedbackItem.objects.filter(source_kind="imported").exists()
+    # The demo's campaign letter is a campaign group; loading again kept it as it was.
+    group = CampaignGroup.objects.get(consultation=consultation)
+    assert group.number == 1 and group.size >= 5
+    assert group.memberships.count() == group.size
 
     home = client.get("/").content.decode()
     assert consultation.title in home and "Closes in" in home

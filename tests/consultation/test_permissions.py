@@ -55,6 +55,8 @@ SAMPLE_VALUES = {
     "theme": 1,
     "quote": 1,
     "response": 1,
+    "campaign": 1,
+    "code_import": 1,
 }
 
 

@@ -15,7 +15,15 @@ from consultation.imports import services as import_services
 from consultation.models import BlockedUser
 from consultation.notifications import tokens
 from consultation.notifications.models import Kind
-from consultation.synthesis.models import PinnedQuote, SynthesisResponse, Theme, ThemeSuggestion
+from consultation.synthesis.models import (
+    CampaignGroup,
+    CampaignMembership,
+    CodeImport,
+    PinnedQuote,
+    SynthesisResponse,
+    Theme,
+    ThemeSuggestion,
+)
 from hub.accounts.rules import EDITORS, MODERATORS, WORKING_GROUP
 from tests.support import factories
 from tests.support.consultation_factories import comment_on, paragraph_ids
@@ -38,6 +46,7 @@ UNSUBSCRIBE = "/notifications/unsubscribe/replies"
 CONFIRM = "/notifications/subscribe/confirm"
 OUTCOMES = "/synthesis/consultations/{slug}"
 WRITE = {"body": "Hi", "key": "{key}"}
+CODE_CAMPAIGN = {"themes": "{theme}", "action": "apply"}
 
 VIEWS = [
     ("section page", "get", "{section_url}", None),
@@ -90,6 +99,14 @@ VIEWS = [
     ("publish form", "get", OUTCOMES + "/responses/{response}/publish/", None),
     ("publish", "post", OUTCOMES + "/responses/{response}/publish/", {"action": "publish"}),
     ("outcome", "get", "/consultation/{slug}/outcome/", None),
+    ("campaigns", "get", "/synthesis/campaigns/", None),
+    ("campaign groups", "get", "/synthesis/campaigns/{slug}/", None),
+    ("campaign", "get", "/synthesis/campaigns/{slug}/{campaign}/", None),
+    ("code campaign", "post", "/synthesis/campaigns/{slug}/{campaign}/", CODE_CAMPAIGN),
+    ("code imports", "get", "/synthesis/codes/", None),
+    ("upload codes", "post", "/synthesis/codes/", {}),
+    ("code import", "get", "/synthesis/codes/{code_import}/", None),
+    ("apply codes", "post", "/synthesis/codes/{code_import}/apply/", {}),
     ("imports", "get", IMPORTS + "/", None),
     ("upload", "post", IMPORTS + "/", {}),
     ("import batch", "get", IMPORTS + "/{batch}/", None),
@@ -148,6 +165,7 @@ SYNTHESIS = [
     "suggestions", "suggestion queue",
     "synthesis index", "dashboard", "dashboard csv", "synthesis report", "pin form",
     "response form", "change response",
+    "campaigns", "campaign groups", "campaign", "code imports", "code import",
 ]  # fmt: skip
 # Responses: the Working group writes them and editors publish them; both read the list.
 EDITORS_ONLY = {"publish form": 200, "publish": 302}
@@ -159,6 +177,8 @@ WORKING_GROUP_ONLY = {
     "imports": 200, "upload": 200, "import batch": 200, "choose columns": 302, "import": 302,
     "undo form": 200, "undo": 302, "pin": 302, "unpin": 302, "responses": 200,
     "write response": 302,
+    # Coding a campaign redirects to it; an upload of nothing gets its form back.
+    "code campaign": 302, "upload codes": 200, "apply codes": 302,
 }  # fmt: skip
 PARTICIPANT_WRITES = {
     "comment form": 200, "comment": 302, "reply form": 200, "reply": 302, "react": 302,
@@ -334,6 +354,23 @@ def pending_suggestion(item_id, number):
     )
 
 
+def campaign_group(consultation, author, section):
+    """A campaign group of two comments' items, numbered after the consultation's last."""
+    items = [
+        FeedbackItem.objects.get(
+            comment=comment_on(section, consultation=consultation, author=author)
+        )
+        for _ in range(2)
+    ]
+    number = CampaignGroup.objects.filter(consultation=consultation).count() + 1
+    group = CampaignGroup.objects.create(
+        consultation=consultation, number=number, template_text="A view.", size=2
+    )
+    for item in items:
+        CampaignMembership.objects.create(group=group, item=item, score=1.0)
+    return group.number
+
+
 def values_maker(*, role, section, consultation, topic, author, person):
     """A function giving the template values for row `number`: a fresh comment by `author`
     to act on, and fresh signed links, so no row sees what an earlier one did."""
@@ -379,6 +416,10 @@ def values_maker(*, role, section, consultation, topic, author, person):
                     ).pk
                 ),
                 "imported_batch": lambda: import_batch(consultation, imported=True).pk,
+                "campaign": lambda: campaign_group(consultation, author, section),
+                "code_import": lambda: (
+                    CodeImport.objects.create(consultation=consultation, file_name="codes.csv").pk
+                ),
                 "key": lambda: f"{slug}-{number}",
                 "email": lambda: f"{slug}-{number}@example.org",
                 "unsubscribe": lambda: tokens.unsubscribe_token(Kind.REPLIES, user=person),

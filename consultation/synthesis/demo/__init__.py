@@ -3,9 +3,9 @@ feedback so far. Loaded after the feedback, questionnaire answers and imports it
 (INSTALLED_APPS order); each part is its own module, loaded in the order below, and each
 is idempotent."""
 
-from consultation.synthesis.demo import codebook, responses, suggestions
+from consultation.synthesis.demo import campaigns, codebook, responses, suggestions
 
-PARTS = (codebook, suggestions, responses)
+PARTS = (codebook, campaigns, suggestions, responses)
 
 
 def load(stdout):

@@ -28,8 +28,8 @@ class ProgressBar:
 
     WIDTH = 30
 
-    def __init__(self, stream, label, total=None):
-        self.stream, self.label, self.total = stream, label, total
+    def __init__(self, stream, label, total=None, unit="rows"):
+        self.stream, self.label, self.total, self.unit = stream, label, total, unit
         self.drawn_at = 0.0
 
     def __call__(self, done):
@@ -40,9 +40,9 @@ class ProgressBar:
         if self.total:
             filled = round(self.WIDTH * min(done, self.total) / self.total)
             bar = "#" * filled + "-" * (self.WIDTH - filled)
-            line = f"{self.label:<10}[{bar}] {done:,} of {self.total:,} rows"
+            line = f"{self.label:<10}[{bar}] {done:,} of {self.total:,} {self.unit}"
         else:
-            line = f"{self.label:<10}{done:,} rows"
+            line = f"{self.label:<10}{done:,} {self.unit}"
         self.stream.write("\r" + line)
         self.stream.flush()
 

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from consultation.synthesis.models import Theme
+from consultation.synthesis.models.codebook import Theme
 
 
 class PinnedQuote(models.Model):

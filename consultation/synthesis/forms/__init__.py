@@ -1,0 +1,1 @@
+"""The synthesis pages' forms, one module per concern."""
