@@ -29,7 +29,7 @@ from consultation.feedback.models import (
 )
 from consultation.models import Status
 from consultation.search.backends import item_index
-from consultation.search.tasks import index_after_commit
+from consultation.search.tasks import index_after_commit, mark_for_indexing
 from hub.core.bulk import insert_rows
 
 BATCH_SIZE = 2_000
@@ -276,4 +276,14 @@ def response_answers_changed(response, sections):
         else:
             written.append(FeedbackItem.objects.create(**fields).pk)
     index_after_commit(item_ids=written)
+    if response.respondent_id:
+        # The respondent's comments carry their closed answers in the search engine's
+        # documents (search.backends.extra_facets), so they are sent again too.
+        mark_for_indexing(
+            FeedbackItem.objects.filter(
+                consultation_id=response.questionnaire.consultation_id,
+                author_id=response.respondent_id,
+                comment__isnull=False,
+            )
+        )
     return len(written)

@@ -61,11 +61,15 @@ def test_the_mapping_is_explicit(settings):
             "consultation": keyword,
             "section": keyword,
             "paragraph": keyword,
+            "theme": keyword,
+            "stance": keyword,
             "source_kind": keyword,
+            "channel": keyword,
             "sector": keyword,
             "region": keyword,
             "organisation": keyword,
             "respondent_type": keyword,
+            "answer": keyword,
             "moderation_state": keyword,
             "in_analysis": {"type": "boolean"},
             "created_at": {"type": "date"},
@@ -125,7 +129,7 @@ def test_document_action():
         },
     }
     with pytest.raises(ValueError, match="Fields not in the mapping"):
-        es.document_action({"item_id": 1, "theme": "x"}, "idx")
+        es.document_action({"item_id": 1, "colour": "x"}, "idx")
 
 
 # -- the query body ------------------------------------------------------------------------

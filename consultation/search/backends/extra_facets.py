@@ -1,0 +1,341 @@
+"""The facets whose values are not in the item's own row: its themes (synthesis.Coding,
+any number per item), its stance (synthesis.ItemReview) and its respondent's closed
+questionnaire answers (any number per item). The database backend counts and filters them
+with numpy beside the packed facets; the Elasticsearch indexer writes them into documents.
+
+Each source is read with one query for all the matched items (their ids go to the
+database as one parameter: a JSON array read by `json_each` on SQLite, an array on
+PostgreSQL), so a search asks the same number of queries whatever it matches.
+
+What the values mean, on every backend:
+
+- theme: the ids of the item's themes, and of the parent of each sub-theme it has, so
+  ticking a theme finds the items coded with it or with any of its sub-themes, and a
+  theme's count is the number of items with it or any of its sub-themes (each item
+  once). Ticking a sub-theme finds only that sub-theme's items. NONE: items with no theme.
+- stance: the stance recorded for the item; NONE: not set.
+- answer: "<question id>:<option id>" for each option the respondent chose in a closed
+  question (single choice, multiple choice, agreement) of the consultation's
+  questionnaire, in their submitted response. The items that carry them: the free-text
+  answers of that response, and every comment, reply and post the same signed-in person
+  wrote in that consultation ("what did people who disagreed with question 3 say on the
+  draft?"). Drafts carry nothing. Ids are the questions' and options' stable block ids, so
+  the values stay when the wording changes; labels are read from the questionnaire as it
+  is now ("Q3 Agree: Safety should come first.").
+"""
+
+import json
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import connection
+
+from consultation.feedback.models import FeedbackItem
+from consultation.questionnaires import structure
+from consultation.questionnaires.models import (
+    Answer,
+    AnswerChoice,
+    Questionnaire,
+    Response,
+    ResponseStatus,
+)
+from consultation.search.types import NONE
+from consultation.synthesis.models import Coding, ItemReview, Stance, Theme
+
+THEME, STANCE, ANSWER = "theme", "stance", "answer"
+NAMES = (THEME, STANCE, ANSWER)
+STANCES = tuple(Stance.values)  # a stance's code is its position + 1; 0 is "not set"
+REMOVED_OPTION = "an option since removed"
+_LOW_32 = (1 << 32) - 1
+
+
+def _table(model):
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _matched(ids):
+    """A `matched(id)` common table expression of the item ids `ids`, with its one
+    parameter (JSON on SQLite, an array literal on PostgreSQL)."""
+    ids = [int(i) for i in ids]
+    if connection.vendor == "postgresql":
+        return "WITH matched(id) AS (SELECT unnest(%s::bigint[]))", "{" + ",".join(
+            map(str, ids)
+        ) + "}"
+    return "WITH matched(id) AS (SELECT value FROM json_each(%s))", json.dumps(ids)
+
+
+def _rows(sql, ids):
+    if not len(ids):
+        return []
+    cte, param = _matched(ids)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{cte} {sql}", [param])
+        return cursor.fetchall()
+
+
+def theme_rows(ids):
+    """(item id, theme id, parent theme id or None) of every code of the items `ids`."""
+    coding, theme = _table(Coding), _table(Theme)
+    return _rows(
+        f"SELECT c.item_id, c.theme_id, t.parent_id FROM {coding} c "  # noqa: S608 - our names
+        f"JOIN matched m ON m.id = c.item_id JOIN {theme} t ON t.id = c.theme_id",
+        ids,
+    )
+
+
+def stance_rows(ids):
+    """(item id, stance) of the items `ids` with a stance set."""
+    review = _table(ItemReview)
+    return _rows(
+        f"SELECT r.item_id, r.stance FROM {review} r "  # noqa: S608 - our names
+        "JOIN matched m ON m.id = r.item_id WHERE r.stance <> ''",
+        ids,
+    )
+
+
+def answer_rows(ids):
+    """(item id, "<question id>:<option id>") of the closed answers the items `ids` carry:
+    an answer item its own response's, a comment its author's submitted response to the
+    consultation's questionnaire (see the module's text)."""
+    item, answer, choice = _table(FeedbackItem), _table(Answer), _table(AnswerChoice)
+    response, questionnaire = _table(Response), _table(Questionnaire)
+    chosen = f"JOIN {answer} a ON a.response_id = r.id JOIN {choice} c ON c.answer_id = a.id"
+    submitted = ResponseStatus.SUBMITTED.value
+    sql = (
+        f"SELECT i.id, a.question_id, c.choice_id FROM matched m "  # noqa: S608 - our names
+        f"JOIN {item} i ON i.id = m.id "
+        f"JOIN {answer} own ON own.id = i.answer_source_id "
+        f"JOIN {response} r ON r.id = own.response_id {chosen} "
+        "UNION ALL "
+        f"SELECT i.id, a.question_id, c.choice_id FROM matched m "
+        f"JOIN {item} i ON i.id = m.id "
+        f"JOIN {questionnaire} q ON q.consultation_id = i.consultation_id "
+        f"JOIN {response} r ON r.questionnaire_id = q.id AND r.respondent_id = i.author_id "
+        f"{chosen} WHERE i.comment_id IS NOT NULL AND r.status = '{submitted}'"
+    )
+    return [(item_id, f"{question}:{option}") for item_id, question, option in _rows(sql, ids)]
+
+
+# -- the database backend: codes per matched item ------------------------------------------
+
+
+def _positions(ids, item_ids):
+    """The position in `ids` (the matches, unique, in any order) of each of `item_ids`."""
+    order = np.argsort(ids, kind="stable")
+    found = np.searchsorted(ids[order], item_ids)
+    return order[np.clip(found, 0, max(len(ids) - 1, 0))]
+
+
+@dataclass(frozen=True)
+class MultiValued:
+    """A multi-valued facet of the matches: (position, code) pairs, each pair once;
+    `values` turns a code back into its value (None: the code is the value, an id)."""
+
+    size: int
+    positions: np.ndarray
+    codes: np.ndarray
+    values: tuple | None = None
+    none: bool = False  # whether NONE (the matches with no value) is a value
+
+    @classmethod
+    def of(cls, size, positions, codes, values=None, *, none=False):
+        keys = np.unique((positions.astype(np.int64) << 32) | codes.astype(np.int64))
+        return cls(size, keys >> 32, keys & _LOW_32, values, none)
+
+    def code_of(self, value):
+        if self.values is None:
+            return int(value)
+        try:
+            return self.values.index(value) + 1
+        except ValueError:
+            return -1  # a value none of the matches has
+
+    def value_of(self, code):
+        return str(code) if self.values is None else self.values[code - 1]
+
+    def mask(self, chosen):
+        """The matches with any of the values `chosen` (NONE: with no value at all)."""
+        codes = [self.code_of(value) for value in chosen if value != NONE]
+        mask = np.zeros(self.size, dtype=bool)
+        mask[self.positions[np.isin(self.codes, codes)]] = True
+        if self.none and NONE in chosen:
+            mask |= ~self.has_any()
+        return mask
+
+    def has_any(self):
+        found = np.zeros(self.size, dtype=bool)
+        found[self.positions] = True
+        return found
+
+    def counts(self, mask):
+        """{value: number of the matches `mask` lets through that have it}, with NONE."""
+        codes, numbers = np.unique(self.codes[mask[self.positions]], return_counts=True)
+        counts = {
+            self.value_of(int(code)): int(number)
+            for code, number in zip(codes, numbers, strict=True)
+        }
+        if self.none:
+            counts[NONE] = int((mask & ~self.has_any()).sum())
+        return counts
+
+
+@dataclass(frozen=True)
+class SingleValued:
+    """A facet with one value per match or none: codes aligned with the matches, 0 for
+    none; a code is a position in `values` + 1."""
+
+    codes: np.ndarray
+    values: tuple
+
+    def mask(self, chosen):
+        codes = [0 if value == NONE else self.values.index(value) + 1 for value in chosen]
+        return np.isin(self.codes, codes)
+
+    def counts(self, mask):
+        codes, numbers = np.unique(self.codes[mask], return_counts=True)
+        return {
+            (NONE if code == 0 else self.values[code - 1]): int(number)
+            for code, number in zip(codes, numbers, strict=True)
+        }
+
+
+def _themes(ids):
+    rows = theme_rows(ids)
+    if not rows:
+        empty = np.zeros(0, dtype=np.int64)
+        return MultiValued.of(len(ids), empty, empty, none=True)
+    items, themes, parents = (np.array(column, dtype=np.int64) for column in _columns(rows, 3))
+    positions = _positions(ids, items)
+    child = parents > 0
+    return MultiValued.of(
+        len(ids),
+        np.concatenate([positions, positions[child]]),
+        np.concatenate([themes, parents[child]]),
+        none=True,
+    )
+
+
+def _columns(rows, width):
+    columns = list(zip(*rows, strict=True))
+    return [[0 if value is None else value for value in column] for column in columns[:width]]
+
+
+def _stances(ids):
+    codes = np.zeros(len(ids), dtype=np.int64)
+    rows = [(item, STANCES.index(stance) + 1) for item, stance in stance_rows(ids)]
+    if rows:
+        items, found = (np.array(column, dtype=np.int64) for column in zip(*rows, strict=True))
+        codes[_positions(ids, items)] = found
+    return SingleValued(codes, STANCES)
+
+
+def _answers(ids):
+    rows = answer_rows(ids)
+    if not rows:
+        empty = np.zeros(0, dtype=np.int64)
+        return MultiValued.of(len(ids), empty, empty, ())
+    items = np.array([item for item, _value in rows], dtype=np.int64)
+    values, codes = np.unique(np.array([value for _item, value in rows]), return_inverse=True)
+    return MultiValued.of(
+        len(ids), _positions(ids, items), codes + 1, tuple(str(value) for value in values)
+    )
+
+
+LOADERS = {THEME: _themes, STANCE: _stances, ANSWER: _answers}
+
+
+class ExtraFacets:
+    """The theme, stance and answer facets of a search's matches (`ids`, a numpy array):
+    one query per facet asked for (`names`; every one by default)."""
+
+    def __init__(self, ids, names=NAMES):
+        self.facets = {name: LOADERS[name](ids) for name in names}
+
+    def masks(self, query):
+        """{facet: mask of the matches its ticked values let through}, for ticked facets."""
+        return {
+            name: self.facets[name].mask(values)
+            for name, values in query.filters
+            if name in self.facets
+        }
+
+    def counts(self, name, mask):
+        """{value: count} of facet `name` among the matches `mask` lets through."""
+        return {value: n for value, n in self.facets[name].counts(mask).items() if n}
+
+
+def filtered_names(query):
+    """The extra facets `query` filters by: what a download has to read."""
+    return tuple(name for name, _values in query.filters if name in NAMES)
+
+
+# -- labels ----------------------------------------------------------------------------------
+
+
+def theme_labels(theme_ids=None):
+    """{theme id: "Name"} ("Parent: Child" for a sub-theme) of `theme_ids` (every theme
+    when None)."""
+    themes = Theme.objects.select_related("parent")
+    if theme_ids is not None:
+        ids = [int(pk) for pk in theme_ids if str(pk).isdigit()]
+        if not ids:
+            return {}
+        themes = themes.filter(pk__in=ids)
+    return {str(theme.pk): str(theme) for theme in themes}
+
+
+def answer_labels(values=None):
+    """{"<question>:<option>": "Q3 Agree: <the question>"} for `values` (every closed
+    question's options when None), from the questionnaires as they are now."""
+    if values is not None and not values:
+        return {}
+    asked = {}
+    for value in values or ():
+        question, _sep, option = value.partition(":")
+        asked.setdefault(question, []).append(option)
+    labels = {}
+    for questionnaire in Questionnaire.objects.all():
+        for question in structure.questions_of(questionnaire):
+            if not question.is_closed or (values is not None and question.id not in asked):
+                continue
+            options = question.choice_labels
+            for option in options if values is None else asked[question.id]:
+                label = options.get(option, REMOVED_OPTION)
+                labels[f"{question.id}:{option}"] = f"Q{question.number} {label}: {question.text}"
+    return labels
+
+
+def labels(named=None):
+    """{facet: {value: label}} for the theme and answer values in `named` ({facet: values};
+    every theme and answer option when None)."""
+    if named is None:
+        return {THEME: theme_labels(), ANSWER: answer_labels()}
+    return {
+        THEME: theme_labels([v for v in named.get(THEME, ()) if v != NONE]),
+        ANSWER: answer_labels(list(named.get(ANSWER, ()))),
+    }
+
+
+# -- the Elasticsearch documents -------------------------------------------------------------
+
+
+def document_values(item_ids):
+    """{item id: {"theme": [...], "stance": ..., "answer": [...]}} for the items `item_ids`,
+    as their search engine documents hold them: NONE for no theme and no stance, so that
+    the engine counts and filters them like any value. Three queries."""
+    item_ids = list(item_ids)
+    values = {pk: {THEME: set(), STANCE: NONE, ANSWER: set()} for pk in item_ids}
+    for item, theme, parent in theme_rows(item_ids):
+        values[item][THEME].update(str(pk) for pk in (theme, parent) if pk)
+    for item, stance in stance_rows(item_ids):
+        values[item][STANCE] = stance
+    for item, answer in answer_rows(item_ids):
+        values[item][ANSWER].add(answer)
+    return {
+        pk: {
+            THEME: sorted(found[THEME], key=int) or [NONE],
+            STANCE: found[STANCE],
+            ANSWER: sorted(found[ANSWER]),
+        }
+        for pk, found in values.items()
+    }
