@@ -46,6 +46,10 @@ THEME, STANCE, ANSWER = "theme", "stance", "answer"
 NAMES = (THEME, STANCE, ANSWER)
 STANCES = tuple(Stance.values)  # a stance's code is its position + 1; 0 is "not set"
 REMOVED_OPTION = "an option since removed"
+# Up to this many matched ids go to the database as a list; with more, a source's rows are
+# all read and sifted with numpy, which costs what the source holds (the items coded,
+# reviewed or answered) instead of a look-up per match.
+ID_LIST_LIMIT = 5_000
 _LOW_32 = (1 << 32) - 1
 
 
@@ -53,23 +57,30 @@ def _table(model):
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _matched(ids):
-    """A `matched(id)` common table expression of the item ids `ids`, with its one
-    parameter (JSON on SQLite, an array literal on PostgreSQL)."""
+def _among(column, ids):
+    """A condition that `column` is one of `ids`, with its parameter (a JSON array read by
+    json_each on SQLite, an array on PostgreSQL: one parameter however many ids); or no
+    condition when there are more than ID_LIST_LIMIT, for the caller to sift the rows."""
+    if len(ids) > ID_LIST_LIMIT:
+        return "1 = 1", []
     ids = [int(i) for i in ids]
     if connection.vendor == "postgresql":
-        return "WITH matched(id) AS (SELECT unnest(%s::bigint[]))", "{" + ",".join(
-            map(str, ids)
-        ) + "}"
-    return "WITH matched(id) AS (SELECT value FROM json_each(%s))", json.dumps(ids)
+        return f"{column} = ANY(%s::bigint[])", ["{" + ",".join(map(str, ids)) + "}"]
+    return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(ids)]  # noqa: S608
 
 
-def _rows(sql, ids):
+def _rows(sql, ids, *columns):
+    """The rows of `sql`, whose `{0}`, `{1}`... are conditions that each of `columns` is
+    one of `ids` (see _among): every row of the items `ids`, and maybe others."""
     if not len(ids):
         return []
-    cte, param = _matched(ids)
+    conditions, params = [], []
+    for column in columns:
+        condition, param = _among(column, ids)
+        conditions.append(condition)
+        params += param
     with connection.cursor() as cursor:
-        cursor.execute(f"{cte} {sql}", [param])
+        cursor.execute(sql.format(*conditions), params)
         return cursor.fetchall()
 
 
@@ -78,8 +89,9 @@ def theme_rows(ids):
     coding, theme = _table(Coding), _table(Theme)
     return _rows(
         f"SELECT c.item_id, c.theme_id, t.parent_id FROM {coding} c "  # noqa: S608 - our names
-        f"JOIN matched m ON m.id = c.item_id JOIN {theme} t ON t.id = c.theme_id",
+        f"JOIN {theme} t ON t.id = c.theme_id WHERE {{0}}",
         ids,
+        "c.item_id",
     )
 
 
@@ -88,8 +100,9 @@ def stance_rows(ids):
     review = _table(ItemReview)
     return _rows(
         f"SELECT r.item_id, r.stance FROM {review} r "  # noqa: S608 - our names
-        "JOIN matched m ON m.id = r.item_id WHERE r.stance <> ''",
+        "WHERE r.stance <> '' AND {0}",
         ids,
+        "r.item_id",
     )
 
 
@@ -102,28 +115,33 @@ def answer_rows(ids):
     chosen = f"JOIN {answer} a ON a.response_id = r.id JOIN {choice} c ON c.answer_id = a.id"
     submitted = ResponseStatus.SUBMITTED.value
     sql = (
-        f"SELECT i.id, a.question_id, c.choice_id FROM matched m "  # noqa: S608 - our names
-        f"JOIN {item} i ON i.id = m.id "
+        f"SELECT i.id, a.question_id, c.choice_id FROM {item} i "  # noqa: S608 - our names
         f"JOIN {answer} own ON own.id = i.answer_source_id "
-        f"JOIN {response} r ON r.id = own.response_id {chosen} "
+        f"JOIN {response} r ON r.id = own.response_id {chosen} WHERE {{0}} "
         "UNION ALL "
-        f"SELECT i.id, a.question_id, c.choice_id FROM matched m "
-        f"JOIN {item} i ON i.id = m.id "
-        f"JOIN {questionnaire} q ON q.consultation_id = i.consultation_id "
-        f"JOIN {response} r ON r.questionnaire_id = q.id AND r.respondent_id = i.author_id "
-        f"{chosen} WHERE i.comment_id IS NOT NULL AND r.status = '{submitted}'"
+        f"SELECT i.id, a.question_id, c.choice_id FROM {response} r "
+        f"JOIN {questionnaire} q ON q.id = r.questionnaire_id "
+        f"JOIN {item} i ON i.author_id = r.respondent_id "
+        f"AND i.consultation_id = q.consultation_id {chosen} "
+        f"WHERE i.comment_id IS NOT NULL AND r.status = '{submitted}' AND {{1}}"
     )
-    return [(item_id, f"{question}:{option}") for item_id, question, option in _rows(sql, ids)]
+    return [
+        (item_id, f"{question}:{option}")
+        for item_id, question, option in _rows(sql, ids, "i.id", "i.id")
+    ]
 
 
 # -- the database backend: codes per matched item ------------------------------------------
 
 
-def _positions(ids, item_ids):
-    """The position in `ids` (the matches, unique, in any order) of each of `item_ids`."""
+def _placed(ids, item_ids):
+    """(positions in `ids` of the rows' `item_ids` that are among them, mask of those rows):
+    `ids` are the matches (unique, in any order); a source read whole has other items."""
     order = np.argsort(ids, kind="stable")
-    found = np.searchsorted(ids[order], item_ids)
-    return order[np.clip(found, 0, max(len(ids) - 1, 0))]
+    ordered = ids[order]
+    found = np.clip(np.searchsorted(ordered, item_ids), 0, len(ids) - 1)
+    kept = ordered[found] == item_ids
+    return order[found[kept]], kept
 
 
 @dataclass(frozen=True)
@@ -201,11 +219,9 @@ class SingleValued:
 
 def _themes(ids):
     rows = theme_rows(ids)
-    if not rows:
-        empty = np.zeros(0, dtype=np.int64)
-        return MultiValued.of(len(ids), empty, empty, none=True)
-    items, themes, parents = (np.array(column, dtype=np.int64) for column in _columns(rows, 3))
-    positions = _positions(ids, items)
+    items, themes, parents = (np.array(c, dtype=np.int64) for c in _columns(rows, 3))
+    positions, kept = _placed(ids, items)
+    themes, parents = themes[kept], parents[kept]
     child = parents > 0
     return MultiValued.of(
         len(ids),
@@ -216,29 +232,25 @@ def _themes(ids):
 
 
 def _columns(rows, width):
-    columns = list(zip(*rows, strict=True))
+    """The `width` columns of `rows` as lists (None as 0), empty ones when there are none."""
+    columns = list(zip(*rows, strict=True)) or [()] * width
     return [[0 if value is None else value for value in column] for column in columns[:width]]
 
 
 def _stances(ids):
     codes = np.zeros(len(ids), dtype=np.int64)
-    rows = [(item, STANCES.index(stance) + 1) for item, stance in stance_rows(ids)]
-    if rows:
-        items, found = (np.array(column, dtype=np.int64) for column in zip(*rows, strict=True))
-        codes[_positions(ids, items)] = found
+    items, stances = _columns(stance_rows(ids), 2)
+    positions, kept = _placed(ids, np.array(items, dtype=np.int64))
+    found = np.array([STANCES.index(stance) + 1 for stance in stances], dtype=np.int64)
+    codes[positions] = found[kept]
     return SingleValued(codes, STANCES)
 
 
 def _answers(ids):
-    rows = answer_rows(ids)
-    if not rows:
-        empty = np.zeros(0, dtype=np.int64)
-        return MultiValued.of(len(ids), empty, empty, ())
-    items = np.array([item for item, _value in rows], dtype=np.int64)
-    values, codes = np.unique(np.array([value for _item, value in rows]), return_inverse=True)
-    return MultiValued.of(
-        len(ids), _positions(ids, items), codes + 1, tuple(str(value) for value in values)
-    )
+    items, answers = _columns(answer_rows(ids), 2)
+    positions, kept = _placed(ids, np.array(items, dtype=np.int64))
+    values, codes = np.unique(np.array(answers, dtype=str)[kept], return_inverse=True)
+    return MultiValued.of(len(ids), positions, codes + 1, tuple(str(value) for value in values))
 
 
 LOADERS = {THEME: _themes, STANCE: _stances, ANSWER: _answers}
@@ -326,11 +338,14 @@ def document_values(item_ids):
     item_ids = list(item_ids)
     values = {pk: {THEME: set(), STANCE: NONE, ANSWER: set()} for pk in item_ids}
     for item, theme, parent in theme_rows(item_ids):
-        values[item][THEME].update(str(pk) for pk in (theme, parent) if pk)
+        if item in values:
+            values[item][THEME].update(str(pk) for pk in (theme, parent) if pk)
     for item, stance in stance_rows(item_ids):
-        values[item][STANCE] = stance
+        if item in values:
+            values[item][STANCE] = stance
     for item, answer in answer_rows(item_ids):
-        values[item][ANSWER].add(answer)
+        if item in values:
+            values[item][ANSWER].add(answer)
     return {
         pk: {
             THEME: sorted(found[THEME], key=int) or [NONE],

@@ -20,6 +20,7 @@ from consultation.feedback.models import FeedbackItem
 from consultation.questionnaires.structure import questions_of
 from consultation.search import indexing, run
 from consultation.search.backends import elasticsearch as es
+from consultation.search.backends import extra_facets
 from consultation.search.engine import FALLBACK_NOTICE
 from consultation.search.types import FACETS, NONE, FeedbackQuery, SearchResults
 from tests.support import synthesis_factories as coded
@@ -360,6 +361,26 @@ def test_answer_items_and_imported_items_carry_their_channel_and_answers(
     assert [h.item_id for h in reworded.hits] == [answer_item.pk]
     (ticked,) = [v for v in reworded.facet("answer").values if v.selected]
     assert ticked.label == "Q1 Not sure: Is the vision plain?"
+
+
+def test_many_matches_read_each_source_whole_with_the_same_counts(
+    corpus, analysed, settings, monkeypatch
+):
+    """Past ID_LIST_LIMIT matches the database backend reads a source's rows whole and
+    sifts them: the same hits and counts as with the list of ids."""
+    settings.ELASTICSEARCH_URL = None
+    themes = analysed["themes"]
+    queries = [
+        {"text": "care"},
+        {"filters": {"theme": [str(themes["Workforce"].pk), NONE]}},
+        {"filters": {"answer": analysed["answers"][6][:1], "stance": ["mixed", NONE]}},
+    ]
+    listed = [search(**fields) for fields in queries]
+    monkeypatch.setattr(extra_facets, "ID_LIST_LIMIT", 0)
+    for fields, expected in zip(queries, listed, strict=True):
+        whole = search(**fields)
+        assert keys_of(whole, corpus) == keys_of(expected, corpus), fields
+        assert counts_of(whole) == counts_of(expected), fields
 
 
 def test_date_range_sort_and_paging(backend, corpus):
