@@ -63,6 +63,7 @@ class Facet:
     kind: str
     labels: dict = field(default_factory=dict, compare=False)
     none: str = ""
+    hint: str = ""  # how to read its values, shown with its checkboxes
 
     def clean(self, value):
         """`value` in its canonical form, or None when it cannot be one of this facet's."""
@@ -95,7 +96,13 @@ FACETS = (
     Facet("paragraph", "Paragraph", "uuid"),
     # A theme's value is its id; an item coded with a sub-theme counts under its parent too
     # (consultation.search.backends.extra_facets).
-    Facet("theme", "Theme", "id", none="No theme"),
+    Facet(
+        "theme",
+        "Theme",
+        "id",
+        none="No theme",
+        hint="A theme finds the items coded with it or with any of its sub-themes.",
+    ),
     Facet("stance", "Stance", "token", labels=dict(Stance.choices), none="Not set"),
     Facet("source_kind", "Type", "token"),
     Facet("channel", "Channel", "token", labels=dict(Channel.choices)),
@@ -110,7 +117,13 @@ FACETS = (
     ),
     # "<question id>:<option id>": one value per option the respondent chose in a closed
     # question of the consultation's questionnaire, on every item of theirs.
-    Facet("answer", "Questionnaire answer", "answer"),
+    Facet(
+        "answer",
+        "Questionnaire answer",
+        "answer",
+        hint="What the person chose in the questionnaire: on their answers and on their "
+        "comments in the same consultation.",
+    ),
     Facet("moderation_state", "Moderation", "token"),
     Facet(
         "in_analysis",

@@ -98,6 +98,10 @@ def test_the_new_facets_are_checkboxes_with_escaped_labels_and_counts(wg_client,
     assert "<script>alert(" not in html
     assert re.search(r"No theme <span[^>]*>\(2\)</span>", html)
     assert re.search(r"Workforce <span[^>]*>\(1\)</span>", html)
+    assert 'aria-describedby="facet-theme-hint"' in html
+    assert re.search(r'id="facet-theme-hint">A theme finds the items coded with it or', html)
+    ids = re.findall(r' id="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), "ids must be unique"
 
 
 def test_ticking_a_parent_theme_finds_its_sub_themes_items(wg_client, analysed):
