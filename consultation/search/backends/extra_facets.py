@@ -24,6 +24,7 @@ What the values mean, on every backend:
   is now ("Q3 Agree: Safety should come first.").
 """
 
+import collections
 import json
 from dataclasses import dataclass
 
@@ -46,10 +47,10 @@ THEME, STANCE, ANSWER = "theme", "stance", "answer"
 NAMES = (THEME, STANCE, ANSWER)
 STANCES = tuple(Stance.values)  # a stance's code is its position + 1; 0 is "not set"
 REMOVED_OPTION = "an option since removed"
-# Up to this many matched ids go to the database as a list; with more, a source's rows are
-# all read and sifted with numpy, which costs what the source holds (the items coded,
-# reviewed or answered) instead of a look-up per match.
-ID_LIST_LIMIT = 5_000
+# Up to this many matched ids go to the database as a list (a look-up per match and
+# source); with more, a source's rows are all read and sifted with numpy, which costs what
+# the source holds (the items coded, reviewed or answered) instead.
+ID_LIST_LIMIT = 1_000
 _LOW_32 = (1 << 32) - 1
 
 
@@ -106,29 +107,48 @@ def stance_rows(ids):
     )
 
 
-def answer_rows(ids):
-    """(item id, "<question id>:<option id>") of the closed answers the items `ids` carry:
-    an answer item its own response's, a comment its author's submitted response to the
+def response_rows(ids):
+    """(item id, response id) of the items `ids` that carry a response's closed answers: an
+    answer item its own response, a comment its author's submitted response to the
     consultation's questionnaire (see the module's text)."""
-    item, answer, choice = _table(FeedbackItem), _table(Answer), _table(AnswerChoice)
+    item, answer = _table(FeedbackItem), _table(Answer)
     response, questionnaire = _table(Response), _table(Questionnaire)
-    chosen = f"JOIN {answer} a ON a.response_id = r.id JOIN {choice} c ON c.answer_id = a.id"
     submitted = ResponseStatus.SUBMITTED.value
-    sql = (
-        f"SELECT i.id, a.question_id, c.choice_id FROM {item} i "  # noqa: S608 - our names
-        f"JOIN {answer} own ON own.id = i.answer_source_id "
-        f"JOIN {response} r ON r.id = own.response_id {chosen} WHERE {{0}} "
+    return _rows(
+        f"SELECT i.id, own.response_id FROM {answer} own "  # noqa: S608 - our names
+        f"JOIN {item} i ON i.answer_source_id = own.id WHERE {{0}} "
         "UNION ALL "
-        f"SELECT i.id, a.question_id, c.choice_id FROM {response} r "
+        f"SELECT i.id, r.id FROM {response} r "
         f"JOIN {questionnaire} q ON q.id = r.questionnaire_id "
         f"JOIN {item} i ON i.author_id = r.respondent_id "
-        f"AND i.consultation_id = q.consultation_id {chosen} "
-        f"WHERE i.comment_id IS NOT NULL AND r.status = '{submitted}' AND {{1}}"
+        "AND i.consultation_id = q.consultation_id "
+        f"WHERE i.comment_id IS NOT NULL AND r.status = '{submitted}' AND {{1}}",
+        ids,
+        "i.id",
+        "i.id",
     )
-    return [
-        (item_id, f"{question}:{option}")
-        for item_id, question, option in _rows(sql, ids, "i.id", "i.id")
-    ]
+
+
+def choice_rows(response_ids):
+    """(response id, "<question id>:<option id>") of every option chosen in the responses
+    `response_ids` (maybe others' too: see _among)."""
+    answer, choice = _table(Answer), _table(AnswerChoice)
+    rows = _rows(
+        f"SELECT a.response_id, a.question_id, c.choice_id FROM {answer} a "  # noqa: S608
+        f"JOIN {choice} c ON c.answer_id = a.id WHERE {{0}}",
+        response_ids,
+        "a.response_id",
+    )
+    return [(response, f"{question}:{option}") for response, question, option in rows]
+
+
+def answer_rows(ids):
+    """(item id, "<question id>:<option id>") of the closed answers the items `ids` carry."""
+    carried = response_rows(ids)
+    chosen = collections.defaultdict(list)
+    for response, value in choice_rows(sorted({response for _item, response in carried})):
+        chosen[response].append(value)
+    return [(item, value) for item, response in carried for value in chosen.get(response, ())]
 
 
 # -- the database backend: codes per matched item ------------------------------------------
@@ -247,10 +267,30 @@ def _stances(ids):
 
 
 def _answers(ids):
-    items, answers = _columns(answer_rows(ids), 2)
-    positions, kept = _placed(ids, np.array(items, dtype=np.int64))
-    values, codes = np.unique(np.array(answers, dtype=str)[kept], return_inverse=True)
-    return MultiValued.of(len(ids), positions, codes + 1, tuple(str(value) for value in values))
+    """The answers' (position, code) pairs: each matched item's response, then each
+    response's options, joined with numpy (the options are read once per response, not
+    once per item: a person's comments all carry the same answers)."""
+    items, responses = (np.array(c, dtype=np.int64) for c in _columns(response_rows(ids), 2))
+    positions, kept = _placed(ids, items)
+    responses = responses[kept]
+    chosen, values = _columns(choice_rows(np.unique(responses)), 2)
+    chosen = np.array(chosen, dtype=np.int64)
+    order = np.argsort(chosen, kind="stable")
+    chosen = chosen[order]
+    names, codes = np.unique(np.array(values, dtype=str)[order], return_inverse=True)
+    known, starts, counts = np.unique(chosen, return_index=True, return_counts=True)
+    found = np.clip(np.searchsorted(known, responses), 0, max(len(known) - 1, 0))
+    has = known[found] == responses if len(known) else np.zeros(len(responses), dtype=bool)
+    found, positions = found[has], positions[has]
+    each = counts[found]
+    # Row i of the response's options: its start, then the next ones (an arange per item).
+    rows = np.repeat(starts[found] - np.cumsum(each) + each, each) + np.arange(each.sum())
+    return MultiValued.of(
+        len(ids),
+        np.repeat(positions, each),
+        codes.reshape(-1)[rows] + 1,
+        tuple(str(name) for name in names),
+    )
 
 
 LOADERS = {THEME: _themes, STANCE: _stances, ANSWER: _answers}
@@ -296,6 +336,20 @@ def theme_labels(theme_ids=None):
     return {str(theme.pk): str(theme) for theme in themes}
 
 
+# Each questionnaire's closed questions, read from its StreamField once per version (its
+# updated_at changes with every save): reading a StreamField costs more than a search.
+_QUESTIONS = {}
+
+
+def _closed_questions(questionnaire):
+    key = (questionnaire.pk, questionnaire.updated_at)
+    if key not in _QUESTIONS:
+        if len(_QUESTIONS) > 100:  # old versions: forget them
+            _QUESTIONS.clear()
+        _QUESTIONS[key] = [q for q in structure.questions_of(questionnaire) if q.is_closed]
+    return _QUESTIONS[key]
+
+
 def answer_labels(values=None):
     """{"<question>:<option>": "Q3 Agree: <the question>"} for `values` (every closed
     question's options when None), from the questionnaires as they are now."""
@@ -307,8 +361,8 @@ def answer_labels(values=None):
         asked.setdefault(question, []).append(option)
     labels = {}
     for questionnaire in Questionnaire.objects.all():
-        for question in structure.questions_of(questionnaire):
-            if not question.is_closed or (values is not None and question.id not in asked):
+        for question in _closed_questions(questionnaire):
+            if values is not None and question.id not in asked:
                 continue
             options = question.choice_labels
             for option in options if values is None else asked[question.id]:
