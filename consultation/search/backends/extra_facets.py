@@ -388,17 +388,17 @@ def labels(named=None):
 def document_values(item_ids):
     """{item id: {"theme": [...], "stance": ..., "answer": [...]}} for the items `item_ids`,
     as their search engine documents hold them: NONE for no theme and no stance, so that
-    the engine counts and filters them like any value. Three queries."""
+    the engine counts and filters them like any value. Four queries per ID_LIST_LIMIT
+    items: named by id, never a source read whole for each batch of a reindex."""
     item_ids = list(item_ids)
     values = {pk: {THEME: set(), STANCE: NONE, ANSWER: set()} for pk in item_ids}
-    for item, theme, parent in theme_rows(item_ids):
-        if item in values:
+    for start in range(0, len(item_ids), ID_LIST_LIMIT):
+        chunk = item_ids[start : start + ID_LIST_LIMIT]
+        for item, theme, parent in theme_rows(chunk):
             values[item][THEME].update(str(pk) for pk in (theme, parent) if pk)
-    for item, stance in stance_rows(item_ids):
-        if item in values:
+        for item, stance in stance_rows(chunk):
             values[item][STANCE] = stance
-    for item, answer in answer_rows(item_ids):
-        if item in values:
+        for item, answer in answer_rows(chunk):
             values[item][ANSWER].add(answer)
     return {
         pk: {

@@ -19,6 +19,7 @@ from consultation.feedback.models import FeedbackItem
 from consultation.questionnaires.structure import questions_of
 from consultation.search import indexing, tasks
 from consultation.search.backends import elasticsearch as engine
+from consultation.search.backends import extra_facets
 from tests.support import synthesis_factories as coded
 from tests.support.consultation_factories import comment_on, paragraph_ids
 from tests.support.questionnaire_factories import answered, questionnaire_on
@@ -131,7 +132,7 @@ def test_the_exact_bulk_actions(section, consultation, stakeholder):
 
 
 def test_documents_carry_themes_stance_channel_and_answers(
-    section, consultation, stakeholder, analyst
+    section, consultation, stakeholder, analyst, monkeypatch
 ):
     """A sub-theme's document carries its parent too; no theme and no stance are "none";
     the respondent's closed answers are on their comment and on their free-text answer."""
@@ -160,6 +161,9 @@ def test_documents_carry_themes_stance_channel_and_answers(
     assert documents[answer_item.pk]["theme"] == ["none"]
     action = engine.document_action(mine, "hub_feedback")
     assert action["_source"]["theme"] == mine["theme"]
+    # A batch longer than the id list's limit is read a chunk at a time, to the same end.
+    monkeypatch.setattr(extra_facets, "ID_LIST_LIMIT", 1)
+    assert indexing._documents(FeedbackItem.objects.all()) == documents
 
 
 def test_changing_answers_marks_the_respondents_comments(section, consultation, stakeholder):
