@@ -5,19 +5,21 @@ Counting ten facets of 25,000 matches with ten GROUP BYs joined to the matches t
 ten passes of 25,000 look-ups; reading one integer per match and counting with numpy takes
 one. `FeedbackItem.facet_bits` holds, in 62 bits (a positive 64-bit integer):
 
-    bits  0-17  the item's choices: source kind, sector, region, organisation or
-                individual, moderation state, in the analysis (their positions in CHOICES)
-    bits 18-39  the code of its paragraph (FacetCode, 0 for none)
-    bits 40-61  the code of its organisation's name (FacetCode, 0 for none)
+    bits  0-19  the item's choices: source kind, sector, region, organisation or
+                individual, moderation state, in the analysis, channel (their
+                positions in CHOICES)
+    bits 20-40  the code of its paragraph (FacetCode, 0 for none)
+    bits 41-61  the code of its organisation's name (FacetCode, 0 for none)
 
 The consultation and section are ids already, read beside it. Codes of paragraphs and
-organisation names are rows of `FacetCode`, made the first time a value is written; 22 bits
-give four million of them. `sync` writes the bits with every item; `decode` turns an array
+organisation names are rows of `FacetCode`, made the first time a value is written; 21 bits
+give two million of them. `sync` writes the bits with every item; `decode` turns an array
 of them back into one array of codes per facet for the search backend.
 """
 
 import numpy as np
 
+from consultation.feedback.models import Channel
 from consultation.models import Status
 from hub.accounts.models import Region, Sector
 
@@ -30,9 +32,10 @@ CHOICES = (
     ("respondent_type", ("individual", "organisation"), 2),
     ("moderation_state", tuple(Status.values), 3),
     ("in_analysis", ("false", "true"), 2),
+    ("channel", tuple(Channel.values), 2),
 )
-CHOICE_BITS = 18  # checked below
-CODE_BITS = 22
+CHOICE_BITS = 20  # checked below
+CODE_BITS = 21
 CODED = ("paragraph", "organisation")  # the facets whose values get a FacetCode
 PARAGRAPH_SHIFT = CHOICE_BITS
 ORGANISATION_SHIFT = CHOICE_BITS + CODE_BITS
@@ -73,6 +76,8 @@ def choice_values(item_fields):
         ),
         "moderation_state": item_fields["moderation_state"],
         "in_analysis": "true" if item_fields["in_analysis"] else "false",
+        # Comments and answers are typed on this site; only imports name another channel.
+        "channel": item_fields.get("channel") or Channel.WEBSITE,
     }
 
 
@@ -130,6 +135,20 @@ class Codes:
             paragraph_code=self.code("paragraph", item_fields["paragraph_id"]),
             organisation_code=self.code("organisation", item_fields["author_organisation"]),
         )
+
+
+def fill_bits(item_model, code_model, *, batch_size=500):
+    """Write the facet bits of every item again from its fields (the migrations that made
+    or changed the layout pass their historical models)."""
+    codes = Codes(code_model)
+    batch = []
+    for item in item_model.objects.order_by("pk").iterator(chunk_size=2_000):
+        item.facet_bits = codes.bits(vars(item))
+        batch.append(item)
+        if len(batch) >= batch_size:
+            item_model.objects.bulk_update(batch, ["facet_bits"])
+            batch = []
+    item_model.objects.bulk_update(batch, ["facet_bits"])
 
 
 def as_array(values):

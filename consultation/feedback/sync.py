@@ -32,7 +32,7 @@ from consultation.feedback.models import (
 )
 from consultation.models import Status
 from consultation.search.backends import item_index
-from consultation.search.tasks import index_after_commit
+from consultation.search.tasks import index_after_commit, mark_for_indexing
 from consultation.synthesis.tasks import place_after_commit
 from hub.core.bulk import insert_rows
 
@@ -307,4 +307,14 @@ def response_answers_changed(response, sections):
     index_after_commit(item_ids=written)
     if written:
         place_after_commit(consultation_id=response.questionnaire.consultation_id)
+    if response.respondent_id:
+        # The respondent's comments carry their closed answers in the search engine's
+        # documents (search.backends.extra_facets), so they are sent again too.
+        mark_for_indexing(
+            FeedbackItem.objects.filter(
+                consultation_id=response.questionnaire.consultation_id,
+                author_id=response.respondent_id,
+                comment__isnull=False,
+            )
+        )
     return len(written)

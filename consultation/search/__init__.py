@@ -14,7 +14,9 @@ How the parts fit:
   with our own <mark> tags).
 - `backends`: one compiler per engine taking the parse, never the typed text: `fts5`,
   `postgres`, `elasticsearch` (the only module that imports elasticsearch-dsl); `database`
-  searches feedback items with the database's own index (`item_index`).
+  searches feedback items with the database's own index (`item_index`); `extra_facets`
+  reads the facets kept outside the item's row (themes, stance, questionnaire answers)
+  for the database backend's counting and for the search engine's documents.
 - `engine`: `run(query)`, the one entry point: the configured engine answers, and the
   database does when Elasticsearch is unavailable (with a notice in the results).
 - `indexing`: rebuilding items from their sources and every index (`reindex_feedback`).

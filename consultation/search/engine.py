@@ -9,7 +9,7 @@ results carry a notice saying so, so a search never fails because the engine did
 import logging
 from dataclasses import replace
 
-from consultation.search.backends import configured_engine, database
+from consultation.search.backends import configured_engine, database, extra_facets
 from consultation.search.backends import elasticsearch as es
 
 logger = logging.getLogger(__name__)
@@ -21,7 +21,8 @@ FALLBACK_NOTICE = (
 
 
 def _from_elasticsearch(query):
-    return es.search(query, using=es.client(), labels=database.facet_labels(None))
+    labels = database.facet_labels(None) | extra_facets.labels(None)
+    return es.search(query, using=es.client(), labels=labels)
 
 
 def run(query):

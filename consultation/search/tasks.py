@@ -45,6 +45,16 @@ def index_after_commit(*, item_ids=(), comment_ids=()):
     transaction.on_commit(lambda: index_feedback_items.enqueue(**kwargs), robust=True)
 
 
+def mark_for_indexing(items):
+    """The documents of `items` (a queryset of FeedbackItem) changed although the items'
+    rows did not: their themes, stance, assignment or their respondent's answers. Marks
+    them and sends them to Elasticsearch once the current transaction commits. Call it in
+    the transaction that made the change (synthesis.review for stance, for instance)."""
+    ids = list(items.values_list("pk", flat=True)) if settings.ELASTICSEARCH_URL else ()
+    items.update(needs_indexing=True)
+    index_after_commit(item_ids=ids)
+
+
 def _engine_returned():
     """Whether the engine was known to be down until now (and forget that it was)."""
     was_down = cache.get(ENGINE_DOWN_KEY)

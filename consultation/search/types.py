@@ -22,7 +22,9 @@ from typing import Protocol
 
 from django.utils import timezone
 
+from consultation.feedback.models import Channel
 from consultation.search.query import ParsedQuery, parse
+from consultation.synthesis.models import Stance
 from hub.accounts.models import Region, Sector
 from hub.core.sanitise import strip_invisible
 
@@ -40,6 +42,9 @@ MIN_YEAR, MAX_YEAR = 1900, 2999
 _ID = re.compile(r"[0-9]{1,18}\Z")
 _TOKEN = re.compile(r"[a-z0-9_-]{1,50}\Z")
 _PAGE = re.compile(r"[0-9]{1,7}\Z")
+_ANSWER = re.compile(r"[a-z0-9_-]{1,64}:[a-z0-9_-]{1,64}\Z")
+# The value of "none of these" in a facet that has one (`Facet.none`): "No theme", "Not set".
+NONE = "none"
 
 
 @dataclass(frozen=True)
@@ -47,18 +52,26 @@ class Facet:
     """A field results can be filtered and counted by.
 
     `kind` says what a value looks like: "id" (a database id), "uuid" (a paragraph),
-    "token" (a choice's key), "text" (an organisation's name) or "boolean" ("true" or
-    "false"). `labels` names the values known in advance; the backend supplies the rest
-    (consultation and section titles, for instance)."""
+    "token" (a choice's key), "text" (an organisation's name), "boolean" ("true" or
+    "false") or "answer" (a question's id and an option's id: "<question>:<option>").
+    `labels` names the values known in advance; the backend supplies the rest
+    (consultation and section titles, for instance). A facet with `none` (its label) also
+    has the value NONE, for items without any of its values ("No theme")."""
 
     name: str
     label: str
     kind: str
     labels: dict = field(default_factory=dict, compare=False)
+    none: str = ""
+    hint: str = ""  # how to read its values, shown with its checkboxes
 
     def clean(self, value):
         """`value` in its canonical form, or None when it cannot be one of this facet's."""
         value = str(value)[: MAX_VALUE_LENGTH * 4].strip()
+        if self.none and value.lower() == NONE:
+            return NONE
+        if self.kind == "answer":
+            return value.lower() if _ANSWER.match(value.lower()) else None
         if self.kind == "id":
             return str(int(value)) if _ID.match(value) and int(value) > 0 else None
         if self.kind == "uuid":
@@ -74,13 +87,25 @@ class Facet:
         return text if 0 < len(text) <= MAX_VALUE_LENGTH else None
 
 
-# Themes and stance join this list with the synthesis work (a Facet each, and a keyword
-# field each in the Elasticsearch mapping).
+# Every facet is a keyword field of the same name in the Elasticsearch mapping. "theme" and
+# "answer" are multi-valued (an item has any number of themes, and its respondent's answers
+# to every closed question); the others have one value per item, or none.
 FACETS = (
     Facet("consultation", "Consultation", "id"),
     Facet("section", "Section", "id"),
     Facet("paragraph", "Paragraph", "uuid"),
+    # A theme's value is its id; an item coded with a sub-theme counts under its parent too
+    # (consultation.search.backends.extra_facets).
+    Facet(
+        "theme",
+        "Theme",
+        "id",
+        none="No theme",
+        hint="A theme finds the items coded with it or with any of its sub-themes.",
+    ),
+    Facet("stance", "Stance", "token", labels=dict(Stance.choices), none="Not set"),
     Facet("source_kind", "Type", "token"),
+    Facet("channel", "Channel", "token", labels=dict(Channel.choices)),
     Facet("sector", "Sector", "token", labels=dict(Sector.choices)),
     Facet("region", "Region", "token", labels=dict(Region.choices)),
     Facet("organisation", "Organisation", "text"),
@@ -89,6 +114,15 @@ FACETS = (
         "Organisation or individual",
         "token",
         labels={"organisation": "An organisation", "individual": "An individual"},
+    ),
+    # "<question id>:<option id>": one value per option the respondent chose in a closed
+    # question of the consultation's questionnaire, on every item of theirs.
+    Facet(
+        "answer",
+        "Questionnaire answer",
+        "answer",
+        hint="What the person chose in the questionnaire: on their answers and on their "
+        "comments in the same consultation.",
     ),
     Facet("moderation_state", "Moderation", "token"),
     Facet(
@@ -99,6 +133,7 @@ FACETS = (
     ),
 )
 FACETS_BY_NAME = {facet.name: facet for facet in FACETS}
+MULTI_VALUED = ("theme", "answer")
 
 
 def _values(data, key):
@@ -344,7 +379,7 @@ class FacetCounts:
         """The `limit` values with most items (then by label), and every ticked value
         even when it has none, so it can be unticked. `counts` maps values to counts;
         labels come from `labels`, then the facet's own, then the value itself."""
-        names = {**facet.labels, **(labels or {})}
+        names = {**facet.labels, **({NONE: facet.none} if facet.none else {}), **(labels or {})}
         counts = {str(value): count for value, count in counts.items() if count > 0}
 
         def entry(value):

@@ -4,34 +4,52 @@ groups once the transaction that wrote them has committed.
 `place_after_commit` is called where items are written (consultation.feedback.sync for
 comments and questionnaire answers, the response import for a batch). The task takes only
 the consultation: it places every item newer than the last placed
-(consultation.synthesis.grouping.place_new), so several tasks queued by a burst of
-comments do the work once and the others find nothing to do. A failure is logged, never
+(consultation.synthesis.grouping.place_new). A burst of writes queues it once, to run a
+little later where the backend can defer it (hub.core.background), and a task that finds
+nothing new does nothing. A failure is logged, never
 raised into the write that queued it; `manage.py find_campaigns` recomputes everything.
 """
 
 import logging
+from datetime import timedelta
 
-from django.db import transaction
 from django_tasks import task
 
 from consultation.models import Consultation
 from consultation.synthesis import grouping
+from hub.core.background import clear_mark, enqueue_soon, on_commit_once
 
 logger = logging.getLogger(__name__)
 
 
+# How long a burst of new items may last and still cost one placing.
+DEBOUNCE = timedelta(seconds=30)
+
+
+def _mark(consultation_id):
+    return f"campaign-placing-{consultation_id}"
+
+
 def place_after_commit(*, consultation_id):
     """Queue the placing of the consultation's new items once the current transaction
-    commits (a failure to queue is logged, not raised)."""
+    commits, once for a burst of writes (hub.core.background; a failure to queue is
+    logged, not raised)."""
     if consultation_id is None:
         return
-    transaction.on_commit(
-        lambda: place_new_items.enqueue(consultation_id=consultation_id), robust=True
+    on_commit_once(
+        _mark(consultation_id),
+        lambda: enqueue_soon(
+            place_new_items,
+            mark=_mark(consultation_id),
+            delay=DEBOUNCE,
+            consultation_id=consultation_id,
+        ),
     )
 
 
 @task()
 def place_new_items(consultation_id):
+    clear_mark(_mark(consultation_id))
     consultation = Consultation.objects.filter(pk=consultation_id).first()
     if consultation is None:
         return {"joined": 0}

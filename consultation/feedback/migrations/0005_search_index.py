@@ -4,21 +4,12 @@ FTS5 with triggers on SQLite, a generated tsvector column with a GIN index on Po
 
 from django.db import migrations
 
-from consultation.feedback.facet_codes import Codes
+from consultation.feedback.facet_codes import fill_bits
 from consultation.search.backends import item_index
 
 
 def fill_facet_bits(apps, schema_editor):
-    FeedbackItem = apps.get_model("feedback", "FeedbackItem")
-    codes = Codes(apps.get_model("feedback", "FacetCode"))
-    batch = []
-    for item in FeedbackItem.objects.order_by("pk").iterator(chunk_size=2_000):
-        item.facet_bits = codes.bits(vars(item))
-        batch.append(item)
-        if len(batch) >= 500:
-            FeedbackItem.objects.bulk_update(batch, ["facet_bits"])
-            batch = []
-    FeedbackItem.objects.bulk_update(batch, ["facet_bits"])
+    fill_bits(apps.get_model("feedback", "FeedbackItem"), apps.get_model("feedback", "FacetCode"))
 
 
 def create_index(apps, schema_editor):

@@ -6,7 +6,9 @@ consultation and section, its packed facet values (`FeedbackItem.facet_bits`) an
 key (relevance, or time). numpy then applies the facet filters, counts every facet by the
 disjunctive rule (each facet with every filter but its own: `types`), and picks the page;
 a second query makes the page's highlighted extracts. So the work grows with the number
-of matches, one small row each, and not with the number of facets.
+of matches, one small row each, and not with the number of facets. Themes, stance and
+questionnaire answers are not in the item's row: `extra_facets` reads them for the matches
+with one query each and hands numpy their codes.
 
 What a person typed reaches the database only as the parse compiled by `fts5` or
 `postgres`, as query parameters.
@@ -24,7 +26,7 @@ from consultation import anchoring
 from consultation.feedback import facet_codes
 from consultation.feedback.models import FacetCode, FeedbackItem
 from consultation.models import Consultation
-from consultation.search.backends import fts5, item_index, postgres
+from consultation.search.backends import extra_facets, fts5, item_index, postgres
 from consultation.search.highlight import marked_to_html, plain_extract
 from consultation.search.types import FACET_SIZE, FACETS, FacetCounts, Hit, SearchResults
 from hub.pages.models import SectionPage
@@ -176,6 +178,8 @@ def _wanted_codes(query):
         known = {(facet, value): pk for facet, value, pk in pairs}
     wanted = {}
     for facet, values in query.filters:
+        if facet in extra_facets.NAMES:
+            continue  # extra_facets reads and filters them
         if facet in _ID_FACETS:
             codes = [int(value) for value in values]
         elif facet in _CHOICE_FACETS:
@@ -186,26 +190,31 @@ def _wanted_codes(query):
     return wanted
 
 
-def _filter_masks(matches, query):
+def _filter_masks(matches, query, extra):
     """({facet: mask of the items its ticked values let through}, the mask of every one)."""
     masks = {
         facet: np.isin(matches.codes[facet], codes) for facet, codes in _wanted_codes(query).items()
     }
+    masks.update(extra.masks(query))
     every = np.ones(len(matches), dtype=bool)
     for mask in masks.values():
         every &= mask
     return masks, every
 
 
-def _counts(matches, query):
-    """(mask of the items every filter lets through, {facet: {code: count}})."""
-    masks, every = _filter_masks(matches, query)
+def _counts(matches, query, extra):
+    """(mask of the items every filter lets through, {facet: {code: count}}; the extra
+    facets' counts are by value, not code)."""
+    masks, every = _filter_masks(matches, query, extra)
     counts = {}
     for facet in FACETS:
         mask = np.ones(len(matches), dtype=bool)
         for other, other_mask in masks.items():
             if other != facet.name:
                 mask &= other_mask
+        if facet.name in extra_facets.NAMES:
+            counts[facet.name] = extra.counts(facet.name, mask)
+            continue
         codes, numbers = np.unique(matches.codes[facet.name][mask], return_counts=True)
         counts[facet.name] = {
             int(code): int(number) for code, number in zip(codes, numbers, strict=True) if code
@@ -231,6 +240,8 @@ def _page(matches, every, query):
 
 
 def _value_of(facet, code, coded):
+    if facet in extra_facets.NAMES:
+        return code  # counted by value already
     if facet in _ID_FACETS:
         return str(code)
     if facet in _CHOICE_FACETS:
@@ -280,6 +291,9 @@ def _facet_counts(counts, query):
         for facet, numbers in top.items()
     }
     labels = facet_labels({"consultation": named["consultation"], "section": named["section"]})
+    labels |= extra_facets.labels(
+        {name: [*named[name], *query.selected(name)] for name in extra_facets.NAMES}
+    )
     return tuple(
         FacetCounts.build(
             facet,
@@ -328,7 +342,8 @@ def matching_ids(query):
     matches = _matches(TEXT_BY_VENDOR[connection.vendor](query))
     if matches is None:
         return []
-    _masks, every = _filter_masks(matches, query)
+    extra = extra_facets.ExtraFacets(matches.ids, extra_facets.filtered_names(query))
+    _masks, every = _filter_masks(matches, query, extra)
     ids, _keys, order = _ordered(matches, every, query)
     return [int(i) for i in ids[order]]
 
@@ -339,7 +354,7 @@ def search(query):
     matches = _matches(text)
     if matches is None:
         return SearchResults(query=query, hits=(), total=0, notice=NOT_RUN)
-    every, counts = _counts(matches, query)
+    every, counts = _counts(matches, query, extra_facets.ExtraFacets(matches.ids))
     ids, keys = _page(matches, every, query)
     return SearchResults(
         query=query,

@@ -37,6 +37,7 @@ from consultation.search.types import (
     FACET_SIZE,
     FACETS,
     FACETS_BY_NAME,
+    NONE,
     FacetCounts,
     Hit,
     SearchResults,
@@ -69,15 +70,18 @@ class FeedbackDocument(Document):
     consultation = Keyword()
     section = Keyword()
     paragraph = Keyword()
+    theme = Keyword(multi=True)  # its themes' ids and their parents'; "none" for none
+    stance = Keyword()  # "none" when not set
     source_kind = Keyword()
+    channel = Keyword()
     sector = Keyword()
     region = Keyword()
     organisation = Keyword()
     respondent_type = Keyword()
+    answer = Keyword(multi=True)  # "<question id>:<option id>" of its respondent's answers
     moderation_state = Keyword()
     in_analysis = Boolean()
     created_at = Date()
-    # Themes and stance arrive with the synthesis work: a Keyword each (themes: several).
 
     class Index:
         name = "feedback"  # the real name: index_name(); see feedback_index()
@@ -113,20 +117,26 @@ def document_action(values, index):
     return action
 
 
-def item_values(item):
+def item_values(item, extra=None):
     """The mapped fields of a FeedbackItem, for document_action. Blank facet values are
-    left out (None), as the database backend lists no blank value either."""
+    left out (None), as the database backend lists no blank value either. `extra` holds
+    its themes, stance and answers (extra_facets.document_values); without it, none."""
+    extra = extra or {"theme": [NONE], "stance": NONE, "answer": []}
     return {
         "item_id": item.pk,
         "text": item.text,
         "consultation": str(item.consultation_id),
         "section": str(item.section_id) if item.section_id else None,
         "paragraph": item.paragraph_id or None,
+        "theme": list(extra["theme"]),
+        "stance": extra["stance"],
         "source_kind": item.source_kind,
+        "channel": item.channel,
         "sector": item.author_sector or None,
         "region": item.author_region or None,
         "organisation": item.author_organisation or None,
         "respondent_type": item.respondent_type,
+        "answer": list(extra["answer"]),
         "moderation_state": item.moderation_state,
         "in_analysis": item.in_analysis,
         "created_at": item.created_at,

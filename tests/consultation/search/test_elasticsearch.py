@@ -61,11 +61,15 @@ def test_the_mapping_is_explicit(settings):
             "consultation": keyword,
             "section": keyword,
             "paragraph": keyword,
+            "theme": keyword,
+            "stance": keyword,
             "source_kind": keyword,
+            "channel": keyword,
             "sector": keyword,
             "region": keyword,
             "organisation": keyword,
             "respondent_type": keyword,
+            "answer": keyword,
             "moderation_state": keyword,
             "in_analysis": {"type": "boolean"},
             "created_at": {"type": "date"},
@@ -125,7 +129,7 @@ def test_document_action():
         },
     }
     with pytest.raises(ValueError, match="Fields not in the mapping"):
-        es.document_action({"item_id": 1, "theme": "x"}, "idx")
+        es.document_action({"item_id": 1, "colour": "x"}, "idx")
 
 
 # -- the query body ------------------------------------------------------------------------
@@ -224,6 +228,84 @@ def test_the_body_of_a_full_query(settings):
         "post_tags": [MARK_END],
         "fields": {"text": {"number_of_fragments": 1, "fragment_size": 240, "no_match_size": 240}},
     }
+
+
+def test_the_body_filters_and_counts_themes_stance_channel_and_answers():
+    """The multi-valued facets are plain keyword terms: "none" is indexed as a value, a
+    parent theme's id is on its sub-themes' documents, so no nested query is needed."""
+    answer = "2f1c0a9e-8d0e-4a4e-9a51-0c8a1c2b3d4e:agree"
+    query = FeedbackQuery(
+        filters={
+            "theme": ["12", "none"],
+            "stance": ["none"],
+            "channel": ["email", "csv"],
+            "answer": [answer.upper()],
+        }
+    )
+    body = es.search_body(query, facet_size=5)
+    assert body["post_filter"] == {
+        "bool": {
+            "filter": [
+                {"terms": {"theme": ["12", "none"]}},
+                {"terms": {"stance": ["none"]}},
+                {"terms": {"channel": ["email", "csv"]}},
+                {"terms": {"answer": [answer]}},
+            ]
+        }
+    }
+    assert body["aggs"]["theme"] == {
+        "filter": {
+            "bool": {
+                "filter": [
+                    {"terms": {"stance": ["none"]}},
+                    {"terms": {"channel": ["email", "csv"]}},
+                    {"terms": {"answer": [answer]}},
+                ]
+            }
+        },
+        "aggs": {
+            "values": {"terms": {"field": "theme", "size": 5}},
+            "selected": {"terms": {"field": "theme", "include": ["12", "none"], "size": 2}},
+        },
+    }
+    assert body["aggs"]["answer"]["filter"]["bool"]["filter"][0] == {
+        "terms": {"theme": ["12", "none"]}
+    }
+    assert es.Search.from_dict(body).to_dict() == body
+
+
+def test_reading_theme_and_answer_counts_with_their_labels():
+    query = FeedbackQuery(filters={"theme": ["none"]})
+    response = {
+        "hits": {"total": {"value": 3, "relation": "eq"}, "hits": []},
+        "aggregations": {
+            "theme": {
+                "doc_count": 9,
+                "values": {
+                    "buckets": [
+                        {"key": "none", "doc_count": 3},
+                        {"key": "12", "doc_count": 4},
+                        {"key": "13", "doc_count": 2},
+                    ]
+                },
+                "selected": {"buckets": [{"key": "none", "doc_count": 3}]},
+            },
+            "stance": {"values": {"buckets": [{"key": "none", "doc_count": 3}]}},
+            "answer": {"values": {"buckets": [{"key": "q:agree", "doc_count": 1}]}},
+        },
+    }
+    labels = {"theme": {"12": "Workforce", "13": "Workforce: Training"}}
+    labels["answer"] = {"q:agree": "Q3 Agree: Safety first"}
+    results = es.read_response(query, response, labels=labels)
+    assert [(v.value, v.label, v.count, v.selected) for v in results.facet("theme").values] == [
+        ("12", "Workforce", 4, False),
+        ("none", "No theme", 3, True),
+        ("13", "Workforce: Training", 2, False),
+    ]
+    assert [(v.label, v.count) for v in results.facet("stance").values] == [("Not set", 3)]
+    assert [(v.label, v.count) for v in results.facet("answer").values] == [
+        ("Q3 Agree: Safety first", 1)
+    ]
 
 
 def test_filters_only_matches_all_and_sorts_by_date():

@@ -17,8 +17,11 @@ from django.utils import timezone
 
 from consultation.feedback.models import DeletedItem, FeedbackItem, SourceKind
 from consultation.imports import services as imports
+from consultation.questionnaires.structure import questions_of
 from consultation.search import indexing, tasks
 from consultation.search.backends import elasticsearch as engine
+from consultation.search.backends import extra_facets
+from tests.support import synthesis_factories as coded
 from tests.support.consultation_factories import comment_on, paragraph_ids
 from tests.support.questionnaire_factories import answered, questionnaire_on
 
@@ -81,7 +84,8 @@ def test_without_elasticsearch_nothing_is_enqueued(
     settings.ELASTICSEARCH_URL = ""
     with django_capture_on_commit_callbacks() as callbacks:
         comment_on(section, consultation=consultation)
-    assert callbacks == []
+    # (the campaign grouping's placing of new items is queued; nothing for the engine)
+    assert not [c for c in callbacks if "index_after_commit" in c.__qualname__]
 
 
 def test_an_edit_after_sending_keeps_the_mark(section, consultation):
@@ -108,11 +112,15 @@ def test_the_exact_bulk_actions(section, consultation, stakeholder):
             "consultation": str(consultation.pk),
             "section": str(section.pk),
             "paragraph": comment.paragraph_id,
+            "theme": ["none"],
+            "stance": "none",
             "source_kind": "comment",
+            "channel": "website",
             "sector": profile.sector,
             "region": profile.region,
             "organisation": profile.organisation or None,
             "respondent_type": "individual",
+            "answer": [],
             "moderation_state": "published",
             "in_analysis": True,
             "created_at": item.created_at,  # the client serialises it
@@ -123,6 +131,81 @@ def test_the_exact_bulk_actions(section, consultation, stakeholder):
         "_index": "hub_feedback",
         "_id": "41",
     }
+
+
+def test_documents_carry_themes_stance_channel_and_answers(
+    section, consultation, stakeholder, analyst, monkeypatch
+):
+    """A sub-theme's document carries its parent too; no theme and no stance are "none";
+    the respondent's closed answers are on their comment and on their free-text answer."""
+    comment = comment_on(section, consultation=consultation, author=stakeholder, text="Hi")
+    other = comment_on(section, consultation=consultation, text="Plain")
+    workforce = coded.theme(consultation, "Workforce")
+    training = coded.theme(consultation, "Training", parent=workforce)
+    data = coded.theme(consultation, "Data")
+    coded.code(analyst, [comment.feedback_item], training, data)
+    coded.set_stance(comment.feedback_item, "opposes")
+    questionnaire = questionnaire_on(consultation, section=section)
+    answered(questionnaire, stakeholder, clear="No", areas=("Skills",), safety="", text="More")
+    single, multiple, _scale, _free = questions_of(questionnaire)
+    no = next(pk for pk, label in single.choices if label == "No")
+    skills = next(pk for pk, label in multiple.choices if label == "Skills")
+    chosen = sorted([f"{single.id}:{no}", f"{multiple.id}:{skills}"])
+    answer_item = FeedbackItem.objects.get(source_kind="answer")
+
+    documents = indexing._documents(FeedbackItem.objects.all())
+    mine = documents[comment.feedback_item.pk]
+    assert mine["theme"] == sorted(str(t.pk) for t in (workforce, training, data))
+    assert (mine["stance"], mine["channel"], mine["answer"]) == ("opposes", "website", chosen)
+    plain = documents[other.feedback_item.pk]
+    assert (plain["theme"], plain["stance"], plain["answer"]) == (["none"], "none", [])
+    assert documents[answer_item.pk]["answer"] == chosen
+    assert documents[answer_item.pk]["theme"] == ["none"]
+    action = engine.document_action(mine, "hub_feedback")
+    assert action["_source"]["theme"] == mine["theme"]
+    # A batch longer than the id list's limit is read a chunk at a time, to the same end.
+    monkeypatch.setattr(extra_facets, "ID_LIST_LIMIT", 1)
+    assert indexing._documents(FeedbackItem.objects.all()) == documents
+
+
+def test_changing_answers_marks_the_respondents_comments(section, consultation, stakeholder):
+    """The respondent's comments carry their answers, so a change to the answers sends
+    them to the engine again; another person's comments are left as they are."""
+    mine = comment_on(section, consultation=consultation, author=stakeholder).feedback_item
+    theirs = comment_on(section, consultation=consultation).feedback_item
+    questionnaire = questionnaire_on(consultation, section=section)
+    FeedbackItem.objects.update(needs_indexing=False)
+    answered(questionnaire, stakeholder, clear="Yes", text="")
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert (mine.needs_indexing, theirs.needs_indexing) == (True, False)
+
+
+def test_mark_for_indexing_marks_and_sends_after_commit(
+    settings, section, consultation, django_capture_on_commit_callbacks
+):
+    """What synthesis.review calls when a stance or an assignment changes."""
+    item = comment_on(section, consultation=consultation).feedback_item
+    FeedbackItem.objects.update(needs_indexing=False)
+    settings.ELASTICSEARCH_URL = ""
+    with django_capture_on_commit_callbacks() as callbacks:
+        tasks.mark_for_indexing(FeedbackItem.objects.filter(pk=item.pk))
+    assert callbacks == []  # no engine, nothing to send; the mark is set all the same
+    assert FeedbackItem.objects.get(pk=item.pk).needs_indexing is True
+    settings.ELASTICSEARCH_URL = f"http://127.0.0.1:{closed_port()}"
+    with django_capture_on_commit_callbacks() as callbacks:
+        tasks.mark_for_indexing(FeedbackItem.objects.filter(pk=item.pk))
+    assert len(callbacks) == 1
+
+
+def test_a_code_applied_after_sending_keeps_the_mark(section, consultation, analyst):
+    """A document is compared with its themes too: coded meanwhile, it is sent again."""
+    first, second = (comment_on(section, consultation=consultation) for _ in range(2))
+    sent = indexing._documents(FeedbackItem.objects.all())
+    coded.code(analyst, [second.feedback_item], coded.theme(consultation, "Data"))
+    assert indexing._clear_marks(sent) == 1
+    assert FeedbackItem.objects.get(comment=first).needs_indexing is False
+    assert FeedbackItem.objects.get(comment=second).needs_indexing is True
 
 
 # -- against a real engine, when there is one ------------------------------------------------

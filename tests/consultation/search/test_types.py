@@ -163,7 +163,7 @@ def test_facet_values_are_deduplicated_and_capped():
 
 
 def test_unknown_parameters_are_ignored():
-    query = from_query_string("csrfmiddlewaretoken=x&utm_source=y&theme=3&q=care")
+    query = from_query_string("csrfmiddlewaretoken=x&utm_source=y&colour=3&q=care")
     assert query.filters == () and query.notes == () and query.text == "care"
 
 
@@ -187,7 +187,7 @@ def test_a_plain_mapping_works_too():
 
 def test_built_by_code_mistakes_raise():
     with pytest.raises(ValueError, match="Unknown facet"):
-        FeedbackQuery(filters={"theme": ["1"]})
+        FeedbackQuery(filters={"colour": ["1"]})
     with pytest.raises(ValueError, match="cannot have"):
         FeedbackQuery(filters={"consultation": ["abc"]})
     with pytest.raises(ValueError, match="Unknown sort"):

@@ -1,0 +1,410 @@
+"""The facets whose values are not in the item's own row: its themes (synthesis.Coding,
+any number per item), its stance (synthesis.ItemReview) and its respondent's closed
+questionnaire answers (any number per item). The database backend counts and filters them
+with numpy beside the packed facets; the Elasticsearch indexer writes them into documents.
+
+Each source is read with one query for all the matched items (their ids go to the
+database as one parameter: a JSON array read by `json_each` on SQLite, an array on
+PostgreSQL), so a search asks the same number of queries whatever it matches.
+
+What the values mean, on every backend:
+
+- theme: the ids of the item's themes, and of the parent of each sub-theme it has, so
+  ticking a theme finds the items coded with it or with any of its sub-themes, and a
+  theme's count is the number of items with it or any of its sub-themes (each item
+  once). Ticking a sub-theme finds only that sub-theme's items. NONE: items with no theme.
+- stance: the stance recorded for the item; NONE: not set.
+- answer: "<question id>:<option id>" for each option the respondent chose in a closed
+  question (single choice, multiple choice, agreement) of the consultation's
+  questionnaire, in their submitted response. The items that carry them: the free-text
+  answers of that response, and every comment, reply and post the same signed-in person
+  wrote in that consultation ("what did people who disagreed with question 3 say on the
+  draft?"). Drafts carry nothing. Ids are the questions' and options' stable block ids, so
+  the values stay when the wording changes; labels are read from the questionnaire as it
+  is now ("Q3 Agree: Safety should come first.").
+"""
+
+import collections
+import json
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import connection
+
+from consultation.feedback.models import FeedbackItem
+from consultation.questionnaires import structure
+from consultation.questionnaires.models import (
+    Answer,
+    AnswerChoice,
+    Questionnaire,
+    Response,
+    ResponseStatus,
+)
+from consultation.search.types import NONE
+from consultation.synthesis.models import Coding, ItemReview, Stance, Theme
+
+THEME, STANCE, ANSWER = "theme", "stance", "answer"
+NAMES = (THEME, STANCE, ANSWER)
+STANCES = tuple(Stance.values)  # a stance's code is its position + 1; 0 is "not set"
+REMOVED_OPTION = "an option since removed"
+# Up to this many matched ids go to the database as a list (a look-up per match and
+# source); with more, a source's rows are all read and sifted with numpy, which costs what
+# the source holds (the items coded, reviewed or answered) instead.
+ID_LIST_LIMIT = 1_000
+_LOW_32 = (1 << 32) - 1
+
+
+def _table(model):
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _among(column, ids):
+    """A condition that `column` is one of `ids`, with its parameter (a JSON array read by
+    json_each on SQLite, an array on PostgreSQL: one parameter however many ids); or no
+    condition when there are more than ID_LIST_LIMIT, for the caller to sift the rows."""
+    if len(ids) > ID_LIST_LIMIT:
+        return "1 = 1", []
+    ids = [int(i) for i in ids]
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s::bigint[])", ["{" + ",".join(map(str, ids)) + "}"]
+    return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(ids)]  # noqa: S608
+
+
+def _rows(sql, ids, *columns):
+    """The rows of `sql`, whose `{0}`, `{1}`... are conditions that each of `columns` is
+    one of `ids` (see _among): every row of the items `ids`, and maybe others."""
+    if not len(ids):
+        return []
+    conditions, params = [], []
+    for column in columns:
+        condition, param = _among(column, ids)
+        conditions.append(condition)
+        params += param
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(*conditions), params)
+        return cursor.fetchall()
+
+
+def theme_rows(ids):
+    """(item id, theme id, parent theme id or None) of every code of the items `ids`."""
+    coding, theme = _table(Coding), _table(Theme)
+    return _rows(
+        f"SELECT c.item_id, c.theme_id, t.parent_id FROM {coding} c "  # noqa: S608 - our names
+        f"JOIN {theme} t ON t.id = c.theme_id WHERE {{0}}",
+        ids,
+        "c.item_id",
+    )
+
+
+def stance_rows(ids):
+    """(item id, stance) of the items `ids` with a stance set."""
+    review = _table(ItemReview)
+    return _rows(
+        f"SELECT r.item_id, r.stance FROM {review} r "  # noqa: S608 - our names
+        "WHERE r.stance <> '' AND {0}",
+        ids,
+        "r.item_id",
+    )
+
+
+def response_rows(ids):
+    """(item id, response id) of the items `ids` that carry a response's closed answers: an
+    answer item its own response, a comment its author's submitted response to the
+    consultation's questionnaire (see the module's text)."""
+    item, answer = _table(FeedbackItem), _table(Answer)
+    response, questionnaire = _table(Response), _table(Questionnaire)
+    submitted = ResponseStatus.SUBMITTED.value
+    return _rows(
+        f"SELECT i.id, own.response_id FROM {answer} own "  # noqa: S608 - our names
+        f"JOIN {item} i ON i.answer_source_id = own.id WHERE {{0}} "
+        "UNION ALL "
+        f"SELECT i.id, r.id FROM {response} r "
+        f"JOIN {questionnaire} q ON q.id = r.questionnaire_id "
+        f"JOIN {item} i ON i.author_id = r.respondent_id "
+        "AND i.consultation_id = q.consultation_id "
+        f"WHERE i.comment_id IS NOT NULL AND r.status = '{submitted}' AND {{1}}",
+        ids,
+        "i.id",
+        "i.id",
+    )
+
+
+def choice_rows(response_ids):
+    """(response id, "<question id>:<option id>") of every option chosen in the responses
+    `response_ids` (maybe others' too: see _among)."""
+    answer, choice = _table(Answer), _table(AnswerChoice)
+    rows = _rows(
+        f"SELECT a.response_id, a.question_id, c.choice_id FROM {answer} a "  # noqa: S608
+        f"JOIN {choice} c ON c.answer_id = a.id WHERE {{0}}",
+        response_ids,
+        "a.response_id",
+    )
+    return [(response, f"{question}:{option}") for response, question, option in rows]
+
+
+def answer_rows(ids):
+    """(item id, "<question id>:<option id>") of the closed answers the items `ids` carry."""
+    carried = response_rows(ids)
+    chosen = collections.defaultdict(list)
+    for response, value in choice_rows(sorted({response for _item, response in carried})):
+        chosen[response].append(value)
+    return [(item, value) for item, response in carried for value in chosen.get(response, ())]
+
+
+# -- the database backend: codes per matched item ------------------------------------------
+
+
+def _placed(ids, item_ids):
+    """(positions in `ids` of the rows' `item_ids` that are among them, mask of those rows):
+    `ids` are the matches (unique, in any order); a source read whole has other items."""
+    order = np.argsort(ids, kind="stable")
+    ordered = ids[order]
+    found = np.clip(np.searchsorted(ordered, item_ids), 0, len(ids) - 1)
+    kept = ordered[found] == item_ids
+    return order[found[kept]], kept
+
+
+@dataclass(frozen=True)
+class MultiValued:
+    """A multi-valued facet of the matches: (position, code) pairs, each pair once;
+    `values` turns a code back into its value (None: the code is the value, an id)."""
+
+    size: int
+    positions: np.ndarray
+    codes: np.ndarray
+    values: tuple | None = None
+    none: bool = False  # whether NONE (the matches with no value) is a value
+
+    @classmethod
+    def of(cls, size, positions, codes, values=None, *, none=False):
+        keys = np.unique((positions.astype(np.int64) << 32) | codes.astype(np.int64))
+        return cls(size, keys >> 32, keys & _LOW_32, values, none)
+
+    def code_of(self, value):
+        if self.values is None:
+            return int(value)
+        try:
+            return self.values.index(value) + 1
+        except ValueError:
+            return -1  # a value none of the matches has
+
+    def value_of(self, code):
+        return str(code) if self.values is None else self.values[code - 1]
+
+    def mask(self, chosen):
+        """The matches with any of the values `chosen` (NONE: with no value at all)."""
+        codes = [self.code_of(value) for value in chosen if value != NONE]
+        mask = np.zeros(self.size, dtype=bool)
+        mask[self.positions[np.isin(self.codes, codes)]] = True
+        if self.none and NONE in chosen:
+            mask |= ~self.has_any()
+        return mask
+
+    def has_any(self):
+        found = np.zeros(self.size, dtype=bool)
+        found[self.positions] = True
+        return found
+
+    def counts(self, mask):
+        """{value: number of the matches `mask` lets through that have it}, with NONE."""
+        codes, numbers = np.unique(self.codes[mask[self.positions]], return_counts=True)
+        counts = {
+            self.value_of(int(code)): int(number)
+            for code, number in zip(codes, numbers, strict=True)
+        }
+        if self.none:
+            counts[NONE] = int((mask & ~self.has_any()).sum())
+        return counts
+
+
+@dataclass(frozen=True)
+class SingleValued:
+    """A facet with one value per match or none: codes aligned with the matches, 0 for
+    none; a code is a position in `values` + 1."""
+
+    codes: np.ndarray
+    values: tuple
+
+    def mask(self, chosen):
+        codes = [0 if value == NONE else self.values.index(value) + 1 for value in chosen]
+        return np.isin(self.codes, codes)
+
+    def counts(self, mask):
+        codes, numbers = np.unique(self.codes[mask], return_counts=True)
+        return {
+            (NONE if code == 0 else self.values[code - 1]): int(number)
+            for code, number in zip(codes, numbers, strict=True)
+        }
+
+
+def _themes(ids):
+    rows = theme_rows(ids)
+    items, themes, parents = (np.array(c, dtype=np.int64) for c in _columns(rows, 3))
+    positions, kept = _placed(ids, items)
+    themes, parents = themes[kept], parents[kept]
+    child = parents > 0
+    return MultiValued.of(
+        len(ids),
+        np.concatenate([positions, positions[child]]),
+        np.concatenate([themes, parents[child]]),
+        none=True,
+    )
+
+
+def _columns(rows, width):
+    """The `width` columns of `rows` as lists (None as 0), empty ones when there are none."""
+    columns = list(zip(*rows, strict=True)) or [()] * width
+    return [[0 if value is None else value for value in column] for column in columns[:width]]
+
+
+def _stances(ids):
+    codes = np.zeros(len(ids), dtype=np.int64)
+    items, stances = _columns(stance_rows(ids), 2)
+    positions, kept = _placed(ids, np.array(items, dtype=np.int64))
+    found = np.array([STANCES.index(stance) + 1 for stance in stances], dtype=np.int64)
+    codes[positions] = found[kept]
+    return SingleValued(codes, STANCES)
+
+
+def _answers(ids):
+    """The answers' (position, code) pairs: each matched item's response, then each
+    response's options, joined with numpy (the options are read once per response, not
+    once per item: a person's comments all carry the same answers)."""
+    items, responses = (np.array(c, dtype=np.int64) for c in _columns(response_rows(ids), 2))
+    positions, kept = _placed(ids, items)
+    responses = responses[kept]
+    chosen, values = _columns(choice_rows(np.unique(responses)), 2)
+    chosen = np.array(chosen, dtype=np.int64)
+    order = np.argsort(chosen, kind="stable")
+    chosen = chosen[order]
+    names, codes = np.unique(np.array(values, dtype=str)[order], return_inverse=True)
+    known, starts, counts = np.unique(chosen, return_index=True, return_counts=True)
+    found = np.clip(np.searchsorted(known, responses), 0, max(len(known) - 1, 0))
+    has = known[found] == responses if len(known) else np.zeros(len(responses), dtype=bool)
+    found, positions = found[has], positions[has]
+    each = counts[found]
+    # Row i of the response's options: its start, then the next ones (an arange per item).
+    rows = np.repeat(starts[found] - np.cumsum(each) + each, each) + np.arange(each.sum())
+    return MultiValued.of(
+        len(ids),
+        np.repeat(positions, each),
+        codes.reshape(-1)[rows] + 1,
+        tuple(str(name) for name in names),
+    )
+
+
+LOADERS = {THEME: _themes, STANCE: _stances, ANSWER: _answers}
+
+
+class ExtraFacets:
+    """The theme, stance and answer facets of a search's matches (`ids`, a numpy array):
+    one query per facet asked for (`names`; every one by default)."""
+
+    def __init__(self, ids, names=NAMES):
+        self.facets = {name: LOADERS[name](ids) for name in names}
+
+    def masks(self, query):
+        """{facet: mask of the matches its ticked values let through}, for ticked facets."""
+        return {
+            name: self.facets[name].mask(values)
+            for name, values in query.filters
+            if name in self.facets
+        }
+
+    def counts(self, name, mask):
+        """{value: count} of facet `name` among the matches `mask` lets through."""
+        return {value: n for value, n in self.facets[name].counts(mask).items() if n}
+
+
+def filtered_names(query):
+    """The extra facets `query` filters by: what a download has to read."""
+    return tuple(name for name, _values in query.filters if name in NAMES)
+
+
+# -- labels ----------------------------------------------------------------------------------
+
+
+def theme_labels(theme_ids=None):
+    """{theme id: "Name"} ("Parent: Child" for a sub-theme) of `theme_ids` (every theme
+    when None)."""
+    themes = Theme.objects.select_related("parent")
+    if theme_ids is not None:
+        ids = [int(pk) for pk in theme_ids if str(pk).isdigit()]
+        if not ids:
+            return {}
+        themes = themes.filter(pk__in=ids)
+    return {str(theme.pk): str(theme) for theme in themes}
+
+
+# Each questionnaire's closed questions, read from its StreamField once per version (its
+# updated_at changes with every save): reading a StreamField costs more than a search.
+_QUESTIONS = {}
+
+
+def _closed_questions(questionnaire):
+    key = (questionnaire.pk, questionnaire.updated_at)
+    if key not in _QUESTIONS:
+        if len(_QUESTIONS) > 100:  # old versions: forget them
+            _QUESTIONS.clear()
+        _QUESTIONS[key] = [q for q in structure.questions_of(questionnaire) if q.is_closed]
+    return _QUESTIONS[key]
+
+
+def answer_labels(values=None):
+    """{"<question>:<option>": "Q3 Agree: <the question>"} for `values` (every closed
+    question's options when None), from the questionnaires as they are now."""
+    if values is not None and not values:
+        return {}
+    asked = {}
+    for value in values or ():
+        question, _sep, option = value.partition(":")
+        asked.setdefault(question, []).append(option)
+    labels = {}
+    for questionnaire in Questionnaire.objects.all():
+        for question in _closed_questions(questionnaire):
+            if values is not None and question.id not in asked:
+                continue
+            options = question.choice_labels
+            for option in options if values is None else asked[question.id]:
+                label = options.get(option, REMOVED_OPTION)
+                labels[f"{question.id}:{option}"] = f"Q{question.number} {label}: {question.text}"
+    return labels
+
+
+def labels(named=None):
+    """{facet: {value: label}} for the theme and answer values in `named` ({facet: values};
+    every theme and answer option when None)."""
+    if named is None:
+        return {THEME: theme_labels(), ANSWER: answer_labels()}
+    return {
+        THEME: theme_labels([v for v in named.get(THEME, ()) if v != NONE]),
+        ANSWER: answer_labels(list(named.get(ANSWER, ()))),
+    }
+
+
+# -- the Elasticsearch documents -------------------------------------------------------------
+
+
+def document_values(item_ids):
+    """{item id: {"theme": [...], "stance": ..., "answer": [...]}} for the items `item_ids`,
+    as their search engine documents hold them: NONE for no theme and no stance, so that
+    the engine counts and filters them like any value. Four queries per ID_LIST_LIMIT
+    items: named by id, never a source read whole for each batch of a reindex."""
+    item_ids = list(item_ids)
+    values = {pk: {THEME: set(), STANCE: NONE, ANSWER: set()} for pk in item_ids}
+    for start in range(0, len(item_ids), ID_LIST_LIMIT):
+        chunk = item_ids[start : start + ID_LIST_LIMIT]
+        for item, theme, parent in theme_rows(chunk):
+            values[item][THEME].update(str(pk) for pk in (theme, parent) if pk)
+        for item, stance in stance_rows(chunk):
+            values[item][STANCE] = stance
+        for item, answer in answer_rows(chunk):
+            values[item][ANSWER].add(answer)
+    return {
+        pk: {
+            THEME: sorted(found[THEME], key=int) or [NONE],
+            STANCE: found[STANCE],
+            ANSWER: sorted(found[ANSWER]),
+        }
+        for pk, found in values.items()
+    }
