@@ -21,7 +21,7 @@ import numpy as np
 
 from consultation.search.backends.item_changes import ITEMS, TABLE
 
-# Re-read at most this many changed items one by one; beyond it a full load is as quick.
+# Re-read at most this many changed items; beyond it a full load is about as quick.
 MOST_CHANGES = 20_000
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 _MICROSECOND = datetime.timedelta(microseconds=1)
@@ -81,25 +81,19 @@ def _fetch(cursor, sql, params=()):
     return cursor.fetchall()
 
 
-def _read_items(cursor, vendor, ids=None):
-    """Rows (id, consultation, section, bits, time) of every item, or of `ids`."""
+def _read_items(cursor, vendor, where="", params=()):
+    """Rows (id, consultation, section, bits, time) of every item, or of those `where`
+    (an SQL condition) keeps."""
     sql = f'SELECT {_COLUMNS_SQL[vendor]} FROM "{ITEMS}"'  # noqa: S608 - constants
-    if ids is None:
-        return _fetch(cursor, sql)
-    rows = []
-    ids = sorted(ids)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        rows += _fetch(cursor, f"{sql} WHERE id IN ({', '.join(['%s'] * len(chunk))})", chunk)
-    return rows
+    return _fetch(cursor, f"{sql} WHERE {where}" if where else sql, params)
 
 
-def _with_changes(arrays, changed, cursor, vendor, mark):
-    """`arrays` with the items `changed` (ids) read again (gone: deleted), marked `mark`."""
+def _with_changes(arrays, changed, fresh, mark):
+    """`arrays` with the items `changed` (ids) replaced by `fresh` (their rows read again;
+    a changed item with no row was deleted), marked `mark`."""
     if not changed:
         return ItemArrays(*(getattr(arrays, n) for n in _NAMES), mark=mark)
-    fresh = _read_items(cursor, vendor, changed)
-    keep = ~np.isin(arrays.ids, np.fromiter(changed, dtype=np.int64))
+    keep = ~np.isin(arrays.ids, np.fromiter(changed, dtype=np.int64, count=len(changed)))
     table = np.concatenate([arrays.rows(keep), np.array(fresh, dtype=np.int64).reshape(-1, 5)])
     return ItemArrays.from_rows(table, mark)
 
@@ -138,7 +132,11 @@ class SqliteLog:
         changed = {item_id for _seq, item_id, _token in rows[1:]}
         if None in changed or len(changed) > MOST_CHANGES:
             return self.full(cursor, rows[-1])
-        return _with_changes(arrays, changed, cursor, self.vendor, (rows[-1][0], rows[-1][2]))
+        fresh = []
+        if changed:  # one query however many changed: the log names them
+            logged = f'SELECT item_id FROM "{TABLE}" WHERE seq > %s AND seq <= %s'  # noqa: S608
+            fresh = _read_items(cursor, self.vendor, f"id IN ({logged})", [seq, rows[-1][0]])
+        return _with_changes(arrays, changed, fresh, (rows[-1][0], rows[-1][2]))
 
 
 class PostgresLog:
@@ -187,7 +185,8 @@ class PostgresLog:
         changed = {item for seq, item, _xid in entries if seq not in seen}
         if None in changed or len(changed) > MOST_CHANGES:
             return self.full(cursor, mark)
-        return _with_changes(arrays, changed, cursor, self.vendor, mark)
+        fresh = _read_items(cursor, self.vendor, "id = ANY(%s)", [list(changed)]) if changed else []
+        return _with_changes(arrays, changed, fresh, mark)
 
 
 LOGS = {"sqlite": SqliteLog(), "postgresql": PostgresLog()}
