@@ -199,10 +199,39 @@ def _wanted_codes(query):
     return wanted
 
 
+# Codes below this are counted and looked up through a table as long as the largest code
+# (np.bincount, a boolean table): one pass, where np.unique and np.isin sort. Measured on
+# 100,000 matches: 0.9 against 4.9 ms to count a facet of a few values, 1.7 against 17 ms
+# for one of 3,000; twelve facets are counted per search.
+_TABLE_CODES = 1 << 20
+
+
+def _isin(codes, wanted):
+    """np.isin(codes, wanted) for non-negative codes."""
+    if not len(codes) or not len(wanted):
+        return np.zeros(len(codes), dtype=bool)
+    largest = int(codes.max())
+    if largest >= _TABLE_CODES:
+        return np.isin(codes, wanted)
+    table = np.zeros(largest + 1, dtype=bool)
+    table[wanted[wanted <= largest]] = True
+    return table[codes]
+
+
+def _tally(codes):
+    """{code: how many times} of the non-zero codes in `codes` (non-negative)."""
+    if len(codes) and int(codes.max()) < _TABLE_CODES:
+        numbers = np.bincount(codes)
+        present = np.flatnonzero(numbers)
+        return {int(code): int(numbers[code]) for code in present if code}
+    values, numbers = np.unique(codes, return_counts=True)
+    return {int(code): int(number) for code, number in zip(values, numbers, strict=True) if code}
+
+
 def _filter_masks(matches, query):
     """({facet: mask of the items its ticked values let through}, the mask of every one)."""
     masks = {
-        facet: np.isin(matches.codes[facet], codes) for facet, codes in _wanted_codes(query).items()
+        facet: _isin(matches.codes[facet], codes) for facet, codes in _wanted_codes(query).items()
     }
     every = np.ones(len(matches), dtype=bool)
     for mask in masks.values():
@@ -215,14 +244,11 @@ def _counts(matches, query):
     masks, every = _filter_masks(matches, query)
     counts = {}
     for facet in FACETS:
-        mask = np.ones(len(matches), dtype=bool)
-        for other, other_mask in masks.items():
-            if other != facet.name:
-                mask &= other_mask
-        codes, numbers = np.unique(matches.codes[facet.name][mask], return_counts=True)
-        counts[facet.name] = {
-            int(code): int(number) for code, number in zip(codes, numbers, strict=True) if code
-        }
+        others = [mask for other, mask in masks.items() if other != facet.name]
+        codes = matches.codes[facet.name]
+        if others:
+            codes = codes[np.logical_and.reduce(others)]
+        counts[facet.name] = _tally(codes)
     return every, counts
 
 
