@@ -81,24 +81,26 @@ class SqliteText:
         self.query = query
         self.match = fts5.compile_match(query.parsed)
 
-    def found(self):
+    def _rows(self, columns, match):
         fts = _quote(item_index.FTS.name)
-        sql = f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s"  # noqa: S608 - a checked name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {columns.format(fts=fts)} FROM {fts} WHERE {fts} MATCH %s",  # noqa: S608
+                [match],
+            )
+            return cursor.fetchall()
+
+    def found(self):
         if self.match.include is None:
             if self.match.exclude is None:
                 return "all", None, None
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [self.match.exclude])
-                return "except", _id_array(cursor.fetchall()), None
-        # bm25 is most of the cost of a common word (60 of 70 ms for 25,000 matches):
-        # asked for only when the sort is by relevance.
-        relevance = self.query.effective_sort == "relevance"
-        if relevance:
-            sql = sql.replace("rowid", f"rowid, -bm25({fts})", 1)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [self.match.include])
-            rows = cursor.fetchall()
-        return "only", _id_array(rows), _score_array(rows) if relevance else None
+            return "except", _id_array(self._rows("rowid", self.match.exclude)), None
+        # bm25 is most of the cost of a common word (at 100,000 items, 25,000 matches:
+        # 8 ms for their ids, 69 ms with bm25): asked for only when sorting by relevance.
+        if self.query.effective_sort != "relevance":
+            return "only", _id_array(self._rows("rowid", self.match.include)), None
+        rows = self._rows("rowid, -bm25({fts})", self.match.include)
+        return "only", _id_array(rows), _score_array(rows)
 
     def extracts(self, ids):
         """{id: marked text} of the items `ids`, or None when the query has no words."""
