@@ -7,9 +7,9 @@ query per search. So a search asks the full-text index only for the ids its word
 (with their relevance when sorted by it), and the database nothing at all for filters
 alone; numpy applies the dates and facet filters to the arrays, counts every facet by the
 disjunctive rule (each facet with every filter but its own: `types`), and picks the page;
-a last query makes the page's highlighted extracts. Measured at 100,000 items: a filters-
-only search fell from about 130 ms (reading every item's row) to 15 ms, a common word from
-about 80 ms to 70, most of it bm25 (bench/feedback_search.py; README).
+a last query makes the page's highlighted extracts. What still grows with the matches is
+the full-text index's own work, bm25 above all (README, "Feedback search", has the
+figures).
 
 What a person typed reaches the database only as the parse compiled by `fts5` or
 `postgres`, as query parameters.
