@@ -162,14 +162,36 @@ def _update_rows(rows):
         for name, field in zip(names, fields, strict=True)
         if isinstance(field, DateTimeField)
     }
-    params = []
-    for row in rows:
-        values = [
-            adapt[name](row[name], connection) if name in adapt else row[name] for name in names
-        ]
-        params.append([*values, row["comment_id"], *values])
+    values = [
+        [adapt[name](row[name], connection) if name in adapt else row[name] for name in names]
+        for row in rows
+    ]
+    if connection.vendor == "postgresql":
+        _update_rows_at_once(table, quoted, fields, values, [row["comment_id"] for row in rows])
+        return
+    params = [[*row, row_of["comment_id"], *row] for row, row_of in zip(values, rows, strict=True)]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+
+
+def _update_rows_at_once(table, quoted, fields, values, comment_ids):
+    """PostgreSQL: the batch as one UPDATE from unnest()ed arrays, one per column. Run as
+    one statement per row, the change log's statement trigger (item_changes) ran once per
+    row, even for rows left alone, and each row was a round trip: a rebuild of 100,000
+    items took 226 s."""
+    types = [field.db_type(connection) for field in fields]
+    arrays = ", ".join(f"%s::{kind}[]" for kind in types)
+    names = ", ".join(quoted)
+    given = ", ".join(f"v.{column}" for column in quoted)
+    sql = (
+        f"UPDATE {table} AS i SET ({names}) = ROW({given}) "  # noqa: S608 - model names
+        f"FROM unnest({arrays}, %s::bigint[]) AS v({names}, comment_id) "
+        f"WHERE i.comment_id = v.comment_id "
+        f"AND ({', '.join(f'i.{c}' for c in quoted)}) IS DISTINCT FROM ({given})"
+    )
+    columns = [list(column) for column in zip(*values, strict=True)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*columns, comment_ids])
 
 
 def imported_fields(batch, response):
