@@ -149,27 +149,56 @@ def _write_batch(comments):
 
 def _update_rows(rows):
     """UPDATE each item (found by its comment) to `rows`' values: one statement run many
-    times, which unlike bulk_update's CASE per field stays linear in the batch size."""
+    times, which unlike bulk_update's CASE per field stays linear in the batch size. An
+    item that already holds those values is not written: rewriting it would cost as much
+    as changing it (every index entry, and on PostgreSQL its tsvector made again), and a
+    rebuild finds most items unchanged."""
     if not rows:
         return
     names = [name for name in rows[0] if name != "comment_id"]
     fields = [FeedbackItem._meta.get_field(name) for name in names]
     table = connection.ops.quote_name(FeedbackItem._meta.db_table)
-    columns = ", ".join(f"{connection.ops.quote_name(field.column)} = %s" for field in fields)
-    sql = f"UPDATE {table} SET {columns} WHERE comment_id = %s"  # noqa: S608 - model names
+    quoted = [connection.ops.quote_name(field.column) for field in fields]
+    columns = ", ".join(f"{column} = %s" for column in quoted)
+    differs = "IS NOT" if connection.vendor == "sqlite" else "IS DISTINCT FROM"
+    changed = " OR ".join(f"{column} {differs} %s" for column in quoted)
+    sql = f"UPDATE {table} SET {columns} WHERE comment_id = %s AND ({changed})"  # noqa: S608
     # Only times need the database's own form; the other values go as they are.
     adapt = {
         name: field.get_db_prep_save
         for name, field in zip(names, fields, strict=True)
         if isinstance(field, DateTimeField)
     }
-    params = [
+    values = [
         [adapt[name](row[name], connection) if name in adapt else row[name] for name in names]
-        + [row["comment_id"]]
         for row in rows
     ]
+    if connection.vendor == "postgresql":
+        _update_rows_at_once(table, quoted, fields, values, [row["comment_id"] for row in rows])
+        return
+    params = [[*row, row_of["comment_id"], *row] for row, row_of in zip(values, rows, strict=True)]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+
+
+def _update_rows_at_once(table, quoted, fields, values, comment_ids):
+    """PostgreSQL: the batch as one UPDATE from unnest()ed arrays, one per column. Run as
+    one statement per row, the change log's statement trigger (item_changes) ran once per
+    row, even for rows left alone, and each row was a round trip: a rebuild of 100,000
+    items took 226 s."""
+    types = [field.db_type(connection) for field in fields]
+    arrays = ", ".join(f"%s::{kind}[]" for kind in types)
+    names = ", ".join(quoted)
+    given = ", ".join(f"v.{column}" for column in quoted)
+    sql = (
+        f"UPDATE {table} AS i SET ({names}) = ROW({given}) "  # noqa: S608 - model names
+        f"FROM unnest({arrays}, %s::bigint[]) AS v({names}, comment_id) "
+        f"WHERE i.comment_id = v.comment_id "
+        f"AND ({', '.join(f'i.{c}' for c in quoted)}) IS DISTINCT FROM ({given})"
+    )
+    columns = [list(column) for column in zip(*values, strict=True)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*columns, comment_ids])
 
 
 def imported_fields(batch, response):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from consultation.feedback import sync
 from consultation.feedback.models import FACET_COLUMNS, DeletedItem, FeedbackItem
 from consultation.models import Comment
-from consultation.search.backends import configured_engine, extra_facets, item_index
+from consultation.search.backends import configured_engine, extra_facets, item_changes, item_index
 from consultation.search.backends import elasticsearch as es
 
 BATCH_SIZE = 2_000
@@ -33,7 +33,8 @@ def _batches(queryset, size):
 
 def rebuild_items(*, progress=None, batch_size=BATCH_SIZE):
     """Write every comment's item again from the comment; returns how many. `progress` is
-    called with (done, total) after each batch."""
+    called with (done, total) after each batch. The change log is emptied at the end (the
+    search arrays of every process reload once), so rebuilds keep it short."""
     total = Comment.objects.count()
     done = 0
     for batch in _batches(Comment.objects.all(), batch_size):
@@ -41,6 +42,7 @@ def rebuild_items(*, progress=None, batch_size=BATCH_SIZE):
             done += sync.comments_changed(batch, batch_size=batch_size)
         if progress:
             progress(done, total)
+    item_changes.prune(connection)
     return done
 
 

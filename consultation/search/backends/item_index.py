@@ -7,6 +7,7 @@ itself, so no code path that writes items can forget it."""
 
 from contextlib import contextmanager
 
+from consultation.search.backends import item_changes
 from consultation.search.backends.fts5 import Fts5Index
 from consultation.search.backends.postgres import CONFIG
 
@@ -59,24 +60,27 @@ def after_table_rebuild_sql(vendor):
 @contextmanager
 def loading(connection):
     """Around inserting many items (and nothing else: no update or delete of items) inside
-    a transaction: on SQLite the index is written once for them all at the end, with one
-    statement, instead of by the insert trigger row by row (Fts5Index.load_sql); the same
-    transaction, so the index is never seen behind the table. Elsewhere nothing to do."""
+    a transaction: on SQLite the index and the change log are written once for them all at
+    the end, with one statement each, instead of by the insert triggers row by row
+    (Fts5Index.load_sql, item_changes.load_sql); the same transaction, so neither is ever
+    seen behind the table. Elsewhere nothing to do."""
     if connection.vendor != "sqlite":
         yield
         return
     if not connection.in_atomic_block:
         raise RuntimeError("Loading items must happen inside a transaction.")
-    before, after = FTS.load_sql()
+    steps = [FTS.load_sql(), item_changes.load_sql(connection.vendor)]
     with connection.cursor() as cursor:
         cursor.execute(f'SELECT COALESCE(MAX("id"), 0) FROM "{TABLE}"')  # noqa: S608 - a constant
         (largest,) = cursor.fetchone()
-        for sql in before:
-            cursor.execute(sql)
+        for before, _after in steps:
+            for sql in before:
+                cursor.execute(sql)
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(after[0], [largest])
-            for sql in after[1:]:
-                cursor.execute(sql)
+            for _before, after in steps:
+                cursor.execute(after[0], [largest])
+                for sql in after[1:]:
+                    cursor.execute(sql)

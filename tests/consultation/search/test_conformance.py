@@ -452,8 +452,9 @@ def test_a_search_asks_the_database_a_fixed_number_of_queries(
         # The matches (in a savepoint: two more), the codes of ticked values, extracts,
         # plain texts, the values and titles of the listed facet values (9); the themes,
         # stances and answers of the matches (3), the themes' names, the questionnaires
-        # and the sections their pages are about (3).
-        with django_assert_max_num_queries(15):
+        # and the sections their pages are about (3); the change log of the items' arrays
+        # and the items it names (2: search.backends.item_changes).
+        with django_assert_max_num_queries(17):
             search(**fields)
 
 

@@ -1,0 +1,213 @@
+"""The columns of every feedback item that the database search counts from (id, consultation,
+section, packed facets, time), held in each process as numpy arrays sorted by id, and
+brought up to date from the change log (`item_changes`) before every search.
+
+So a search reads from the database only what it cannot know: the ids (and relevance) its
+words match, from the full-text index, and nothing for filters alone. `current()` costs
+one indexed query on the log when nothing changed, one more to re-read the items that did,
+and a full load (two queries) the first time, after a "reload everything" row, or when the
+log shows the arrays were built from writes that were then rolled back. The arrays are
+never changed in place: a refresh makes new ones, so a search in another thread keeps
+reading the ones it started with. Every search checks the arrays against what its own
+connection sees, so a process never answers from rows another transaction has not
+committed, nor from its own rolled-back ones.
+"""
+
+import datetime
+import threading
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from consultation.search.backends.item_changes import ITEMS, TABLE
+
+# Re-read at most this many changed items; beyond it a full load is about as quick.
+MOST_CHANGES = 20_000
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+_MICROSECOND = datetime.timedelta(microseconds=1)
+
+_COLUMNS_SQL = {
+    # Microseconds since 1970 (exact: julianday and unixepoch('subsec') keep milliseconds).
+    "sqlite": (
+        "id, consultation_id, COALESCE(section_id, 0), facet_bits, "
+        "unixepoch(created_at) * 1000000 + CAST(substr(created_at || '000000', 21, 6) "
+        "AS INTEGER)"
+    ),
+    "postgresql": (
+        "id, consultation_id, COALESCE(section_id, 0), facet_bits, "
+        "(EXTRACT(EPOCH FROM created_at) * 1000000)::bigint"
+    ),
+}
+_EMPTY = np.zeros((0, 5), dtype=np.int64)
+
+
+def microseconds(moment):
+    """An aware datetime as the arrays' time: microseconds since 1970 UTC."""
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+@dataclass(frozen=True)
+class ItemArrays:
+    """Every item's id (ascending), consultation, section (0: none), facet bits and time
+    (microseconds), as parallel arrays; `mark` says up to where the log was read."""
+
+    ids: np.ndarray
+    consultation: np.ndarray
+    section: np.ndarray
+    bits: np.ndarray
+    created: np.ndarray
+    mark: object = field(default=None, compare=False)
+
+    @classmethod
+    def from_rows(cls, rows, mark):
+        table = np.array(rows, dtype=np.int64) if len(rows) else _EMPTY
+        table = table[np.argsort(table[:, 0], kind="stable")]
+        return cls(*(np.ascontiguousarray(table[:, n]) for n in range(5)), mark=mark)
+
+    def rows(self, keep):
+        return np.column_stack([getattr(self, name)[keep] for name in _NAMES])
+
+    def positions(self, ids):
+        """(positions in the arrays of those of `ids` there are, mask of `ids` found)."""
+        ids = np.asarray(ids, dtype=np.int64)
+        places = np.searchsorted(self.ids, ids)
+        found = places < len(self.ids)
+        found[found] = self.ids[places[found]] == ids[found]
+        return places[found], found
+
+
+def _fetch(cursor, sql, params=()):
+    cursor.execute(sql, params)
+    return cursor.fetchall()
+
+
+def _read_items(cursor, vendor, where="", params=()):
+    """Rows (id, consultation, section, bits, time) of every item, or of those `where`
+    (an SQL condition) keeps."""
+    sql = f'SELECT {_COLUMNS_SQL[vendor]} FROM "{ITEMS}"'  # noqa: S608 - constants
+    return _fetch(cursor, f"{sql} WHERE {where}" if where else sql, params)
+
+
+def _with_changes(arrays, changed, fresh, mark):
+    """`arrays` with the items `changed` (ids) replaced by `fresh` (their rows read again;
+    a changed item with no row was deleted), marked `mark`."""
+    if not changed:
+        return ItemArrays(*(getattr(arrays, n) for n in _NAMES), mark=mark)
+    keep = ~np.isin(arrays.ids, np.fromiter(changed, dtype=np.int64, count=len(changed)))
+    table = np.concatenate([arrays.rows(keep), np.array(fresh, dtype=np.int64).reshape(-1, 5)])
+    return ItemArrays.from_rows(table, mark)
+
+
+_NAMES = ("ids", "consultation", "section", "bits", "created")
+
+
+# -- how each database says what changed ---------------------------------------------------
+
+
+class SqliteLog:
+    """A mark is the (seq, token) of the last log row read; (0, None) when the log was
+    empty, which it is only when someone emptied it by hand: then nothing is kept."""
+
+    vendor = "sqlite"
+
+    def full(self, cursor, newest=None):
+        """Every item, marked with the log's newest row (`newest`, when just read)."""
+        if newest is None:
+            last = _fetch(cursor, f'SELECT seq, token FROM "{TABLE}" ORDER BY seq DESC LIMIT 1')  # noqa: S608
+            newest = (last[0][0], None, last[0][1]) if last else (0, None, None)
+        return ItemArrays.from_rows(_read_items(cursor, self.vendor), (newest[0], newest[2]))
+
+    def refresh(self, arrays, cursor):
+        seq, token = arrays.mark
+        if not seq:
+            return self.full(cursor)
+        rows = _fetch(
+            cursor,
+            f'SELECT seq, item_id, token FROM "{TABLE}" WHERE seq >= %s ORDER BY seq',  # noqa: S608
+            [seq],
+        )
+        if not rows or (rows[0][0], rows[0][2]) != (seq, token):
+            # The row last read was rolled back (or pruned): what was read may be undone.
+            return self.full(cursor, rows[-1] if rows else None)
+        changed = {item_id for _seq, item_id, _token in rows[1:]}
+        if None in changed or len(changed) > MOST_CHANGES:
+            return self.full(cursor, rows[-1])
+        fresh = []
+        if changed:  # one query however many changed: the log names them
+            logged = f'SELECT item_id FROM "{TABLE}" WHERE seq > %s AND seq <= %s'  # noqa: S608
+            fresh = _read_items(cursor, self.vendor, f"id IN ({logged})", [seq, rows[-1][0]])
+        return _with_changes(arrays, changed, fresh, (rows[-1][0], rows[-1][2]))
+
+
+class PostgresLog:
+    """A mark is (horizon, {seq: xid} of the rows read whose transaction was at or above
+    the horizon): the xmin of the snapshot of the last look. A transaction below it had
+    ended by then, so its rows were seen; one at or above it may commit later, with rows
+    numbered below rows already read, so those rows are read again at the next look (and
+    rows seen before that are no longer there were rolled back: a full load)."""
+
+    vendor = "postgresql"
+    _XMIN = "pg_snapshot_xmin(pg_current_snapshot())"
+    # The rows at or above a horizon (an index range), then the snapshot's xmin. A first
+    # look has no horizon: it takes the xmin of its own snapshot.
+    _SINCE = (
+        f'SELECT seq, item_id, xid::text::bigint FROM "{TABLE}" '  # noqa: S608 - constants
+        f"WHERE xid >= %s::text::xid8 UNION ALL SELECT NULL, NULL, {_XMIN}::text::bigint"
+    )
+    _FIRST = (
+        f"WITH snapshot AS (SELECT {_XMIN} AS xmin) "  # noqa: S608 - constants
+        f'SELECT seq, item_id, xid::text::bigint FROM "{TABLE}", snapshot '
+        "WHERE xid >= snapshot.xmin UNION ALL SELECT NULL, NULL, xmin::text::bigint FROM snapshot"
+    )
+
+    def _look(self, cursor, horizon):
+        if horizon is None:
+            rows = _fetch(cursor, self._FIRST)
+        else:
+            rows = _fetch(cursor, self._SINCE, [horizon])
+        entries = [row for row in rows if row[0] is not None]
+        xmin = next(row[2] for row in rows if row[0] is None)
+        seen = {seq: xid for seq, _item, xid in entries if xid >= xmin}
+        return entries, (xmin, seen)
+
+    def full(self, cursor, mark=None):
+        """Every item, with the mark of a look just taken (`mark`) or of a new one."""
+        if mark is None:
+            _entries, mark = self._look(cursor, None)
+        return ItemArrays.from_rows(_read_items(cursor, self.vendor), mark)
+
+    def refresh(self, arrays, cursor):
+        horizon, seen = arrays.mark
+        entries, mark = self._look(cursor, horizon)
+        present = {seq for seq, _item, _xid in entries}
+        if not present.issuperset(seen):
+            return self.full(cursor, mark)  # rows read before were rolled back
+        changed = {item for seq, item, _xid in entries if seq not in seen}
+        if None in changed or len(changed) > MOST_CHANGES:
+            return self.full(cursor, mark)
+        fresh = _read_items(cursor, self.vendor, "id = ANY(%s)", [list(changed)]) if changed else []
+        return _with_changes(arrays, changed, fresh, mark)
+
+
+LOGS = {"sqlite": SqliteLog(), "postgresql": PostgresLog()}
+_current = {}
+_lock = threading.Lock()
+
+
+def current(connection):
+    """The ItemArrays of every item as `connection` sees them now (read inside the
+    caller's transaction, so they agree with its other queries)."""
+    log = LOGS[connection.vendor]
+    key = (connection.alias, connection.settings_dict["NAME"])
+    arrays = _current.get(key)
+    with connection.cursor() as cursor:
+        arrays = log.full(cursor) if arrays is None else log.refresh(arrays, cursor)
+    with _lock:
+        _current[key] = arrays
+    return arrays
+
+
+def forget():
+    """Drop this process's arrays (its next search loads them again)."""
+    with _lock:
+        _current.clear()
