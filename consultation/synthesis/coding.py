@@ -234,3 +234,9 @@ def undo(*, actor, action):
         _changed(touched)
         _audit(action, actor=actor, what="coding_undone")
     return action
+
+
+def codes_gone(item_ids):
+    """Tell the search engine that these items lost codes some other way (a theme of the
+    codebook was deleted, and its codes with it)."""
+    _changed(set(item_ids))
