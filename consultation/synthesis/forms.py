@@ -161,7 +161,7 @@ class BulkCodingForm(forms.Form):
     }
 
     consultation = forms.IntegerField(widget=forms.HiddenInput)
-    search = forms.CharField(required=False, max_length=4000, widget=forms.HiddenInput)
+    search = forms.CharField(required=False, widget=forms.HiddenInput)
     do = forms.ChoiceField(
         choices=[(key, key) for key in DOES],
         error_messages={"required": "Choose what to do.", "invalid_choice": "Choose what to do."},

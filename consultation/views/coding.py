@@ -340,7 +340,7 @@ def bulk(request):
     if consultation is None:
         raise Http404("No such consultation")
     form = BulkCodingForm(request.POST, theme_choices=selectors.theme_choices(consultation))
-    search_string = request.POST.get("search", "")[:4000]
+    search_string = request.POST.get("search", "")
     query = coding_query(search_string, consultation)
     search_string = urlencode(query.as_params())
     context = {"consultation": consultation, "form": form, "back": search_url(search_string)}
