@@ -51,6 +51,9 @@ SAMPLE_VALUES = {
     "email": "a@example.org",
     "batch": 1,
     "imported_batch": 1,
+    "consultation": 1,
+    "theme": 1,
+    "coding_action": 1,
 }
 
 

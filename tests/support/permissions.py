@@ -14,6 +14,8 @@ from consultation.imports import services as import_services
 from consultation.models import BlockedUser
 from consultation.notifications import tokens
 from consultation.notifications.models import Kind
+from consultation.synthesis import coding
+from consultation.synthesis.models import Theme
 from hub.accounts.rules import EDITORS, MODERATORS, WORKING_GROUP
 from tests.support import factories
 from tests.support.consultation_factories import comment_on, paragraph_ids
@@ -34,6 +36,12 @@ IMPORTS = "/consultation/imports"
 UNSUBSCRIBE = "/notifications/unsubscribe/replies"
 CONFIRM = "/notifications/subscribe/confirm"
 WRITE = {"body": "Hi", "key": "{key}"}
+# The coding workspace: {theme} is a theme of the consultation's codebook, {coding_action}
+# a coding action (that theme applied to a fresh item) to undo.
+CODEBOOK = "/synthesis/codebook/{slug}"
+ITEM = "/synthesis/items/{item}"
+BULK = {"consultation": "{consultation}", "do": "apply-selection", "themes": "{theme}",
+        "items": "{item}", "search": "q=care"}  # fmt: skip
 
 VIEWS = [
     ("section page", "get", "{section_url}", None),
@@ -68,6 +76,23 @@ VIEWS = [
     ("feedback item", "get", "/synthesis/items/{item}/", None),
     ("exports", "get", "/synthesis/exports/", None),
     ("export items", "get", "/synthesis/exports/{slug}/items/?format=jsonl&anonymised=1", None),
+    ("codebooks", "get", "/synthesis/codebook/", None),
+    ("codebook", "get", CODEBOOK + "/", None),
+    ("theme form", "get", CODEBOOK + "/themes/new/", None),
+    ("add theme", "post", CODEBOOK + "/themes/new/", {"name": "{key}", "colour": "#005eb8"}),
+    ("edit theme form", "get", CODEBOOK + "/themes/{theme}/", None),
+    ("edit theme", "post", CODEBOOK + "/themes/{theme}/", {"name": "{key}", "colour": "#330072"}),
+    ("delete theme form", "get", CODEBOOK + "/themes/{theme}/delete/", None),
+    ("delete theme", "post", CODEBOOK + "/themes/{theme}/delete/", {}),
+    ("coding history", "get", CODEBOOK + "/history/", None),
+    ("bulk coding", "post", "/synthesis/coding/bulk/", BULK),
+    ("undo coding", "post", "/synthesis/coding/actions/{coding_action}/undo/", {}),
+    ("code item", "post", ITEM + "/themes/", {"themes": "{theme}"}),
+    ("uncode item", "post", ITEM + "/themes/{theme}/remove/", {}),
+    ("item stance", "post", ITEM + "/stance/", {"stance": "supports"}),
+    ("assign item", "post", ITEM + "/assignee/", {"assignee": ""}),
+    ("note on item", "post", ITEM + "/notes/", {"text": "A note."}),
+    ("my assigned items", "get", "/synthesis/my-items/", None),
     ("imports", "get", IMPORTS + "/", None),
     ("upload", "post", IMPORTS + "/", {}),
     ("import batch", "get", IMPORTS + "/{batch}/", None),
@@ -122,10 +147,18 @@ STAFF = ["queue", "moderation item", "decide", "participant", "block", "audit lo
 # path, so the MFA gate asks anyone who needs a second factor for it first (a moderator
 # without one is sent to set it up), and the view then refuses whoever is not in the group.
 SYNTHESIS = ["feedback search", "feedback download", "feedback item", "exports", "export items"]
+CODING = {
+    "codebooks": 200, "codebook": 200, "theme form": 200, "add theme": 302,
+    "edit theme form": 200, "edit theme": 302, "delete theme form": 200, "delete theme": 302,
+    "coding history": 200, "bulk coding": 302, "undo coding": 302, "code item": 302,
+    "uncode item": 302, "item stance": 302, "assign item": 302, "note on item": 302,
+    "my assigned items": 200,
+}  # fmt: skip
 # The Working group's pages (not the Moderators'): importing responses. The upload posts
 # nothing and gets its form back with the errors.
 WORKING_GROUP_ONLY = {
     **dict.fromkeys(SYNTHESIS, 200),
+    **CODING,
     "imports": 200, "upload": 200, "import batch": 200, "choose columns": 302, "import": 302,
     "undo form": 200, "undo": 302,
 }  # fmt: skip
@@ -172,6 +205,7 @@ MODERATOR_WITHOUT_MFA = {**STAKEHOLDER, **dict.fromkeys(STAFF_AREAS, "mfa")}
 # pages, sent to enter the code at the staff pages.
 MODERATOR_PASSWORD_ONLY = {**STAKEHOLDER, **dict.fromkeys(STAFF_AREAS, "code")}
 PASSWORD_ONLY = "password-only moderator"
+WORKING_GROUP_WITHOUT_MFA = "working group without MFA"
 
 EXPECTED = {
     "anonymous": ANONYMOUS,
@@ -185,6 +219,8 @@ EXPECTED = {
     "moderator without MFA": MODERATOR_WITHOUT_MFA,
     PASSWORD_ONLY: MODERATOR_PASSWORD_ONLY,
     "working group": {**MODERATOR, **WORKING_GROUP_ONLY},
+    # In the Working group, no authenticator yet: sent to set one up at every staff page.
+    WORKING_GROUP_WITHOUT_MFA: MODERATOR_WITHOUT_MFA,
     "editor": STAKEHOLDER,
 }
 ROLES = list(EXPECTED)
@@ -207,7 +243,7 @@ def make_user(role):
         BlockedUser.objects.create(user=user, reason="Spam")
     elif role in ("moderator", "moderator without MFA", PASSWORD_ONLY):
         in_group(user, MODERATORS)
-    elif role == "working group":
+    elif role in ("working group", WORKING_GROUP_WITHOUT_MFA):
         in_group(user, WORKING_GROUP)
     elif role == "editor":
         in_group(user, EDITORS)
@@ -286,6 +322,20 @@ def import_batch(consultation, *, imported=False):
     return batch
 
 
+def theme_of(consultation, name):
+    return Theme.objects.create(consultation=consultation, name=f"Theme {name}")
+
+
+def coded(consultation, item_id, theme_id):
+    """A coding action to undo: the theme applied to the item."""
+    return coding.apply_themes(
+        actor=None,
+        consultation=consultation,
+        item_ids=[item_id],
+        themes=Theme.objects.filter(pk=theme_id),
+    )
+
+
 def values_maker(*, role, section, consultation, topic, author, person):
     """A function giving the template values for row `number`: a fresh comment by `author`
     to act on, and fresh signed links, so no row sees what an earlier one did."""
@@ -313,6 +363,9 @@ def values_maker(*, role, section, consultation, topic, author, person):
                 "batch": lambda: import_batch(consultation).pk,
                 "imported_batch": lambda: import_batch(consultation, imported=True).pk,
                 "key": lambda: f"{slug}-{number}",
+                "consultation": lambda: consultation.pk,
+                "theme": lambda: theme_of(consultation, f"{slug}-{number}").pk,
+                "coding_action": lambda: coded(consultation, values["item"], values["theme"]).pk,
                 "email": lambda: f"{slug}-{number}@example.org",
                 "unsubscribe": lambda: tokens.unsubscribe_token(Kind.REPLIES, user=person),
                 "unsubscribe_bad": lambda: tampered(values["unsubscribe"]),
