@@ -130,6 +130,7 @@ def test_hostile_theme_names_are_stored_as_text_and_shown_escaped(
         url(consultation),
         f"/synthesis/items/{feedback[0].pk}/",
         url(consultation, "history/"),
+        "/synthesis/?q=care",
     ]
     baseline = {page: tag_counts(wg_client.get(page).content.decode()) for page in pages}
     response = wg_client.post(
