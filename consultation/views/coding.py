@@ -109,9 +109,8 @@ def _theme_form_page(request, consultation, *, theme=None):
                 )
                 done = "saved in"
         except ValidationError as exc:
-            for name, errors in (
-                exc.error_dict.items() if hasattr(exc, "error_dict") else ((None, exc.error_list),)
-            ):
+            found = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+            for name, errors in found.items():
                 for error in errors:
                     form.add_error(name if name in form.fields else None, error)
         else:
