@@ -241,3 +241,9 @@ def undo(*, actor, action):
         # Codes teach the theme suggestions: refresh them once this commits.
         refresh_suggestions_soon(consultation_id=action.consultation_id)
     return action
+
+
+def codes_gone(item_ids):
+    """Tell the search engine that these items lost codes some other way (a theme of the
+    codebook was deleted, and its codes with it)."""
+    _changed(set(item_ids))

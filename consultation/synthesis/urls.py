@@ -3,7 +3,15 @@ second factor is required, hub.accounts.mfa_gate)."""
 
 from django.urls import path
 
-from consultation.views import campaigns, code_imports, dashboard, outcomes, suggestions, synthesis
+from consultation.views import (
+    campaigns,
+    code_imports,
+    coding,
+    dashboard,
+    outcomes,
+    suggestions,
+    synthesis,
+)
 
 app_name = "synthesis"
 
@@ -49,4 +57,27 @@ urlpatterns = [
     path("codes/", code_imports.index, name="code_imports"),
     path("codes/<int:import_id>/", code_imports.detail, name="code_import"),
     path("codes/<int:import_id>/apply/", code_imports.apply, name="code_import_apply"),
+    # The coding workspace (consultation/views/coding.py).
+    path("codebook/", coding.codebook_index, name="codebook_index"),
+    path("codebook/<slug:slug>/", coding.codebook, name="codebook"),
+    path("codebook/<slug:slug>/themes/new/", coding.theme_new, name="theme_new"),
+    path("codebook/<slug:slug>/themes/<int:theme_id>/", coding.theme_edit, name="theme_edit"),
+    path(
+        "codebook/<slug:slug>/themes/<int:theme_id>/delete/",
+        coding.theme_delete,
+        name="theme_delete",
+    ),
+    path("codebook/<slug:slug>/history/", coding.history, name="history"),
+    path("coding/bulk/", coding.bulk, name="bulk"),
+    path("coding/actions/<int:action_id>/undo/", coding.undo, name="undo"),
+    path("items/<int:item_id>/themes/", coding.item_themes, name="item_themes"),
+    path(
+        "items/<int:item_id>/themes/<int:theme_id>/remove/",
+        coding.item_theme_remove,
+        name="item_theme_remove",
+    ),
+    path("items/<int:item_id>/stance/", coding.item_stance, name="item_stance"),
+    path("items/<int:item_id>/assignee/", coding.item_assign, name="item_assign"),
+    path("items/<int:item_id>/notes/", coding.item_note, name="item_note"),
+    path("my-items/", coding.my_items, name="my_items"),
 ]

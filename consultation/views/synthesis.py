@@ -13,10 +13,11 @@ from consultation import search
 from consultation.feedback.export import FORMATS
 from consultation.models import Consultation
 from consultation.search.types import PAGE_SIZES, SORTS, FeedbackQuery
-from consultation.selectors import campaigns as campaign_selectors
+from consultation.selectors import coding as coding_selectors
 from consultation.selectors import exports as export_selectors
 from consultation.selectors import feedback as selectors
 from consultation.services import exports as export_services
+from consultation.views import coding
 from hub.accounts.decorators import staff_view
 from hub.accounts.rules import is_working_group
 
@@ -32,6 +33,8 @@ def _link(name, query, **changes):
 def search_page(request):
     query = FeedbackQuery.from_querydict(request.GET)
     results = search.run(query)
+    hits = selectors.items_for_hits(results.hits)
+    coding_selectors.with_themes([item for _hit, item in hits])
     download_url = _link("synthesis:download", query, page=1)
     pages = {}
     if results.has_previous:
@@ -44,7 +47,8 @@ def search_page(request):
         {
             "query": query,
             "results": results,
-            "hits": selectors.items_for_hits(results.hits),
+            "hits": hits,
+            "bulk": coding.bulk_panel(query, results),
             "pages": pages,
             "sorts": [(key, SORT_LABELS[key]) for key in SORTS],
             "page_sizes": PAGE_SIZES,
@@ -151,8 +155,4 @@ def item(request, item_id):
     found = selectors.item_detail(item_id)
     if found is None:
         raise Http404("No such feedback item")
-    return render(
-        request,
-        "consultation/synthesis/item.html",
-        {"item": found, "membership": campaign_selectors.item_campaign(found.pk)},
-    )
+    return coding.item_page(request, found)

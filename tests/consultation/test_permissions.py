@@ -57,6 +57,8 @@ SAMPLE_VALUES = {
     "response": 1,
     "campaign": 1,
     "code_import": 1,
+    "consultation": 1,
+    "coding_action": 1,
 }
 
 

@@ -15,6 +15,7 @@ from consultation.imports import services as import_services
 from consultation.models import BlockedUser
 from consultation.notifications import tokens
 from consultation.notifications.models import Kind
+from consultation.synthesis import coding
 from consultation.synthesis.models import (
     CampaignGroup,
     CampaignMembership,
@@ -47,6 +48,12 @@ CONFIRM = "/notifications/subscribe/confirm"
 OUTCOMES = "/synthesis/consultations/{slug}"
 WRITE = {"body": "Hi", "key": "{key}"}
 CODE_CAMPAIGN = {"themes": "{theme}", "action": "apply"}
+# The coding workspace: {theme} is a theme of the consultation's codebook, {coding_action}
+# a coding action (that theme applied to a fresh item) to undo.
+CODEBOOK = "/synthesis/codebook/{slug}"
+ITEM = "/synthesis/items/{item}"
+BULK = {"consultation": "{consultation}", "do": "apply-selection", "themes": "{theme}",
+        "items": "{item}", "search": "q=care"}  # fmt: skip
 
 VIEWS = [
     ("section page", "get", "{section_url}", None),
@@ -107,6 +114,23 @@ VIEWS = [
     ("upload codes", "post", "/synthesis/codes/", {}),
     ("code import", "get", "/synthesis/codes/{code_import}/", None),
     ("apply codes", "post", "/synthesis/codes/{code_import}/apply/", {}),
+    ("codebooks", "get", "/synthesis/codebook/", None),
+    ("codebook", "get", CODEBOOK + "/", None),
+    ("theme form", "get", CODEBOOK + "/themes/new/", None),
+    ("add theme", "post", CODEBOOK + "/themes/new/", {"name": "{key}", "colour": "#005eb8"}),
+    ("edit theme form", "get", CODEBOOK + "/themes/{theme}/", None),
+    ("edit theme", "post", CODEBOOK + "/themes/{theme}/", {"name": "{key}", "colour": "#330072"}),
+    ("delete theme form", "get", CODEBOOK + "/themes/{theme}/delete/", None),
+    ("delete theme", "post", CODEBOOK + "/themes/{theme}/delete/", {}),
+    ("coding history", "get", CODEBOOK + "/history/", None),
+    ("bulk coding", "post", "/synthesis/coding/bulk/", BULK),
+    ("undo coding", "post", "/synthesis/coding/actions/{coding_action}/undo/", {}),
+    ("code item", "post", ITEM + "/themes/", {"themes": "{theme}"}),
+    ("uncode item", "post", ITEM + "/themes/{theme}/remove/", {}),
+    ("item stance", "post", ITEM + "/stance/", {"stance": "supports"}),
+    ("assign item", "post", ITEM + "/assignee/", {"assignee": ""}),
+    ("note on item", "post", ITEM + "/notes/", {"text": "A note."}),
+    ("my assigned items", "get", "/synthesis/my-items/", None),
     ("imports", "get", IMPORTS + "/", None),
     ("upload", "post", IMPORTS + "/", {}),
     ("import batch", "get", IMPORTS + "/{batch}/", None),
@@ -169,11 +193,19 @@ SYNTHESIS = [
 ]  # fmt: skip
 # Responses: the Working group writes them and editors publish them; both read the list.
 EDITORS_ONLY = {"publish form": 200, "publish": 302}
+CODING = {
+    "codebooks": 200, "codebook": 200, "theme form": 200, "add theme": 302,
+    "edit theme form": 200, "edit theme": 302, "delete theme form": 200, "delete theme": 302,
+    "coding history": 200, "bulk coding": 302, "undo coding": 302, "code item": 302,
+    "uncode item": 302, "item stance": 302, "assign item": 302, "note on item": 302,
+    "my assigned items": 200,
+}  # fmt: skip
 # The Working group's pages (not the Moderators'): importing responses. The upload posts
 # nothing and gets its form back with the errors.
 WORKING_GROUP_ONLY = {
     **dict.fromkeys(SYNTHESIS, 200),
     "accept suggestion": 302, "reject suggestion": 302,
+    **CODING,
     "imports": 200, "upload": 200, "import batch": 200, "choose columns": 302, "import": 302,
     "undo form": 200, "undo": 302, "pin": 302, "unpin": 302, "responses": 200,
     "write response": 302,
@@ -225,6 +257,7 @@ MODERATOR_WITHOUT_MFA = {**STAKEHOLDER, **dict.fromkeys(STAFF_AREAS, "mfa")}
 # pages, sent to enter the code at the staff pages.
 MODERATOR_PASSWORD_ONLY = {**STAKEHOLDER, **dict.fromkeys(STAFF_AREAS, "code")}
 PASSWORD_ONLY = "password-only moderator"
+WORKING_GROUP_WITHOUT_MFA = "working group without MFA"
 
 EXPECTED = {
     "anonymous": ANONYMOUS,
@@ -238,6 +271,8 @@ EXPECTED = {
     "moderator without MFA": MODERATOR_WITHOUT_MFA,
     PASSWORD_ONLY: MODERATOR_PASSWORD_ONLY,
     "working group": {**MODERATOR, **WORKING_GROUP_ONLY},
+    # In the Working group, no authenticator yet: sent to set one up at every staff page.
+    WORKING_GROUP_WITHOUT_MFA: MODERATOR_WITHOUT_MFA,
     "editor": {**STAKEHOLDER, **EDITORS_ONLY, "responses": 200},
 }
 ROLES = list(EXPECTED)
@@ -260,7 +295,7 @@ def make_user(role):
         BlockedUser.objects.create(user=user, reason="Spam")
     elif role in ("moderator", "moderator without MFA", PASSWORD_ONLY):
         in_group(user, MODERATORS)
-    elif role == "working group":
+    elif role in ("working group", WORKING_GROUP_WITHOUT_MFA):
         in_group(user, WORKING_GROUP)
     elif role == "editor":
         in_group(user, EDITORS)
@@ -371,6 +406,16 @@ def campaign_group(consultation, author, section):
     return group.number
 
 
+def coded(consultation, item_id, theme_id):
+    """A coding action to undo: the theme applied to the item."""
+    return coding.apply_themes(
+        actor=None,
+        consultation=consultation,
+        item_ids=[item_id],
+        themes=Theme.objects.filter(pk=theme_id),
+    )
+
+
 def values_maker(*, role, section, consultation, topic, author, person):
     """A function giving the template values for row `number`: a fresh comment by `author`
     to act on, and fresh signed links, so no row sees what an earlier one did."""
@@ -421,6 +466,8 @@ def values_maker(*, role, section, consultation, topic, author, person):
                     CodeImport.objects.create(consultation=consultation, file_name="codes.csv").pk
                 ),
                 "key": lambda: f"{slug}-{number}",
+                "consultation": lambda: consultation.pk,
+                "coding_action": lambda: coded(consultation, values["item"], values["theme"]).pk,
                 "email": lambda: f"{slug}-{number}@example.org",
                 "unsubscribe": lambda: tokens.unsubscribe_token(Kind.REPLIES, user=person),
                 "unsubscribe_bad": lambda: tampered(values["unsubscribe"]),

@@ -7,12 +7,17 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db.models import F
 
 from bench import synthetic
 from consultation.feedback import demo as feedback_demo
 from consultation.feedback.models import FeedbackItem
 from consultation.models import Comment
+from consultation.synthesis.demo import codebook as demo_codebook
+from consultation.synthesis.models import AnalystNote, Coding, CodingAction, ItemReview, Theme
+from hub.core.models import AuditEntry
+from tests.support.factories import with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +74,40 @@ def test_every_word_is_our_own(items):
         for word in _WORD.findall(text.lower())
     }
     assert words and words <= ours, sorted(words - ours)[:20]
+
+
+# The demo codebook (consultation.synthesis.demo.codebook) codes this feedback; it is checked
+# here, where the demo is loaded already, rather than with a demo load of its own.
+def test_the_demo_codebook_and_its_coding(loaded_demo, client):
+    themes = Theme.objects.filter(consultation__slug=demo_codebook.CONSULTATION_SLUG)
+    assert 8 <= themes.filter(parent__isnull=True).count() <= 12
+    assert themes.filter(parent__isnull=False).count() >= 3
+    items = FeedbackItem.objects.filter(
+        consultation__slug=demo_codebook.CONSULTATION_SLUG, in_analysis=True
+    )
+    coded = items.filter(codings__isnull=False).distinct().count()
+    assert 0.3 * items.count() <= coded <= 0.7 * items.count()
+    assert all(theme.codings.exists() for theme in themes)
+    stances = set(ItemReview.objects.exclude(stance="").values_list("stance", flat=True))
+    assert stances == {"supports", "opposes", "mixed", "neutral"}
+    assert AnalystNote.objects.count() == 2
+    assignees = set(
+        ItemReview.objects.filter(assignee__isnull=False).values_list("assignee__email", flat=True)
+    )
+    assert assignees == {demo_codebook.ANALYST, demo_codebook.ADMIN}
+    # Written through the services: each action and theme is in the audit log.
+    assert AuditEntry.objects.filter(action="themes_applied").count() == (
+        CodingAction.objects.count()
+    )
+    assert AuditEntry.objects.filter(action="theme_created").count() == themes.count()
+    assert set(Coding.objects.values_list("coded_by__email", flat=True)) == {
+        demo_codebook.ANALYST, demo_codebook.ADMIN,
+    }  # fmt: skip
+
+    analyst = with_mfa(get_user_model().objects.get(email=demo_codebook.ANALYST))
+    client.force_login(analyst)
+    html = client.get(f"/synthesis/codebook/{demo_codebook.CONSULTATION_SLUG}/").content.decode()
+    assert f"{coded} of {items.count()} items coded" in html
+    assert "Data sharing between services" in html
+    html = client.get("/synthesis/my-items/").content.decode()
+    assert "5 items assigned to you</strong>: 0 coded, 5 uncoded" in html
