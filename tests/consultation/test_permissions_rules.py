@@ -36,9 +36,11 @@ EACH_ROLE = pytest.mark.parametrize("role", ROLE_NAMES)
 # no block. Moderators take part like anyone; a second factor matters only to moderate.
 PARTICIPANTS = {
     "stakeholder", "other stakeholder", "author", "moderator", "moderator without MFA",
-    "working group", "editor",
+    "working group", "working group without MFA", "editor",
 }  # fmt: skip
-MODERATION_TEAM = {"moderator", "moderator without MFA", "working group"}
+MODERATION_TEAM = {
+    "moderator", "moderator without MFA", "working group", "working group without MFA",
+}  # fmt: skip
 BARRIERS = {
     "anonymous": "anonymous",
     "unverified email": "unverified",
