@@ -26,9 +26,7 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -38,7 +36,7 @@ if str(REPO) not in sys.path:
 
 from bench import feedback_search, synthetic  # noqa: E402  (the repository is on the path now)
 
-RESULT_MARK = "BENCH-RESULT "
+RESULT_MARK = feedback_search.RESULT_MARK
 
 
 def candidate_queries(records, consultation):
@@ -144,24 +142,11 @@ def child(items, target, repeats):
 
 
 def run_child(database, args):
-    command = [
-        sys.executable, str(Path(__file__).resolve()), "--child", "--items", str(args.items),
-        "--target", str(args.target), "--repeats", str(args.repeats),
-    ]  # fmt: skip
-    env = dict(os.environ)
-    env.pop("ELASTICSEARCH_URL", None)
-    with tempfile.TemporaryDirectory(prefix="bench-coding-") as folder:
-        if database == "sqlite":
-            env["DATABASE_URL"] = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
-        else:
-            env.setdefault("PG_TEST_PORT", "54353")
-            command = [sys.executable, str(REPO / "tests" / "with_postgres.py"), *command]
-        output = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    for line in output.stdout.splitlines():
-        if line.startswith(RESULT_MARK):
-            return json.loads(line[len(RESULT_MARK) :])
-    sys.stderr.write(output.stdout[-3000:] + output.stderr[-3000:])
-    raise SystemExit(f"The {database} run failed")
+    child_args = ["--items", str(args.items), "--target", str(args.target)]
+    child_args += ["--repeats", str(args.repeats)]
+    return feedback_search.run_in_child(
+        __file__, child_args, database, prefix="bench-coding-", pg_port="54353"
+    )
 
 
 def report(results):

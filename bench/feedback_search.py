@@ -301,18 +301,18 @@ def child(sizes, queries):
 # -- the parent: every database, one report ------------------------------------------------
 
 
-def run_child(database, args):
-    command = [
-        sys.executable, str(Path(__file__).resolve()), "--child",
-        "--sizes", *map(str, args.sizes), "--queries", str(args.queries),
-    ]  # fmt: skip
+def run_in_child(script, child_args, database, *, prefix, pg_port):
+    """Run `script --child *child_args` in a fresh process on a throwaway `database`
+    ("sqlite", or "postgresql" through tests/with_postgres.py on `pg_port` unless
+    PG_TEST_PORT says otherwise) and return the result it printed after RESULT_MARK."""
+    command = [sys.executable, str(Path(script).resolve()), "--child", *child_args]
     env = dict(os.environ)
     env.pop("ELASTICSEARCH_URL", None)
-    with tempfile.TemporaryDirectory(prefix="bench-feedback-") as folder:
+    with tempfile.TemporaryDirectory(prefix=prefix) as folder:
         if database == "sqlite":
             env["DATABASE_URL"] = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
         else:
-            env.setdefault("PG_TEST_PORT", "54352")
+            env.setdefault("PG_TEST_PORT", pg_port)
             command = [sys.executable, str(REPO / "tests" / "with_postgres.py"), *command]
         output = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     for line in output.stdout.splitlines():
@@ -320,6 +320,11 @@ def run_child(database, args):
             return json.loads(line[len(RESULT_MARK) :])
     sys.stderr.write(output.stdout[-3000:] + output.stderr[-3000:])
     raise SystemExit(f"The {database} run failed")
+
+
+def run_child(database, args):
+    child_args = ["--sizes", *map(str, args.sizes), "--queries", str(args.queries)]
+    return run_in_child(__file__, child_args, database, prefix="bench-feedback-", pg_port="54352")
 
 
 def report(results, sizes):
