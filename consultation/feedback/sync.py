@@ -9,8 +9,9 @@ the item `needs_indexing` for Elasticsearch and, when it is configured, asks for
 to be sent to it once the transaction commits (consultation.search.tasks), which clears it.
 
 Imports call `imported_responses_created` in the transaction that stores a batch's responses.
-New items are also placed into campaign groups after the commit, in a background task
-(consultation.synthesis.tasks; an import queues it once per batch).
+New items are announced (consultation.feedback.signals.items_arrived) so the layers above
+act on them without this module importing them: the synthesis app places them into
+campaign groups after the commit, in a background task, once for a burst of writes.
 
 `comment_fields` reads only a comment's own columns, so the data migration that made items
 for the comments written before items existed uses it on its historical models as well.
@@ -30,10 +31,10 @@ from consultation.feedback.models import (
     counts_in_analysis,
     text_hash,
 )
+from consultation.feedback.signals import announce_items
 from consultation.models import Status
 from consultation.search.backends import item_index
 from consultation.search.tasks import index_after_commit, mark_for_indexing
-from consultation.synthesis.tasks import place_after_commit
 from hub.core.bulk import insert_rows
 
 BATCH_SIZE = 2_000
@@ -94,7 +95,7 @@ def comment_created(comment):
     """Write the item of a comment just inserted (one INSERT)."""
     item = FeedbackItem.objects.create(**_item_fields(comment, Codes(FacetCode)))
     index_after_commit(item_ids=[item.pk])
-    place_after_commit(consultation_id=item.consultation_id)
+    announce_items(consultation_id=item.consultation_id)
 
 
 def comments_created(comments):
@@ -335,7 +336,7 @@ def response_answers_changed(response, sections):
             written.append(FeedbackItem.objects.create(**fields).pk)
     index_after_commit(item_ids=written)
     if written:
-        place_after_commit(consultation_id=response.questionnaire.consultation_id)
+        announce_items(consultation_id=response.questionnaire.consultation_id)
     if response.respondent_id:
         # The respondent's comments carry their closed answers in the search engine's
         # documents (search.backends.extra_facets), so they are sent again too.

@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from consultation.feedback import sync
 from consultation.feedback.models import FeedbackItem
+from consultation.feedback.signals import announce_items
 from consultation.imports import reading
 from consultation.imports.models import BatchStatus, FileFormat, ImportBatch, ImportedResponse
 from consultation.synthesis import grouping, imported_codes
-from consultation.synthesis.tasks import place_after_commit
 from hub.core.audit import audit_record
 from hub.core.bulk import insert_rows
 
@@ -138,7 +138,7 @@ def batch_import(*, batch, actor, source=None, progress=None):
                     "codes": sum(action.changed_count for action in actions),
                 },
             )
-            place_after_commit(consultation_id=batch.consultation_id)
+            announce_items(consultation_id=batch.consultation_id)
     except reading.Rejected as rejected:
         _reject(batch, rejected.problem.as_dict())
     except IntegrityError:

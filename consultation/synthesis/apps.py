@@ -6,3 +6,16 @@ class SynthesisConfig(AppConfig):
     label = "synthesis"
     verbose_name = "Synthesis"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # New feedback items join their campaign groups after the commit that wrote them;
+        # the feedback layer announces them and never imports this app.
+        from consultation.feedback.signals import items_arrived
+
+        items_arrived.connect(_place_new_items, dispatch_uid="synthesis.place_new_items")
+
+
+def _place_new_items(sender, *, consultation_id, **kwargs):
+    from consultation.synthesis.tasks import place_after_commit
+
+    place_after_commit(consultation_id=consultation_id)
