@@ -4,6 +4,7 @@ Views, templates (through the selectors) and tests ask these; nothing else decid
 `participation_barrier` says why someone may not take part, so pages can say what to do."""
 
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -54,6 +55,74 @@ def can_contribute(user, consultation, now=None):
     return consultation.is_open(now) and _can_participate(user) and not is_blocked(user)
 
 
+class Reader:
+    """What one person may do with the comments of one consultation, worked out once for a
+    page of comments: the facts about the person (what they may see, whether they take
+    part, are blocked, moderate) are read once, not once per comment. The functions below
+    ask one for a single comment; a list of comments shares one (consultation.threads)."""
+
+    def __init__(self, user, consultation, now=None):
+        self.user = user
+        self.consultation = consultation
+        self.now = now
+        self.author_id = user.pk if user.is_authenticated else None
+        self.visibility = Visibility.of(user, consultation)
+
+    @property
+    def moderates(self):
+        return self.visibility.everything
+
+    @cached_property
+    def participates(self):
+        """Takes part and is not blocked (asked only when an action needs it)."""
+        return _can_participate(self.user) and not is_blocked(self.user)
+
+    @cached_property
+    def contributes(self):
+        return self.consultation.is_open(self.now) and self.participates
+
+    def is_author(self, comment):
+        return self.author_id is not None and comment.author_id == self.author_id
+
+    def can_view(self, comment):
+        return self.visibility.allows(comment)
+
+    def can_read_text(self, comment):
+        return self.visibility.allows_text(comment)
+
+    def can_reply(self, comment):
+        return comment.status == Status.PUBLISHED and self.contributes and self.can_view(comment)
+
+    def can_react(self, comment):
+        return (
+            comment.status == Status.PUBLISHED
+            and not self.is_author(comment)
+            and self.contributes
+            and self.can_view(comment)
+        )
+
+    def can_edit(self, comment):
+        return (
+            self.is_author(comment)
+            and comment.status in Status.EDITABLE
+            and edit_window_open(comment, self.now)
+            and self.contributes
+        )
+
+    def can_withdraw(self, comment):
+        """Authors may withdraw their words at any time, even after the consultation closes."""
+        return self.is_author(comment) and comment.status != Status.WITHDRAWN
+
+    def can_flag(self, comment):
+        """Participants can report a published contribution, also after closing (safety)."""
+        return (
+            comment.status == Status.PUBLISHED
+            and not self.is_author(comment)
+            and self.participates
+            and self.can_view(comment)
+        )
+
+
 def can_view_comment(user, comment):
     """Whether the comment appears at all (published text or a placeholder): the
     visibility rule (models.Visibility) that every list of comments is filtered by."""
@@ -66,20 +135,11 @@ def can_read_text(user, comment):
 
 
 def can_reply(user, comment, now=None):
-    return (
-        comment.status == Status.PUBLISHED
-        and can_contribute(user, comment.consultation, now)
-        and can_view_comment(user, comment)
-    )
+    return Reader(user, comment.consultation, now).can_reply(comment)
 
 
 def can_react(user, comment, now=None):
-    return (
-        comment.status == Status.PUBLISHED
-        and not is_author(user, comment)
-        and can_contribute(user, comment.consultation, now)
-        and can_view_comment(user, comment)
-    )
+    return Reader(user, comment.consultation, now).can_react(comment)
 
 
 def edit_window_open(comment, now=None):
@@ -88,28 +148,15 @@ def edit_window_open(comment, now=None):
 
 
 def can_edit(user, comment, now=None):
-    return (
-        is_author(user, comment)
-        and comment.status in Status.EDITABLE
-        and edit_window_open(comment, now)
-        and can_contribute(user, comment.consultation, now)
-    )
+    return Reader(user, comment.consultation, now).can_edit(comment)
 
 
 def can_withdraw(user, comment):
-    """Authors may withdraw their words at any time, even after the consultation closes."""
-    return is_author(user, comment) and comment.status != Status.WITHDRAWN
+    return Reader(user, comment.consultation).can_withdraw(comment)
 
 
 def can_flag(user, comment):
-    """Participants can report a published contribution, also after closing (safety)."""
-    return (
-        comment.status == Status.PUBLISHED
-        and not is_author(user, comment)
-        and _can_participate(user)
-        and not is_blocked(user)
-        and can_view_comment(user, comment)
-    )
+    return Reader(user, comment.consultation).can_flag(comment)
 
 
 def has_flagged(user, comment):

@@ -161,30 +161,32 @@ class VersionLabeller:
 
 
 def prepare(comments, *, user, consultation, labeller=None, now=None):
-    """Shown objects for `comments` (in the same order); two queries for reactions."""
+    """Shown objects for `comments` (in the same order); two queries for reactions. One
+    rules.Reader decides every comment's actions, so what it knows of the reader is read
+    once."""
     ids = [comment.pk for comment in comments]
     counts, mine = reaction_counts(ids, user)
-    moderator = rules.can_moderate(user)
+    reader = rules.Reader(user, consultation, now)
     shown = []
     for comment in comments:
         # The same consultation object for every comment: the rules then ask no queries.
         comment.consultation = consultation
-        own = rules.is_author(user, comment)
+        own = reader.is_author(comment)
         counted = counts.get(comment.pk, {})
         shown.append(
             Shown(
                 comment=comment,
-                show_text=rules.can_read_text(user, comment),
+                show_text=reader.can_read_text(comment),
                 is_own=own,
                 agree=counted.get(Reaction.Value.AGREE, 0),
                 disagree=counted.get(Reaction.Value.DISAGREE, 0),
                 my_reaction=mine.get(comment.pk),
-                can_reply=rules.can_reply(user, comment, now),
-                can_react=rules.can_react(user, comment, now),
-                can_edit=rules.can_edit(user, comment, now),
-                can_withdraw=rules.can_withdraw(user, comment),
-                can_flag=not own and rules.can_flag(user, comment),
-                can_moderate=moderator,
+                can_reply=reader.can_reply(comment),
+                can_react=reader.can_react(comment),
+                can_edit=reader.can_edit(comment),
+                can_withdraw=reader.can_withdraw(comment),
+                can_flag=not own and reader.can_flag(comment),
+                can_moderate=reader.moderates,
                 version_note=labeller.note_for(comment)
                 if labeller and not comment.parent_id
                 else None,
