@@ -222,7 +222,7 @@ def speed(texts, questions, labels, count, coded_share=0.10):
     print(
         f"  engine:               {wall:6.1f} s wall, {used:6.1f} s CPU "
         f"({len(result.items):,} items suggested; target < 60 s wall; "
-        f"engine / baseline = {wall / base_wall:.2f})"
+        f"engine / baseline = {wall / base_wall:.2f} wall, {used / base_cpu:.2f} CPU)"
     )
 
 

@@ -53,7 +53,8 @@ def vectorise(texts, *, contexts=None, char_ngrams=(3, 5)):
     """Vectors for `texts` (a list of str); `contexts` is None or one str per text."""
     tokens = [words(text) for text in texts]
     word_counts = np.array([len(t) for t in tokens], dtype=np.int64)
-    blocks = []
+    text_blocks = []
+    unigrams = None
     phrase_presence, phrases = _empty_presence(len(texts))
     if word_counts.any():
         # One pass over the texts counts every word and word pair.
@@ -67,48 +68,74 @@ def vectorise(texts, *, contexts=None, char_ngrams=(3, 5)):
             phrase_counts = counts[:, shared]
             phrases = names[shared]
             phrase_presence = (phrase_counts > 0).astype(np.float32)
-            blocks.append(_tfidf(phrase_counts))
+            text_blocks.append(_tfidf(phrase_counts))
+        single = np.flatnonzero([" " not in name for name in names])
+        unigrams = counts[:, single]
         if char_ngrams:
-            single = np.flatnonzero([" " not in name for name in names])
-            char_counts = _char_counts(counts[:, single], names[single], char_ngrams)
+            char_counts = _char_counts(unigrams, names[single], char_ngrams)
             if char_counts is not None:
-                blocks.append(_tfidf(char_counts))
-    matrix = normalize(sparse.hstack(blocks).tocsr()) if blocks else _zeros(len(texts))
+                text_blocks.append(_tfidf(char_counts))
+    # The words and their characters together have unit length, as one block would.
+    blocks = _unit_rows(text_blocks) if text_blocks else [_zeros(len(texts))]
     if contexts is not None:
-        blocks = [matrix, CONTEXT_WEIGHT * _one_hot(contexts)]
-        if word_counts.any():
-            blocks.append(CROSSED_WEIGHT * _words_in_context(tokens, contexts))
-        matrix = sparse.hstack(blocks).tocsr()
+        ids = _context_ids(contexts)
+        blocks.append(CONTEXT_WEIGHT * _one_hot(ids))
+        if unigrams is not None:
+            blocks.append(CROSSED_WEIGHT * _words_in_context(unigrams, ids))
+    # One stacking of every block: each one copies the whole matrix.
     return TextVectors(
-        matrix=matrix.astype(np.float64),
+        matrix=sparse.hstack(blocks, format="csr", dtype=np.float64),
         phrase_presence=phrase_presence.tocsr(),
         phrases=phrases,
         word_counts=word_counts,
     )
 
 
-def _words_in_context(tokens, contexts):
+def _unit_rows(blocks):
+    """`blocks` (CSR, side by side) scaled so that each row of all of them has length 1."""
+    squares = sum(np.asarray(block.multiply(block).sum(axis=1)).ravel() for block in blocks)
+    lengths = np.sqrt(squares)
+    scale = np.divide(1.0, lengths, out=np.zeros_like(lengths), where=lengths > 0)
+    return [
+        sparse.csr_matrix(
+            (block.data * np.repeat(scale, np.diff(block.indptr)), block.indices, block.indptr),
+            shape=block.shape,
+        )
+        for block in blocks
+    ]
+
+
+def _words_in_context(unigrams, ids):
     """Each word paired with its text's context: "nothing" under "What was good?" is one
     feature and "nothing" under "What could we do better?" another, which a linear model
-    cannot make of a word feature and a context feature added side by side."""
-    ids = _context_ids(contexts)
-    paired = [
-        [f"{context} {word}" for word in text] for context, text in zip(ids, tokens, strict=True)
-    ]
-    counts = CountVectorizer(analyzer=_as_is, dtype=np.float32).fit_transform(paired).tocsr()
-    kept = np.flatnonzero(_document_frequency(counts) >= 2)
-    if not kept.size:
-        return _zeros(len(tokens))
-    return normalize(_tfidf(counts[:, kept]))
+    cannot make of a word feature and a context feature added side by side.
 
-
-def _as_is(tokens):
-    return tokens
+    `unigrams` counts each word per text (CSR) and `ids` numbers each text's context; a
+    pair is the column context x vocabulary + word, numbered in arithmetic rather than by
+    spelling out and counting a string per word, which cost a fifth of the vectors' time.
+    """
+    lengths = np.diff(unigrams.indptr)
+    pairs = np.repeat(ids, lengths) * unigrams.shape[1] + unigrams.indices
+    # A word appears once per row of `unigrams`, so a pair's count is its document frequency.
+    _, column, frequency = np.unique(pairs, return_inverse=True, return_counts=True)
+    kept = frequency >= 2
+    if not kept.any():
+        return _zeros(unigrams.shape[0])
+    renumbered = np.cumsum(kept) - 1
+    present = kept[column]
+    indptr = np.concatenate([[0], np.cumsum(present)])[unigrams.indptr]
+    counts = sparse.csr_matrix(
+        (unigrams.data[present], renumbered[column[present]], indptr),
+        shape=(unigrams.shape[0], int(kept.sum())),
+    )
+    return normalize(_tfidf(counts))
 
 
 def _context_ids(contexts):
     ids = {}
-    return [ids.setdefault(str(context or ""), len(ids)) for context in contexts]
+    return np.array(
+        [ids.setdefault(str(context or ""), len(ids)) for context in contexts], dtype=np.int64
+    )
 
 
 def _document_frequency(counts):
@@ -131,11 +158,10 @@ def _tfidf(counts):
     return TfidfTransformer(sublinear_tf=True).fit_transform(counts)
 
 
-def _one_hot(contexts):
-    columns = _context_ids(contexts)
+def _one_hot(columns):
     rows = np.arange(len(columns))
     data = np.ones(len(columns))
-    shape = (len(columns), max(columns, default=-1) + 1)
+    shape = (len(columns), int(columns.max(initial=-1)) + 1)
     return sparse.csr_matrix((data, (rows, columns)), shape=shape)
 
 

@@ -112,7 +112,7 @@ def fit_linear(matrix, training, *, settings, seed, subset=None):
         svm = LinearSVC(C=settings.svm_c, tol=settings.svm_tol, max_iter=2000, random_state=seed)
         # Scaling the features by s and learning w scores a text as x @ (s * w), so the
         # scaled weights are stored and scoring costs what a plain SVM costs.
-        fit_matrix = sparse.csr_matrix(matrix[fit_rows].multiply(scaling[:, theme][None, :]))
+        fit_matrix = _columns_scaled(matrix[fit_rows], scaling[:, theme])
         svm.fit(fit_matrix, targets, sample_weight=_balanced(targets, weights))
         coef[:, theme] = svm.coef_[0] * scaling[:, theme]
         intercept[theme] = svm.intercept_[0]
@@ -122,6 +122,18 @@ def fit_linear(matrix, training, *, settings, seed, subset=None):
         norms = np.linalg.norm(sums, axis=0)
         centroids = sums / np.where(norms > 0, norms, 1.0)
     return LinearModel(coef=coef, intercept=intercept, present=present, centroids=centroids)
+
+
+def _columns_scaled(rows, factors):
+    """`rows` (CSR) with each column multiplied by its factor, in the same sparsity layout.
+
+    What `rows.multiply(factors[None, :])` computes, without its detour through COO,
+    whose conversion back sorts every row's indices again: that sort was about a quarter of the
+    training time on a 100,000-item consultation.
+    """
+    return sparse.csr_matrix(
+        (rows.data * factors[rows.indices], rows.indices, rows.indptr), shape=rows.shape
+    )
 
 
 def _bayes_scaling(fitted, labels, settings):

@@ -317,6 +317,44 @@ def test_a_word_means_what_its_question_makes_it_mean():
     assert best_theme(result, "u-parking") == "parking"
 
 
+def test_the_vectors_pair_each_word_with_its_question_and_have_unit_length():
+    # The words-within-question block is built by arithmetic on word numbers, not by
+    # spelling out "question word" strings; it must count exactly what the strings would,
+    # with texts without words (and rows of zeros) between the others.
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+    from sklearn.preprocessing import normalize
+
+    from consultation.synthesis.suggest.features import CROSSED_WEIGHT, vectorise, words
+
+    texts = [
+        "Nothing at all",
+        "",
+        "Nothing",
+        "nothing nothing, kind staff",
+        "!!!",
+        "Kind staff",
+        "Everything",
+        "kind nurse",
+    ]
+    contexts = ["good", "better", "better", "good", "good", "better", "good", "good"]
+    vectors = vectorise(texts, contexts=contexts)
+
+    paired = [[f"{c}|{w}" for w in words(t)] for t, c in zip(texts, contexts, strict=True)]
+    counts = CountVectorizer(analyzer=lambda tokens: tokens).fit_transform(paired)
+    counts = counts[:, np.flatnonzero((counts > 0).sum(axis=0).A1 >= 2)]
+    expected = CROSSED_WEIGHT * normalize(TfidfTransformer(sublinear_tf=True).fit_transform(counts))
+    crossed = vectors.matrix[:, -expected.shape[1] :]
+    # Same columns, perhaps in another order: compare each column's values as a set of rows.
+    got = sorted(map(tuple, np.round(crossed.toarray().T, 6)))
+    assert got == sorted(map(tuple, np.round(expected.toarray().T, 6)))
+    # Only "nothing" and "kind" under "good" are seen twice or more; "nothing" under
+    # "better" once, so it is dropped like any feature of one text.
+    assert expected.shape[1] == 2
+    text_part = vectors.matrix[:, : vectors.matrix.shape[1] - expected.shape[1] - 2]
+    lengths = np.sqrt(text_part.multiply(text_part).sum(axis=1)).A1
+    assert np.allclose(lengths, [1, 0, 1, 1, 0, 1, 1, 1])
+
+
 def test_a_large_consultation_learns_from_bounded_samples_and_still_ranks_right():
     texts, codes = consultation()
     # The bounds a 100,000-item consultation meets, scaled down to this one.
