@@ -10,13 +10,16 @@ own codes; a sub-theme is a row of its own ("Parent: Child").
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import CharField, Count, Func
 from django.urls import reverse
 from django.utils import timezone
 
 from consultation.feedback.models import COMMENT_KINDS, FeedbackItem
 from consultation.models import Status
-from consultation.synthesis.models import Coding, PinnedQuote, Stance, Theme
+from consultation.search.backends import item_changes
+from consultation.synthesis.models import Coding, FiguresVersion, PinnedQuote, Stance, Theme
 from hub.accounts.models import Region, Sector
 from hub.pages.versions import block_text, paragraphs_of
 
@@ -52,6 +55,9 @@ CROSS_TABS = {
 }
 MAX_QUOTES = 200  # pinned quotes shown at once (chosen by hand: far fewer in practice)
 MAX_WEEKS = 260  # five years of weeks at most on the volume chart
+# How long counts are kept at most: their key changes with whatever they count, so this
+# only clears out keys no longer asked for.
+FIGURES_SECONDS = 24 * 60 * 60
 
 
 def items_in_analysis(consultation):
@@ -138,20 +144,80 @@ def _grouped(queryset, fields):
     return found
 
 
-def cross_tabs(consultation, *, themes=None, keys=tuple(CROSS_TABS)):
-    """Themes by sector, by region and by stance (CROSS_TABS), {key: CrossTab}: two
-    queries for all of them, whatever the number of items (the codes grouped by theme,
-    sector, region and stance at once; the items by the three)."""
-    themes = themes_of(consultation) if themes is None else themes
-    specs = [CROSS_TABS[key] for key in keys]
-    coded = _grouped(
-        Coding.objects.filter(theme_id__in=[theme.pk for theme in themes], item__in_analysis=True),
+@dataclass(frozen=True)
+class Counts:
+    """What the figures are drawn from, counted in the database: per cross-tab, items per
+    (theme id, column value) and per column value; items per (section id, paragraph id);
+    items per local Monday. Kept (see `counts`) until a code, a stance or an item changes."""
+
+    coded: dict
+    items: dict
+    paragraphs: dict
+    mondays: dict
+
+
+def _count(consultation):
+    """Counts of `consultation`: four GROUP BY queries, whatever the number of items (the
+    codes grouped by theme, sector, region and stance at once; the items by the three; the
+    items by paragraph; by UTC hour)."""
+    specs = list(CROSS_TABS.values())
+    grouped_codes = _grouped(
+        Coding.objects.filter(item__consultation=consultation, item__in_analysis=True),
         ["theme_id", *(spec["coded"] for spec in specs)],
     )
-    items = _grouped(items_in_analysis(consultation), [spec["item"] for spec in specs])
+    grouped_items = _grouped(items_in_analysis(consultation), [spec["item"] for spec in specs])
+    coded, items = {key: {} for key in CROSS_TABS}, {key: {} for key in CROSS_TABS}
+    for at, key in enumerate(CROSS_TABS):
+        for (theme_id, *values), n in grouped_codes.items():
+            cell = (theme_id, values[at])
+            coded[key][cell] = coded[key].get(cell, 0) + n
+        for values, n in grouped_items.items():
+            items[key][values[at]] = items[key].get(values[at], 0) + n
+    return Counts(
+        coded=coded,
+        items=items,
+        paragraphs=_paragraph_counts(consultation),
+        mondays=_monday_counts(consultation),
+    )
+
+
+def _figures_key(consultation):
+    """What the counts of `consultation` depend on, read before they are counted (so counts
+    kept under a key are never older than it): the token its code and stance writers change
+    (synthesis.figures), the item change log's position (every item written, by whatever
+    wrote it), and the time zone weeks start in. None where the log cannot say."""
+    position = item_changes.position(connection)
+    if position is None:
+        return None
+    token = (
+        FiguresVersion.objects.filter(consultation=consultation)
+        .values_list("token", flat=True)
+        .first()
+    )
+    zone = timezone.get_current_timezone_name()
+    return f"synthesis-figures:{consultation.pk}:{token}:{position}:{zone}".replace(" ", "_")
+
+
+def counts(consultation):
+    """The Counts of `consultation`, from the cache while nothing they count has changed
+    (two small queries), else counted and kept."""
+    key = _figures_key(consultation)
+    found = cache.get(key) if key else None
+    if found is None:
+        found = _count(consultation)
+        if key:
+            cache.set(key, found, FIGURES_SECONDS)
+    return found
+
+
+def cross_tabs(consultation, *, themes=None, keys=tuple(CROSS_TABS), counted=None):
+    """Themes by sector, by region and by stance (CROSS_TABS), {key: CrossTab}, from the
+    consultation's Counts (`counted`, when the caller has them)."""
+    themes = themes_of(consultation) if themes is None else themes
+    counted = counts(consultation) if counted is None else counted
     return {
-        key: _cross_tab(key, spec, at, themes, coded, items)
-        for at, (key, spec) in enumerate(zip(keys, specs, strict=True))
+        key: _cross_tab(key, CROSS_TABS[key], themes, counted.coded[key], counted.items[key])
+        for key in keys
     }
 
 
@@ -159,18 +225,14 @@ def cross_tab(consultation, key, *, themes=None):
     return cross_tabs(consultation, themes=themes, keys=(key,))[key]
 
 
-def _cross_tab(key, spec, at, themes, coded, items):
-    """One table from the grouped counts: `at` is where its field is in their keys."""
+def _cross_tab(key, spec, themes, coded, totals):
+    """One table from its counts: `coded` {(theme id, value): items}, `totals` {value:
+    items in the analysis}."""
     columns = [*spec["choices"], ("", spec["blank"])]  # the blank value last
-    counts, totals = {}, {}
-    for (theme_id, *values), n in coded.items():
-        counts[theme_id, values[at]] = counts.get((theme_id, values[at]), 0) + n
-    for values, n in items.items():
-        totals[values[at]] = totals.get(values[at], 0) + n
     column_totals = [totals.get(value, 0) for value, _ in columns]
     rows = []
     for theme in themes:
-        numbers = [counts.get((theme.pk, value), 0) for value, _ in columns]
+        numbers = [coded.get((theme.pk, value), 0) for value, _ in columns]
         total = sum(numbers)
         wholes = [total] * len(numbers) if spec["percent_of"] == "row" else column_totals
         cells = [Cell(n, _percent(n, whole)) for n, whole in zip(numbers, wholes, strict=True)]
@@ -215,26 +277,30 @@ def _search_url(consultation, section, paragraph_id=None):
     return reverse("synthesis:search") + params
 
 
-def draft_heat(consultation):
-    """Each paragraph of each section the consultation covers, with how many items in the
-    analysis were said about it (two queries: the counts, and the sections). Items on the
-    whole section, and on paragraphs later versions removed, are rows of their own."""
-    counts = {}
-    for row in (
-        items_in_analysis(consultation)
+def _paragraph_counts(consultation):
+    """{(section id, paragraph id): items in the analysis said about it}, one query."""
+    return {
+        (row["section_id"], row["paragraph_id"]): row["n"]
+        for row in items_in_analysis(consultation)
         .filter(section__isnull=False)
         .values("section_id", "paragraph_id")
         .annotate(n=Count("pk"))
         .order_by()
-    ):
-        counts[(row["section_id"], row["paragraph_id"])] = row["n"]
-    largest = max(counts.values(), default=0)
+    }
+
+
+def draft_heat(consultation, *, counted=None):
+    """Each paragraph of each section the consultation covers, with how many items in the
+    analysis were said about it (the counts, and one query for the sections). Items on the
+    whole section, and on paragraphs later versions removed, are rows of their own."""
+    by_paragraph = (counted or counts(consultation)).paragraphs
+    largest = max(by_paragraph.values(), default=0)
     heat = []
     for section in consultation.sections.order_by("path"):
         found = HeatSection(section=section)
         current = paragraphs_of(section)
         for paragraph in current:
-            count = counts.get((section.pk, paragraph.id), 0)
+            count = by_paragraph.get((section.pk, paragraph.id), 0)
             found.paragraphs.append(
                 HeatParagraph(
                     label=f"Paragraph {paragraph.number}",
@@ -247,10 +313,10 @@ def draft_heat(consultation):
         known = {paragraph.id for paragraph in current} | {""}
         removed = sum(
             n
-            for (section_id, pid), n in counts.items()
+            for (section_id, pid), n in by_paragraph.items()
             if section_id == section.pk and pid not in known
         )
-        rest = [("The whole section", counts.get((section.pk, ""), 0))]
+        rest = [("The whole section", by_paragraph.get((section.pk, ""), 0))]
         if removed:
             rest.append(("Paragraphs no longer in the draft", removed))
         for label, count in rest:
@@ -300,9 +366,8 @@ def _local_monday(hour, zone):
     return day - datetime.timedelta(days=day.weekday())
 
 
-def weekly_volume(consultation):
-    """(Monday, items) for every week from the first item's to the last's (empty weeks
-    too), weeks starting on Monday in the site's time zone; one query."""
+def _monday_counts(consultation):
+    """{local Monday: items in the analysis made in its week}, one query."""
     by_day, zone = {}, timezone.get_current_timezone()
     for row in (
         items_in_analysis(consultation)
@@ -313,6 +378,13 @@ def weekly_volume(consultation):
     ):
         monday = _local_monday(row["hour"], zone)
         by_day[monday] = by_day.get(monday, 0) + row["n"]
+    return by_day
+
+
+def weekly_volume(consultation, *, counted=None):
+    """(Monday, items) for every week from the first item's to the last's (empty weeks
+    too), weeks starting on Monday in the site's time zone."""
+    by_day = (counted or counts(consultation)).mondays
     if not by_day:
         return []
     first, last = min(by_day), max(by_day)

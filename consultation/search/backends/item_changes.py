@@ -131,6 +131,23 @@ def after_table_rebuild_sql(vendor):
     return []
 
 
+def position(connection):
+    """A value that changes whenever a row of the log is committed, read in one query: for
+    what others keep until an item changes (the dashboard's counts). On SQLite the newest
+    row (numbered in commit order; its random token tells it from a row rolled back that had
+    the same number); on PostgreSQL, which commits in any order, the newest number and how
+    many rows there are (rows are only added, or all removed by `prune`, which adds a newer
+    one)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f'SELECT seq, token FROM "{TABLE}" ORDER BY seq DESC LIMIT 1')  # noqa: S608
+        elif connection.vendor == "postgresql":
+            cursor.execute(f'SELECT max(seq), count(*) FROM "{TABLE}"')  # noqa: S608
+        else:
+            return None
+        return tuple(cursor.fetchone() or ())
+
+
 def prune(connection):
     """Empty the log, leaving one "reload everything" row: every process reloads its
     arrays once at its next search. For after a rebuild, or when the log has grown long."""

@@ -1,6 +1,7 @@
 """The synthesis app's models, one module per concern: the codebook and codes
 (`codebook`), stored theme suggestions (`suggestions`), campaign groups and imports of codes
-(`campaigns`), and what the working group makes public (`outcomes`)."""
+(`campaigns`), what the working group makes public (`outcomes`), and the version of a
+consultation's synthesis figures (`figures`)."""
 
 from consultation.synthesis.models.campaigns import (
     CampaignGroup,
@@ -19,6 +20,7 @@ from consultation.synthesis.models.codebook import (
     Stance,
     Theme,
 )
+from consultation.synthesis.models.figures import FiguresVersion
 from consultation.synthesis.models.outcomes import PinnedQuote, SynthesisResponse
 from consultation.synthesis.models.suggestions import ThemeKeyPhrases, ThemeSuggestion
 
@@ -32,6 +34,7 @@ __all__ = [
     "Coding",
     "CodingAction",
     "Colour",
+    "FiguresVersion",
     "ItemReview",
     "PinnedQuote",
     "RemovedCoding",
