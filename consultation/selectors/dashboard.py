@@ -1,6 +1,9 @@
 """Read side of the working group's synthesis views: what a consultation's items in the
-analysis say, counted in the database (GROUP BY with COUNT), so that a dashboard costs
-the same few queries at a hundred items as at a hundred thousand.
+analysis say, counted with numpy from the process's item arrays (search.backends.item_arrays:
+every item's facets, stance and codes, kept fresh from the item change log), so that a
+dashboard costs the same few queries at a hundred items as at a hundred thousand; and kept
+in the cache until the change log moves (a code, a stance, an item written), so that seeing
+it again costs one query.
 
 Every count here is of items in the analysis (FeedbackItem.in_analysis): withdrawn and
 rejected words, and texts removed by the retention rule, never count. A theme counts its
@@ -10,21 +13,21 @@ own codes; a sub-theme is a row of its own ("Parent: Child").
 import datetime
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import CharField, Count, Func
 from django.urls import reverse
 from django.utils import timezone
 
-from consultation.feedback.models import COMMENT_KINDS, FeedbackItem
+from consultation.feedback import facet_codes
+from consultation.feedback.models import COMMENT_KINDS, FacetCode, FeedbackItem
 from consultation.models import Status
-from consultation.search.backends import item_changes
-from consultation.synthesis.models import Coding, FiguresVersion, PinnedQuote, Stance, Theme
+from consultation.search.backends import item_arrays, item_changes
+from consultation.synthesis.models import PinnedQuote, Stance, Theme
 from hub.accounts.models import Region, Sector
 from hub.pages.versions import block_text, paragraphs_of
 
-# The cross-tabulations: what the columns are, which item field (through a coding, and
-# directly on an item) holds the column's value, and what a blank value is called.
+# The cross-tabulations: what the columns are and what a blank value is called.
 # "column" percentages are of the column's items in the analysis (a sector's, a region's);
 # "row" percentages of the theme's items (how its items stand).
 CROSS_TABS = {
@@ -32,24 +35,18 @@ CROSS_TABS = {
         "title": "Themes by stakeholder sector",
         "choices": Sector.choices,
         "blank": "Not given",
-        "coded": "item__author_sector",
-        "item": "author_sector",
         "percent_of": "column",
     },
     "regions": {
         "title": "Themes by region",
         "choices": Region.choices,
         "blank": "Not given",
-        "coded": "item__author_region",
-        "item": "author_region",
         "percent_of": "column",
     },
     "stance": {
         "title": "Stance by theme",
         "choices": Stance.choices,
         "blank": "Not set",
-        "coded": "item__review__stance",
-        "item": "review__stance",
         "percent_of": "row",
     },
 }
@@ -58,10 +55,8 @@ MAX_WEEKS = 260  # five years of weeks at most on the volume chart
 # How long counts are kept at most: their key changes with whatever they count, so this
 # only clears out keys no longer asked for.
 FIGURES_SECONDS = 24 * 60 * 60
-
-
-def items_in_analysis(consultation):
-    return FeedbackItem.objects.filter(consultation=consultation, in_analysis=True)
+HOUR = 3_600_000_000  # microseconds
+_CHOICE_VALUES = {name: values for name, values, _bits in facet_codes.CHOICES}
 
 
 def themes_of(consultation):
@@ -135,20 +130,12 @@ def _percent(count, whole):
     return round(100 * count / whole, 1) if whole else None
 
 
-def _grouped(queryset, fields):
-    """{(value of each field, blank as ""): count} of `queryset` grouped by `fields`."""
-    found = {}
-    for row in queryset.values(*fields).annotate(n=Count("pk")).order_by():
-        key = tuple(row[name] or "" for name in fields)
-        found[key] = found.get(key, 0) + row["n"]
-    return found
-
-
 @dataclass(frozen=True)
 class Counts:
-    """What the figures are drawn from, counted in the database: per cross-tab, items per
-    (theme id, column value) and per column value; items per (section id, paragraph id);
-    items per local Monday. Kept (see `counts`) until a code, a stance or an item changes."""
+    """What the figures are drawn from: per cross-tab, items per (theme id, column value)
+    and per column value (blank: ""); items per (section id, paragraph id, "" for the whole
+    section); items per local Monday. Kept (see `counts`) until an item, a code, a stance
+    or a theme's parent changes."""
 
     coded: dict
     items: dict
@@ -156,51 +143,70 @@ class Counts:
     mondays: dict
 
 
+def _tally(keys):
+    """{key: how many times} of an integer array."""
+    values, numbers = np.unique(keys, return_counts=True)
+    return dict(zip(values.tolist(), numbers.tolist(), strict=True))
+
+
+def _column_values(arrays, positions, decoded):
+    """{cross-tab key: (array of each item's value code, tuple of the values)}: code 0 is
+    blank, code n the n-th value."""
+    return {
+        "sectors": (decoded["sector"], _CHOICE_VALUES["sector"]),
+        "regions": (decoded["region"], _CHOICE_VALUES["region"]),
+        "stance": (arrays.stance[positions], item_arrays.STANCES),
+    }
+
+
 def _count(consultation):
-    """Counts of `consultation`: four GROUP BY queries, whatever the number of items (the
-    codes grouped by theme, sector, region and stance at once; the items by the three; the
-    items by paragraph; by UTC hour)."""
-    specs = list(CROSS_TABS.values())
-    grouped_codes = _grouped(
-        Coding.objects.filter(item__consultation=consultation, item__in_analysis=True),
-        ["theme_id", *(spec["coded"] for spec in specs)],
-    )
-    grouped_items = _grouped(items_in_analysis(consultation), [spec["item"] for spec in specs])
-    coded, items = {key: {} for key in CROSS_TABS}, {key: {} for key in CROSS_TABS}
-    for at, key in enumerate(CROSS_TABS):
-        for (theme_id, *values), n in grouped_codes.items():
-            cell = (theme_id, values[at])
-            coded[key][cell] = coded[key].get(cell, 0) + n
-        for values, n in grouped_items.items():
-            items[key][values[at]] = items[key].get(values[at], 0) + n
+    """Counts of `consultation` from the process's item arrays (item_arrays: every item's
+    facets, stance and codes, brought up to date from the change log): numpy over the
+    consultation's items and codes, and one query for the paragraphs' ids."""
+    arrays = item_arrays.current(connection)
+    positions = np.flatnonzero(arrays.consultation == consultation.pk)
+    decoded = facet_codes.decode(arrays.bits[positions])
+    analysed = decoded["in_analysis"] == facet_codes.choice_code("in_analysis", "true")
+    positions = positions[analysed]
+    decoded = {name: codes[analysed] for name, codes in decoded.items()}
+    # Each code of an item in the analysis, at its item's place among `positions`.
+    match_of = np.full(len(arrays.ids) + 1, -1, dtype=np.int64)
+    match_of[positions] = np.arange(len(positions))
+    at = match_of[arrays.code_positions()]
+    coded_at, themes = at[at >= 0], arrays.codes[at >= 0, 1]
+    coded, items = {}, {}
+    for key, (codes, values) in _column_values(arrays, positions, decoded).items():
+        names = ("", *values)
+        width = len(names)
+        coded[key] = {
+            (theme_id, names[code]): n
+            for combined, n in _tally(themes * width + codes[coded_at]).items()
+            for theme_id, code in [divmod(combined, width)]
+        }
+        items[key] = {names[code]: n for code, n in _tally(codes).items()}
     return Counts(
         coded=coded,
         items=items,
-        paragraphs=_paragraph_counts(consultation),
-        mondays=_monday_counts(consultation),
+        paragraphs=_paragraph_counts(arrays.section[positions], decoded["paragraph"]),
+        mondays=_monday_counts(arrays.created[positions]),
     )
 
 
 def _figures_key(consultation):
     """What the counts of `consultation` depend on, read before they are counted (so counts
-    kept under a key are never older than it): the token its code and stance writers change
-    (synthesis.figures), the item change log's position (every item written, by whatever
-    wrote it), and the time zone weeks start in. None where the log cannot say."""
+    kept under a key are never older than it): the item change log's position (items,
+    codes, stances and theme parents log their item, whatever wrote them) and the time zone
+    weeks start in. None where the log cannot say."""
     position = item_changes.position(connection)
     if position is None:
         return None
-    token = (
-        FiguresVersion.objects.filter(consultation=consultation)
-        .values_list("token", flat=True)
-        .first()
-    )
     zone = timezone.get_current_timezone_name()
-    return f"synthesis-figures:{consultation.pk}:{token}:{position}:{zone}".replace(" ", "_")
+    return f"synthesis-figures:{consultation.pk}:{position}:{zone}".replace(" ", "_")
 
 
 def counts(consultation):
     """The Counts of `consultation`, from the cache while nothing they count has changed
-    (two small queries), else counted and kept."""
+    (one small query), else counted and kept."""
     key = _figures_key(consultation)
     found = cache.get(key) if key else None
     if found is None:
@@ -277,15 +283,17 @@ def _search_url(consultation, section, paragraph_id=None):
     return reverse("synthesis:search") + params
 
 
-def _paragraph_counts(consultation):
-    """{(section id, paragraph id): items in the analysis said about it}, one query."""
+def _paragraph_counts(sections, paragraph_codes):
+    """{(section id, paragraph id or ""): items} of items with a section (`sections`, 0
+    for none) and the FacetCode of their paragraph (`paragraph_codes`, 0 for none); one
+    query for the paragraph ids."""
+    has = sections > 0
+    pairs = _tally((sections[has] << facet_codes.CODE_BITS) | paragraph_codes[has])
+    codes = {pair & facet_codes.MAX_CODE for pair in pairs} - {0}
+    ids = dict(FacetCode.objects.filter(pk__in=codes).values_list("pk", "value")) if codes else {}
     return {
-        (row["section_id"], row["paragraph_id"]): row["n"]
-        for row in items_in_analysis(consultation)
-        .filter(section__isnull=False)
-        .values("section_id", "paragraph_id")
-        .annotate(n=Count("pk"))
-        .order_by()
+        (pair >> facet_codes.CODE_BITS, ids.get(pair & facet_codes.MAX_CODE, "")): n
+        for pair, n in pairs.items()
     }
 
 
@@ -334,50 +342,21 @@ def draft_heat(consultation, *, counted=None):
     return heat
 
 
-class UtcHour(Func):
-    """The hour an instant falls in, in UTC, as text "YYYY-MM-DD HH", for grouping in the
-    database without a function call per row: SQLite keeps datetimes as UTC text (Django's
-    TruncWeek there calls Python for every row, seconds at 100,000 items); PostgreSQL
-    formats its own timestamps. Hours, not days, so that weeks can start at midnight in the
-    site's time zone (worked out from a few thousand hours, not from every item)."""
-
-    output_field = CharField()
-    template = "%(expressions)s"
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template="substr(%(expressions)s, 1, 13)")
-
-    def as_postgresql(self, compiler, connection, **extra):
-        return self.as_sql(
-            compiler,
-            connection,
-            template="to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24')",
-        )
-
-
-def _local_monday(hour, zone):
-    """The Monday (in `zone`) of the week the UTC hour ("YYYY-MM-DD HH") falls in."""
-    if isinstance(hour, datetime.datetime):
-        instant = hour if timezone.is_aware(hour) else hour.replace(tzinfo=datetime.UTC)
-    else:
-        parts = int(hour[:4]), int(hour[5:7]), int(hour[8:10]), int(hour[11:13])
-        instant = datetime.datetime(*parts, tzinfo=datetime.UTC)
+def _local_monday(instant, zone):
+    """The Monday (in `zone`) of the week the aware datetime `instant` falls in."""
     day = instant.astimezone(zone).date()
     return day - datetime.timedelta(days=day.weekday())
 
 
-def _monday_counts(consultation):
-    """{local Monday: items in the analysis made in its week}, one query."""
+def _monday_counts(created):
+    """{local Monday: items} of items made at `created` (microseconds since 1970 UTC):
+    counted by UTC hour with numpy, each hour folded into its Monday in the site's time
+    zone (a few thousand hours, not every item)."""
     by_day, zone = {}, timezone.get_current_timezone()
-    for row in (
-        items_in_analysis(consultation)
-        .annotate(hour=UtcHour("created_at"))
-        .values("hour")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        monday = _local_monday(row["hour"], zone)
-        by_day[monday] = by_day.get(monday, 0) + row["n"]
+    for hour, n in _tally(created // HOUR).items():
+        instant = datetime.datetime.fromtimestamp(hour * 3600, tz=datetime.UTC)
+        monday = _local_monday(instant, zone)
+        by_day[monday] = by_day.get(monday, 0) + n
     return by_day
 
 

@@ -123,5 +123,5 @@ def theme_delete(*, actor, theme):
             data={**_values(theme), "sub_themes": children, "codes": codes, "items": items},
         )
         theme.delete()
-        coding.codes_gone(item_ids, consultation_id=theme.consultation_id)
+        coding.codes_gone(item_ids)
     return codes

@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from consultation.feedback.models import FeedbackItem
 from consultation.search.tasks import index_after_commit
-from consultation.synthesis.figures import figures_changed
 from consultation.synthesis.models import (
     CodeSource,
     Coding,
@@ -55,10 +54,8 @@ def _checked(consultation, item_ids, themes):
     return ids, themes
 
 
-def _changed(item_ids, *, consultation_id):
-    """Items whose codes changed: the search engine's documents carry their themes, and
-    the consultation's figures count them."""
-    figures_changed(consultation_ids=[consultation_id])
+def _changed(item_ids):
+    """Items whose codes changed: the search engine's documents carry their themes."""
     for chunk in _chunks(item_ids):
         FeedbackItem.objects.filter(pk__in=chunk).update(needs_indexing=True)
     index_after_commit(item_ids=item_ids)
@@ -140,7 +137,7 @@ def apply_themes(
         insert_rows(Coding, added)
         action.changed_count = len(added)
         action.save(update_fields=["changed_count"])
-        _changed({row["item_id"] for row in added}, consultation_id=consultation.pk)
+        _changed({row["item_id"] for row in added})
         _audit(action, actor=actor, what="themes_applied")
         # Codes teach the theme suggestions: refresh them once this commits.
         refresh_suggestions_soon(consultation_id=action.consultation_id)
@@ -186,7 +183,7 @@ def remove_themes(
         insert_rows(RemovedCoding, removed)
         action.changed_count = len(removed)
         action.save(update_fields=["changed_count"])
-        _changed(touched, consultation_id=consultation.pk)
+        _changed(touched)
         _audit(action, actor=actor, what="themes_removed")
         # Codes teach the theme suggestions: refresh them once this commits.
         refresh_suggestions_soon(consultation_id=action.consultation_id)
@@ -239,14 +236,14 @@ def undo(*, actor, action):
         action.undone_at = timezone.now()
         action.undone_by = actor
         action.save(update_fields=["undone_at", "undone_by"])
-        _changed(touched, consultation_id=action.consultation_id)
+        _changed(touched)
         _audit(action, actor=actor, what="coding_undone")
         # Codes teach the theme suggestions: refresh them once this commits.
         refresh_suggestions_soon(consultation_id=action.consultation_id)
     return action
 
 
-def codes_gone(item_ids, *, consultation_id):
-    """Tell the search engine and the figures that these items of a consultation lost
-    codes some other way (a theme of the codebook was deleted, and its codes with it)."""
-    _changed(set(item_ids), consultation_id=consultation_id)
+def codes_gone(item_ids):
+    """Tell the search engine that these items lost codes some other way (a theme of the
+    codebook was deleted, and its codes with it)."""
+    _changed(set(item_ids))

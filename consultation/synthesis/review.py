@@ -11,7 +11,6 @@ from django.db.models import Q
 from consultation.feedback.models import FeedbackItem
 from consultation.formatting import clean_text
 from consultation.search.tasks import mark_for_indexing
-from consultation.synthesis.figures import figures_changed
 from consultation.synthesis.models import AnalystNote, ItemReview, Stance
 from hub.accounts.rules import WORKING_GROUP
 from hub.core.audit import audit_record
@@ -47,9 +46,8 @@ def stance_set(*, actor, item, stance):
         review.stance = stance
         review.stance_by = actor if stance else None
         review.save(update_fields=["stance", "stance_by", "updated_at"])
-        # The stance is a facet of the search engine's documents and counted by the figures.
+        # The stance is a facet of the search engine's documents.
         mark_for_indexing(FeedbackItem.objects.filter(pk=item.pk))
-        figures_changed(consultation_ids=[item.consultation_id])
         audit_record(
             actor=actor,
             action="stance_set",

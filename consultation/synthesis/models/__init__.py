@@ -1,7 +1,6 @@
 """The synthesis app's models, one module per concern: the codebook and codes
 (`codebook`), stored theme suggestions (`suggestions`), campaign groups and imports of codes
-(`campaigns`), what the working group makes public (`outcomes`), and the version of a
-consultation's synthesis figures (`figures`)."""
+(`campaigns`), and what the working group makes public (`outcomes`)."""
 
 from consultation.synthesis.models.campaigns import (
     CampaignGroup,
@@ -20,7 +19,6 @@ from consultation.synthesis.models.codebook import (
     Stance,
     Theme,
 )
-from consultation.synthesis.models.figures import FiguresVersion
 from consultation.synthesis.models.outcomes import PinnedQuote, SynthesisResponse
 from consultation.synthesis.models.suggestions import ThemeKeyPhrases, ThemeSuggestion
 
@@ -34,7 +32,6 @@ __all__ = [
     "Coding",
     "CodingAction",
     "Colour",
-    "FiguresVersion",
     "ItemReview",
     "PinnedQuote",
     "RemovedCoding",

@@ -19,6 +19,7 @@ from django.utils.html import escape
 
 from consultation.feedback.models import FeedbackItem
 from consultation.models import Status
+from consultation.services.comments import comment_withdraw
 from consultation.synthesis import coding
 from consultation.synthesis.models import ItemReview, Stance, Theme
 from hub.accounts.models import Region, Sector
@@ -245,9 +246,8 @@ def test_volume_per_week_counts_every_week_including_empty_ones(wg_client, consu
 
 def test_items_out_of_the_analysis_do_not_count(wg_client, consultation, section, coded):
     withdrawn = coded["clinicians"][0]
-    FeedbackItem.objects.filter(pk=withdrawn.pk).update(
-        in_analysis=False, moderation_state=Status.WITHDRAWN
-    )
+    comment_withdraw(author=withdrawn.author, comment=withdrawn.comment)
+    assert FeedbackItem.objects.get(pk=withdrawn.pk).moderation_state == Status.WITHDRAWN
     html = wg_client.get(dashboard_url(consultation)).content.decode()
     rows = {row[0]: row[1:] for row in table_rows(html, "sectors")}
     assert rows["Workforce"][-1] == "3"

