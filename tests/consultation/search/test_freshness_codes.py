@@ -51,9 +51,7 @@ def test_codes_are_in_the_very_next_search(consultation, items, analyst):
     assert counts("theme") == {NONE: 3}
 
 
-def test_a_sub_theme_moved_and_a_theme_deleted_are_in_the_next_search(
-    consultation, items, analyst
-):
+def test_a_sub_theme_moved_and_a_theme_deleted_are_in_the_next_search(consultation, items, analyst):
     data, trust = theme(consultation, "Data"), theme(consultation, "Trust")
     consent = theme(consultation, "Consent", parent=data)
     code(analyst, items[:1], consent)
