@@ -48,13 +48,16 @@ _COLUMNS_SQL = {
         f"(EXTRACT(EPOCH FROM created_at) * 1000000)::bigint, {_STANCE_SQL}"
     ),
 }
+# Codes as rows of the same width as the items' (the theme and parent after six zeros), so
+# that items and their codes are read with one query: a row with a theme is a code.
 _CODES_SQL = (
-    f'SELECT c.item_id, c.theme_id, COALESCE(t.parent_id, 0) FROM "{CODES}" c '  # noqa: S608
-    f'JOIN "{THEMES}" t ON t.id = c.theme_id'
+    "SELECT c.item_id, 0, 0, 0, 0, 0, c.theme_id, COALESCE(t.parent_id, 0) "  # noqa: S608
+    f'FROM "{CODES}" c JOIN "{THEMES}" t ON t.id = c.theme_id'
 )
 _WIDTH = 6
 _EMPTY = np.zeros((0, _WIDTH), dtype=np.int64)
 _NO_CODES = np.zeros((0, 3), dtype=np.int64)
+_EMPTY_READ = np.zeros((0, _WIDTH + 2), dtype=np.int64)
 
 
 def microseconds(moment):
@@ -112,14 +115,19 @@ def _fetch(cursor, sql, params=()):
 
 def _read_items(cursor, vendor, where="", params=()):
     """(rows (id, consultation, section, bits, time, stance), codes (item, theme, parent))
-    of every item, or of those `where` keeps (an SQL condition on `{id}`, the item's id)."""
-    sql = f'SELECT {_COLUMNS_SQL[vendor]} FROM "{ITEMS}"'  # noqa: S608 - constants
-    if not where:
-        return _fetch(cursor, sql), _fetch(cursor, _CODES_SQL)
-    return (
-        _fetch(cursor, f"{sql} WHERE {where.format(id='id')}", params),
-        _fetch(cursor, f"{_CODES_SQL} WHERE {where.format(id='c.item_id')}", params),
-    )
+    of every item, or of those `where` keeps (an SQL condition on `{id}`, the item's id, with
+    its `params`): one query, the items' rows and their codes' rows together."""
+    items = f'SELECT {_COLUMNS_SQL[vendor]}, 0, 0 FROM "{ITEMS}"'  # noqa: S608 - constants
+    if where:
+        items += f" WHERE {where.format(id='id')}"
+        codes = f"{_CODES_SQL} WHERE {where.format(id='c.item_id')}"
+        params = [*params, *params]
+    else:
+        codes = _CODES_SQL
+    rows = _fetch(cursor, f"{items} UNION ALL {codes}", params)
+    table = np.array(rows, dtype=np.int64).reshape(-1, _WIDTH + 2) if rows else _EMPTY_READ
+    coded = table[:, _WIDTH] > 0
+    return table[~coded, :_WIDTH], table[coded][:, [0, _WIDTH, _WIDTH + 1]]
 
 
 def _with_changes(arrays, changed, fresh, mark):
@@ -174,8 +182,8 @@ class SqliteLog:
         changed = {item_id for _seq, item_id, _token in rows[1:]}
         if None in changed or len(changed) > MOST_CHANGES:
             return self.full(cursor, rows[-1])
-        fresh = [], []
-        if changed:  # two queries however many changed: the log names them
+        fresh = _EMPTY, _NO_CODES
+        if changed:  # one query however many changed: the log names them
             logged = f'SELECT item_id FROM "{TABLE}" WHERE seq > %s AND seq <= %s'  # noqa: S608
             fresh = _read_items(cursor, self.vendor, f"{{id}} IN ({logged})", [seq, rows[-1][0]])
         return _with_changes(arrays, changed, fresh, (rows[-1][0], rows[-1][2]))
@@ -230,7 +238,7 @@ class PostgresLog:
         fresh = (
             _read_items(cursor, self.vendor, "{id} = ANY(%s)", [list(changed)])
             if changed
-            else ([], [])
+            else (_EMPTY, _NO_CODES)
         )
         return _with_changes(arrays, changed, fresh, mark)
 
