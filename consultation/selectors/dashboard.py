@@ -170,10 +170,8 @@ def _count(consultation):
     positions = positions[analysed]
     decoded = {name: codes[analysed] for name, codes in decoded.items()}
     # Each code of an item in the analysis, at its item's place among `positions`.
-    match_of = np.full(len(arrays.ids) + 1, -1, dtype=np.int64)
-    match_of[positions] = np.arange(len(positions))
-    at = match_of[arrays.code_positions()]
-    coded_at, themes = at[at >= 0], arrays.codes[at >= 0, 1]
+    coded_at, codes = arrays.codes_of(positions)
+    themes = codes[:, 1]
     coded, items = {}, {}
     for key, (codes, values) in _column_values(arrays, positions, decoded).items():
         names = ("", *values)

@@ -251,14 +251,10 @@ class Held:
 
 def _themes(ids, held):
     """The themes' (position, code) pairs: each code of a matched item, and its theme's
-    parent for a sub-theme, from the arrays: a code's item is placed through where its item
-    is in the arrays (one pass over the codes, no sort of the matches)."""
-    codes = held.arrays.codes
-    match_of = np.full(len(held.arrays.ids) + 1, -1, dtype=np.int64)  # the last: no item
-    match_of[held.positions] = np.arange(len(held.positions))
-    at = match_of[held.arrays.code_positions()]
-    kept = at >= 0
-    positions, themes, parents = at[kept], codes[kept, 1], codes[kept, 2]
+    parent for a sub-theme, from the arrays (one pass over the codes, no sort of the
+    matches)."""
+    positions, codes = held.arrays.codes_of(held.positions)
+    themes, parents = codes[:, 1], codes[:, 2]
     child = parents > 0
     return MultiValued.of(
         len(ids),

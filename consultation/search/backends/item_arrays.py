@@ -16,6 +16,7 @@ committed, nor from its own rolled-back ones.
 """
 
 import datetime
+import functools
 import threading
 from dataclasses import dataclass, field
 
@@ -93,11 +94,23 @@ class ItemArrays:
     def rows(self, keep):
         return np.column_stack([getattr(self, name)[keep] for name in _NAMES])
 
-    def code_positions(self):
-        """Where each code's item is in the arrays (-1 for a code of an item not there)."""
-        places = np.clip(np.searchsorted(self.ids, self.codes[:, 0]), 0, max(len(self.ids) - 1, 0))
-        found = self.ids[places] == self.codes[:, 0] if len(self.ids) else places < 0
-        return np.where(found, places, -1)
+    @functools.cached_property
+    def _code_places(self):
+        """Where each code's item is in the arrays (the last place + 1 for a code of an item
+        not there); worked out once per ItemArrays, which never change."""
+        places = np.searchsorted(self.ids, self.codes[:, 0])
+        inside = places < len(self.ids)
+        inside[inside] = self.ids[places[inside]] == self.codes[inside, 0]
+        return np.where(inside, places, len(self.ids))
+
+    def codes_of(self, positions):
+        """(for each code of the items at `positions`, where its item is among `positions`;
+        those codes' rows (item, theme, parent)): one pass over the codes."""
+        among = np.full(len(self.ids) + 1, -1, dtype=np.int64)
+        among[positions] = np.arange(len(positions))
+        at = among[self._code_places]
+        kept = at >= 0
+        return at[kept], self.codes[kept]
 
     def positions(self, ids):
         """(positions in the arrays of those of `ids` there are, mask of `ids` found)."""
