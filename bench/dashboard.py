@@ -147,9 +147,10 @@ def main():
     with tempfile.TemporaryDirectory(prefix="bench-dashboard-") as folder:
         os.environ["DJANGO_SETTINGS_MODULE"] = "hub.settings.test"
         os.environ["DATABASE_URL"] = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
-        from bench.feedback_search import Loader, setup_django
+        from bench.feedback_search import Loader, setup_django, without_suggestion_refresh
 
         setup_django()
+        without_suggestion_refresh()
         from consultation.feedback.models import FeedbackItem
 
         loader = Loader()

@@ -171,9 +171,15 @@ def main():
     with tempfile.TemporaryDirectory(prefix="bench-synthesis-facets-") as folder:
         os.environ["DJANGO_SETTINGS_MODULE"] = "hub.settings.test"
         os.environ["DATABASE_URL"] = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
-        from bench.feedback_search import Loader, query_mix, setup_django
+        from bench.feedback_search import (
+            Loader,
+            query_mix,
+            setup_django,
+            without_suggestion_refresh,
+        )
 
         setup_django()
+        without_suggestion_refresh()
         from django.conf import settings
         from django.db import connection
 
