@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -383,26 +384,35 @@ def weekly_volume(consultation, *, counted=None):
     return weeks
 
 
+def _quotable(prefix=""):
+    """The conditions on an item (through `prefix`, a lookup path to it) that make it
+    quotable (see quotable_items)."""
+    return Q(
+        **{
+            f"{prefix}source_kind__in": COMMENT_KINDS,
+            f"{prefix}moderation_state": Status.PUBLISHED,
+            f"{prefix}in_analysis": True,
+            f"{prefix}consultation__comments_public": True,
+        }
+    )
+
+
 def quotable_items():
     """Items whose words anyone may read on the site and which carry nothing of who wrote
     them: published comments, replies and posts of a consultation whose comments are
     public, still in the analysis. Never questionnaire answers or imported responses (sent
     to the working group, not published), and never a name."""
-    return FeedbackItem.objects.filter(
-        source_kind__in=COMMENT_KINDS,
-        moderation_state=Status.PUBLISHED,
-        in_analysis=True,
-        consultation__comments_public=True,
-    )
+    return FeedbackItem.objects.filter(_quotable())
 
 
 def pinned_quotes(consultation):
     """The quotes pinned to each theme that may still be quoted (a comment hidden or
-    withdrawn since it was pinned drops out): {theme id: [PinnedQuote]}, in one query."""
+    withdrawn since it was pinned drops out): {theme id: [PinnedQuote]}, in one query. The
+    rule is joined through each quote's item, never `item IN (every quotable item)`, which
+    SQLite answered by listing every item and probing each theme with each (the one part
+    of a dashboard whose counts are kept that grew with the items)."""
     quotes = (
-        PinnedQuote.objects.filter(
-            theme__consultation=consultation, item__in=quotable_items().values("pk")
-        )
+        PinnedQuote.objects.filter(_quotable("item__"), theme__consultation=consultation)
         .select_related("item", "theme", "item__section")
         .order_by("theme__sort_order", "theme__name", "pinned_at", "pk")[:MAX_QUOTES]
     )
