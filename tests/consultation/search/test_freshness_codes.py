@@ -5,9 +5,10 @@ are each in the very next search's counts and filters; a code written in a trans
 that rolled back never is."""
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from consultation.search import run
+from consultation.search.backends import item_changes
 from consultation.search.types import NONE, FeedbackQuery
 from consultation.synthesis import codebook, coding, review
 from consultation.synthesis.models import Stance
@@ -86,3 +87,19 @@ def test_a_code_rolled_back_is_never_counted(consultation, items, analyst):
         assert counts("theme") == {str(data.pk): 3}  # this transaction sees its codes
         raise RuntimeError("undo it all")
     assert counts("theme") == {NONE: 3}
+
+
+def test_every_trigger_that_logs_codes_is_there_after_the_migrations():
+    """A later migration that makes SQLite copy the codes', reviews' or themes' table drops
+    their triggers: this says so, rather than a search quietly counting old codes."""
+    expected = {
+        statement.split('"')[1]
+        for statement in item_changes.synthesis_create_sql(connection.vendor)
+        if "CREATE TRIGGER" in statement
+    }
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        else:
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        assert expected <= {name for (name,) in cursor.fetchall()}
