@@ -7,12 +7,14 @@ bench/feedback_search.py does, makes a codebook of 20 themes and 5 sub-themes an
 every item with one to three of them through `consultation.synthesis.coding.apply_themes`
 (in bulk: one action per theme, as "every result of a search" is), and records a stance on
 two items in five. At each size it requests, as a Working group member with a second
-factor, the dashboard and the printable report (median of five requests each), and a
-trivial baseline in the same run: the synthesis index page (one small query). It prints
+factor, the dashboard and the printable report (median of five requests each) as a first
+view (the counts kept by the cache cleared out before each request, so they are counted)
+and seen again (the counts kept), and a trivial baseline in the same run: the synthesis
+index page (one small query). It prints
 the milliseconds and SQL queries of each, the dashboard's time as a multiple of the
 baseline's, and the ratio of the dashboard's time at the larger size to the smaller;
-targets: the same number of queries at both sizes, and the dashboard in under 3 seconds
-at 100,000 items.
+targets: the same number of queries at both sizes, and the dashboard's first view in
+under 3 seconds at 100,000 items.
 
     .venv/bin/python bench/dashboard.py [--sizes 10000 100000] [--repeat 5]
 """
@@ -114,14 +116,18 @@ def analyst_client():
     return client, user
 
 
-def timed(client, url, repeat):
-    """(median milliseconds, queries of the last request) of GETting `url`."""
+def timed(client, url, repeat, *, first=False):
+    """(median milliseconds, queries of the last request) of GETting `url`; `first`: with
+    the kept counts cleared out before each request (a first view, which counts)."""
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client.get(url)  # warm: the session, templates, the first compiled queries
     times, queries = [], 0
     for _ in range(repeat):
+        if first:
+            cache.clear()
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
             response = client.get(url)
@@ -141,9 +147,10 @@ def main():
     with tempfile.TemporaryDirectory(prefix="bench-dashboard-") as folder:
         os.environ["DJANGO_SETTINGS_MODULE"] = "hub.settings.test"
         os.environ["DATABASE_URL"] = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
-        from bench.feedback_search import Loader, setup_django
+        from bench.feedback_search import Loader, setup_django, without_suggestion_refresh
 
         setup_django()
+        without_suggestion_refresh()
         from consultation.feedback.models import FeedbackItem
 
         loader = Loader()
@@ -152,10 +159,15 @@ def main():
         themes = make_codebook(consultation)
         records = list(synthetic.generate(large, seed=0))
         slug = consultation.slug
+        dashboard = f"/synthesis/consultations/{slug}/dashboard/"
+        report = f"/synthesis/consultations/{slug}/report/"
+        # name: (url, whether each request is a first view that counts)
         urls = {
-            "baseline (index)": "/synthesis/consultations/",
-            "dashboard": f"/synthesis/consultations/{slug}/dashboard/",
-            "report": f"/synthesis/consultations/{slug}/report/",
+            "baseline (index)": ("/synthesis/consultations/", False),
+            "dashboard": (dashboard, True),
+            "dashboard, kept": (dashboard, False),
+            "report": (report, True),
+            "report, kept": (report, False),
         }
         results = {}
         loaded, coded_up_to = 0, 0
@@ -174,8 +186,8 @@ def main():
                 f"{size:,} items loaded in {seconds:.0f} s; {len(new_ids):,} coded with "
                 f"{len(themes)} themes in {coding_seconds:.1f} s"
             )
-            for name, url in urls.items():
-                ms, queries = timed(client, url, args.repeat)
+            for name, (url, first) in urls.items():
+                ms, queries = timed(client, url, args.repeat, first=first)
                 results[size, name] = (ms, queries)
                 print(f"  {name:<17} {ms:>9.1f} ms  {queries:>3} queries")
             base = results[size, "baseline (index)"][0]
@@ -183,7 +195,7 @@ def main():
 
         print()
         ok = True
-        for name in ("dashboard", "report"):
+        for name in urls:
             (ms_small, q_small), (ms_large, q_large) = results[small, name], results[large, name]
             same = q_small == q_large
             ok &= same
@@ -195,9 +207,11 @@ def main():
         seconds = results[large, "dashboard"][0] / 1000
         fast = seconds < TARGET_SECONDS
         ok &= fast
+        kept = results[large, "dashboard, kept"][0] / 1000
         print(
-            f"dashboard at {large:,} items: {seconds:.2f} s "
-            f"(target under {TARGET_SECONDS:.0f} s: {'met' if fast else 'MISSED'})"
+            f"dashboard at {large:,} items: first view {seconds:.2f} s "
+            f"(target under {TARGET_SECONDS:.0f} s: {'met' if fast else 'MISSED'}), "
+            f"seen again {kept:.2f} s (x{seconds / kept:.1f} faster)"
         )
         return 0 if ok else 1
 

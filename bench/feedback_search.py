@@ -63,6 +63,15 @@ def setup_django():
     call_command("migrate", verbosity=0)
 
 
+def without_suggestion_refresh():
+    """Coding here does not refresh the theme suggestions: the test settings run tasks at
+    once, so each coding action of a bench's setup would retrain them (most of a setup's
+    time), which is not what the synthesis benches measure."""
+    from consultation.synthesis import coding
+
+    coding.refresh_suggestions_soon = lambda **_kwargs: None
+
+
 def ensure_postgres_database():
     """with_postgres.py starts a server whose DATABASE_URL names a database not yet made."""
     from urllib.parse import unquote, urlparse
@@ -173,6 +182,7 @@ def vocabulary(records):
     content = [(w, n) for w, n in documents.most_common() if w not in STOP_WORDS]
     common = [w for w, _n in content[:20]]
     rare = [w for w, n in content if 0.0002 * count <= n <= 0.002 * count]
+    rare = rare or [w for w, _n in content[-20:]]  # a small vocabulary: the rarest there are
     phrases = [f"{a} {b}" for (a, b), _n in pairs.most_common(60)[20:]]
     return rare, common, phrases
 

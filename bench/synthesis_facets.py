@@ -127,17 +127,17 @@ def empty_loaders():
 
     from consultation.search.backends import extra_facets
 
-    def nothing(ids):
+    def nothing(ids, _held):
         empty = np.zeros(0, dtype=np.int64)
         return extra_facets.MultiValued.of(len(ids), empty, empty, none=True)
 
-    def unset(ids):
+    def unset(ids, _held):
         return extra_facets.SingleValued(np.zeros(len(ids), dtype=np.int64), extra_facets.STANCES)
 
     return {
         extra_facets.THEME: nothing,
         extra_facets.STANCE: unset,
-        extra_facets.ANSWER: lambda ids: extra_facets.MultiValued.of(
+        extra_facets.ANSWER: lambda ids, _held: extra_facets.MultiValued.of(
             len(ids), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), ()
         ),
     }
@@ -171,9 +171,15 @@ def main():
     with tempfile.TemporaryDirectory(prefix="bench-synthesis-facets-") as folder:
         os.environ["DJANGO_SETTINGS_MODULE"] = "hub.settings.test"
         os.environ["DATABASE_URL"] = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
-        from bench.feedback_search import Loader, query_mix, setup_django
+        from bench.feedback_search import (
+            Loader,
+            query_mix,
+            setup_django,
+            without_suggestion_refresh,
+        )
 
         setup_django()
+        without_suggestion_refresh()
         from django.conf import settings
         from django.db import connection
 

@@ -67,8 +67,9 @@ def _figures(request, consultation):
     """Every figure of the dashboard and the report: the tables (sorted as asked) and
     their charts."""
     themes = selectors.themes_of(consultation)
+    counted = selectors.counts(consultation)
     tables = []
-    for key, table in selectors.cross_tabs(consultation, themes=themes).items():
+    for key, table in selectors.cross_tabs(consultation, themes=themes, counted=counted).items():
         table = table.sorted(*_sort_of(request, key))
         what = (
             "share of the column's items"
@@ -102,7 +103,7 @@ def _figures(request, consultation):
         description="One bar per theme, the number of items in the analysis with it.",
         bars=[charts.Bar(str(row.theme), row.total, row.theme.colour) for row in sectors.rows],
     )
-    weeks = selectors.weekly_volume(consultation)
+    weeks = selectors.weekly_volume(consultation, counted=counted)
     volume = charts.column_chart(
         chart_id="chart-weeks",
         title="Items per week",
@@ -120,7 +121,7 @@ def _figures(request, consultation):
         "items_total": sectors.items_total,
         "totals_chart": totals,
         "theme_totals": sectors.rows,
-        "heat": selectors.draft_heat(consultation),
+        "heat": selectors.draft_heat(consultation, counted=counted),
         "weeks": weeks,
         "volume_chart": volume,
         "quotes": [(theme, quotes[theme.pk]) for theme in themes if theme.pk in quotes],

@@ -46,6 +46,7 @@ class Matches:
     ItemArrays (item_arrays)."""
 
     def __init__(self, arrays, positions, keys):
+        self.arrays, self.positions = arrays, positions
         self.ids = arrays.ids[positions]
         self.keys = keys
         self.codes = facet_codes.decode(arrays.bits[positions])
@@ -376,13 +377,19 @@ def _matches(text):
         return None
 
 
+def _extra_facets(matches, names=extra_facets.NAMES):
+    return extra_facets.ExtraFacets(
+        matches.ids, names, arrays=matches.arrays, positions=matches.positions
+    )
+
+
 def matching_ids(query):
     """The id of every item `query` finds (all of them, not a page), in its order: what a
     download holds. Empty when the database could not run it."""
     matches = _matches(TEXT_BY_VENDOR[connection.vendor](query))
     if matches is None:
         return []
-    extra = extra_facets.ExtraFacets(matches.ids, extra_facets.filtered_names(query))
+    extra = _extra_facets(matches, extra_facets.filtered_names(query))
     _masks, every = _filter_masks(matches, query, extra)
     ids, _keys, order = _ordered(matches, every, query)
     return [int(i) for i in ids[order]]
@@ -394,7 +401,7 @@ def search(query):
     matches = _matches(text)
     if matches is None:
         return SearchResults(query=query, hits=(), total=0, notice=NOT_RUN)
-    every, counts = _counts(matches, query, extra_facets.ExtraFacets(matches.ids))
+    every, counts = _counts(matches, query, _extra_facets(matches))
     ids, keys = _page(matches, every, query)
     return SearchResults(
         query=query,

@@ -3,9 +3,13 @@ any number per item), its stance (synthesis.ItemReview) and its respondent's clo
 questionnaire answers (any number per item). The database backend counts and filters them
 with numpy beside the packed facets; the Elasticsearch indexer writes them into documents.
 
-Each source is read with one query for all the matched items (their ids go to the
-database as one parameter: a JSON array read by `json_each` on SQLite, an array on
-PostgreSQL), so a search asks the same number of queries whatever it matches.
+The database backend reads themes and stances from the process's item arrays
+(`item_arrays`: every code's (item, theme, parent) and every item's stance, kept fresh by
+the change log's triggers), so they cost a search no query and numpy work in proportion to
+the items, not a look-up per match. Answers are read with one query for all the matched
+items (their ids go to the database as one parameter: a JSON array read by `json_each` on
+SQLite, an array on PostgreSQL), so a search asks the same number of queries whatever it
+matches.
 
 What the values mean, on every backend:
 
@@ -237,11 +241,20 @@ class SingleValued:
         }
 
 
-def _themes(ids):
-    rows = theme_rows(ids)
-    items, themes, parents = (np.array(c, dtype=np.int64) for c in _columns(rows, 3))
-    positions, kept = _placed(ids, items)
-    themes, parents = themes[kept], parents[kept]
+@dataclass(frozen=True)
+class Held:
+    """The process's ItemArrays (item_arrays) and the positions in them of the matches."""
+
+    arrays: object
+    positions: np.ndarray
+
+
+def _themes(ids, held):
+    """The themes' (position, code) pairs: each code of a matched item, and its theme's
+    parent for a sub-theme, from the arrays (one pass over the codes, no sort of the
+    matches)."""
+    positions, codes = held.arrays.codes_of(held.positions)
+    themes, parents = codes[:, 1], codes[:, 2]
     child = parents > 0
     return MultiValued.of(
         len(ids),
@@ -257,16 +270,11 @@ def _columns(rows, width):
     return [[0 if value is None else value for value in column] for column in columns[:width]]
 
 
-def _stances(ids):
-    codes = np.zeros(len(ids), dtype=np.int64)
-    items, stances = _columns(stance_rows(ids), 2)
-    positions, kept = _placed(ids, np.array(items, dtype=np.int64))
-    found = np.array([STANCES.index(stance) + 1 for stance in stances], dtype=np.int64)
-    codes[positions] = found[kept]
-    return SingleValued(codes, STANCES)
+def _stances(ids, held):
+    return SingleValued(held.arrays.stance[held.positions], STANCES)
 
 
-def _answers(ids):
+def _answers(ids, held=None):
     """The answers' (position, code) pairs: each matched item's response, then each
     response's options, joined with numpy (the options are read once per response, not
     once per item: a person's comments all carry the same answers)."""
@@ -297,11 +305,13 @@ LOADERS = {THEME: _themes, STANCE: _stances, ANSWER: _answers}
 
 
 class ExtraFacets:
-    """The theme, stance and answer facets of a search's matches (`ids`, a numpy array):
-    one query per facet asked for (`names`; every one by default)."""
+    """The theme, stance and answer facets of a search's matches (`ids`, a numpy array, at
+    `positions` of the item arrays `arrays`): themes and stances from the arrays, one query
+    for answers (when asked for: `names`; every facet by default)."""
 
-    def __init__(self, ids, names=NAMES):
-        self.facets = {name: LOADERS[name](ids) for name in names}
+    def __init__(self, ids, names=NAMES, *, arrays, positions):
+        held = Held(arrays, positions)
+        self.facets = {name: LOADERS[name](ids, held) for name in names}
 
     def masks(self, query):
         """{facet: mask of the matches its ticked values let through}, for ticked facets."""

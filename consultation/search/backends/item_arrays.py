@@ -1,6 +1,8 @@
 """The columns of every feedback item that the database search counts from (id, consultation,
-section, packed facets, time), held in each process as numpy arrays sorted by id, and
-brought up to date from the change log (`item_changes`) before every search.
+section, packed facets, time, stance) and its themes (item, theme, the theme's parent
+pairs), held in each process as numpy arrays sorted by item id, and brought up to date from
+the change log (`item_changes`: items, codes, stances and theme parents log their item)
+before every search.
 
 So a search reads from the database only what it cannot know: the ids (and relevance) its
 words match, from the full-text index, and nothing for filters alone. `current()` costs
@@ -14,31 +16,49 @@ committed, nor from its own rolled-back ones.
 """
 
 import datetime
+import functools
 import threading
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from consultation.search.backends.item_changes import ITEMS, TABLE
+from consultation.search.backends.item_changes import CODES, ITEMS, REVIEWS, TABLE, THEMES
+from consultation.synthesis.models import Stance
 
 # Re-read at most this many changed items; beyond it a full load is about as quick.
 MOST_CHANGES = 20_000
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 _MICROSECOND = datetime.timedelta(microseconds=1)
 
+# An item's stance as a number: its position in Stance + 1, 0 when not set.
+STANCES = tuple(Stance.values)
+_STANCE_WHEN = " ".join(f"WHEN '{value}' THEN {n + 1}" for n, value in enumerate(STANCES))
+_STANCE_SQL = (
+    f"COALESCE((SELECT CASE r.stance {_STANCE_WHEN} ELSE 0 END "  # noqa: S608 - constants
+    f'FROM "{REVIEWS}" r WHERE r.item_id = "{ITEMS}".id), 0)'
+)
 _COLUMNS_SQL = {
     # Microseconds since 1970 (exact: julianday and unixepoch('subsec') keep milliseconds).
     "sqlite": (
         "id, consultation_id, COALESCE(section_id, 0), facet_bits, "
         "unixepoch(created_at) * 1000000 + CAST(substr(created_at || '000000', 21, 6) "
-        "AS INTEGER)"
+        f"AS INTEGER), {_STANCE_SQL}"
     ),
     "postgresql": (
         "id, consultation_id, COALESCE(section_id, 0), facet_bits, "
-        "(EXTRACT(EPOCH FROM created_at) * 1000000)::bigint"
+        f"(EXTRACT(EPOCH FROM created_at) * 1000000)::bigint, {_STANCE_SQL}"
     ),
 }
-_EMPTY = np.zeros((0, 5), dtype=np.int64)
+# Codes as rows of the same width as the items' (the theme and parent after six zeros), so
+# that items and their codes are read with one query: a row with a theme is a code.
+_CODES_SQL = (
+    "SELECT c.item_id, 0, 0, 0, 0, 0, c.theme_id, COALESCE(t.parent_id, 0) "  # noqa: S608
+    f'FROM "{CODES}" c JOIN "{THEMES}" t ON t.id = c.theme_id'
+)
+_WIDTH = 6
+_EMPTY = np.zeros((0, _WIDTH), dtype=np.int64)
+_NO_CODES = np.zeros((0, 3), dtype=np.int64)
+_EMPTY_READ = np.zeros((0, _WIDTH + 2), dtype=np.int64)
 
 
 def microseconds(moment):
@@ -48,24 +68,49 @@ def microseconds(moment):
 
 @dataclass(frozen=True)
 class ItemArrays:
-    """Every item's id (ascending), consultation, section (0: none), facet bits and time
-    (microseconds), as parallel arrays; `mark` says up to where the log was read."""
+    """Every item's id (ascending), consultation, section (0: none), facet bits, time
+    (microseconds) and stance (STANCES position + 1; 0: none), as parallel arrays; and
+    every code as (item id, theme id, the theme's parent or 0) in `codes`, by item id;
+    `mark` says up to where the log was read."""
 
     ids: np.ndarray
     consultation: np.ndarray
     section: np.ndarray
     bits: np.ndarray
     created: np.ndarray
+    stance: np.ndarray
+    codes: np.ndarray = field(default_factory=lambda: _NO_CODES, compare=False)
     mark: object = field(default=None, compare=False)
 
     @classmethod
-    def from_rows(cls, rows, mark):
-        table = np.array(rows, dtype=np.int64) if len(rows) else _EMPTY
+    def from_rows(cls, rows, codes, mark):
+        table = np.array(rows, dtype=np.int64).reshape(-1, _WIDTH) if len(rows) else _EMPTY
         table = table[np.argsort(table[:, 0], kind="stable")]
-        return cls(*(np.ascontiguousarray(table[:, n]) for n in range(5)), mark=mark)
+        codes = np.array(codes, dtype=np.int64).reshape(-1, 3) if len(codes) else _NO_CODES
+        codes = codes[np.argsort(codes[:, 0], kind="stable")]
+        columns = (np.ascontiguousarray(table[:, n]) for n in range(_WIDTH))
+        return cls(*columns, codes=codes, mark=mark)
 
     def rows(self, keep):
         return np.column_stack([getattr(self, name)[keep] for name in _NAMES])
+
+    @functools.cached_property
+    def _code_places(self):
+        """Where each code's item is in the arrays (the last place + 1 for a code of an item
+        not there); worked out once per ItemArrays, which never change."""
+        places = np.searchsorted(self.ids, self.codes[:, 0])
+        inside = places < len(self.ids)
+        inside[inside] = self.ids[places[inside]] == self.codes[inside, 0]
+        return np.where(inside, places, len(self.ids))
+
+    def codes_of(self, positions):
+        """(for each code of the items at `positions`, where its item is among `positions`;
+        those codes' rows (item, theme, parent)): one pass over the codes."""
+        among = np.full(len(self.ids) + 1, -1, dtype=np.int64)
+        among[positions] = np.arange(len(positions))
+        at = among[self._code_places]
+        kept = at >= 0
+        return at[kept], self.codes[kept]
 
     def positions(self, ids):
         """(positions in the arrays of those of `ids` there are, mask of `ids` found)."""
@@ -82,23 +127,41 @@ def _fetch(cursor, sql, params=()):
 
 
 def _read_items(cursor, vendor, where="", params=()):
-    """Rows (id, consultation, section, bits, time) of every item, or of those `where`
-    (an SQL condition) keeps."""
-    sql = f'SELECT {_COLUMNS_SQL[vendor]} FROM "{ITEMS}"'  # noqa: S608 - constants
-    return _fetch(cursor, f"{sql} WHERE {where}" if where else sql, params)
+    """(rows (id, consultation, section, bits, time, stance), codes (item, theme, parent))
+    of every item, or of those `where` keeps (an SQL condition on `{id}`, the item's id, with
+    its `params`): one query, the items' rows and their codes' rows together."""
+    items = f'SELECT {_COLUMNS_SQL[vendor]}, 0, 0 FROM "{ITEMS}"'  # noqa: S608 - constants
+    if where:
+        items += f" WHERE {where.format(id='id')}"
+        codes = f"{_CODES_SQL} WHERE {where.format(id='c.item_id')}"
+        params = [*params, *params]
+    else:
+        codes = _CODES_SQL
+    rows = _fetch(cursor, f"{items} UNION ALL {codes}", params)
+    table = np.array(rows, dtype=np.int64).reshape(-1, _WIDTH + 2) if rows else _EMPTY_READ
+    coded = table[:, _WIDTH] > 0
+    return table[~coded, :_WIDTH], table[coded][:, [0, _WIDTH, _WIDTH + 1]]
 
 
 def _with_changes(arrays, changed, fresh, mark):
-    """`arrays` with the items `changed` (ids) replaced by `fresh` (their rows read again;
-    a changed item with no row was deleted), marked `mark`."""
+    """`arrays` with the items `changed` (ids) replaced by `fresh` (their rows and codes
+    read again; a changed item with no row was deleted), marked `mark`."""
     if not changed:
-        return ItemArrays(*(getattr(arrays, n) for n in _NAMES), mark=mark)
-    keep = ~np.isin(arrays.ids, np.fromiter(changed, dtype=np.int64, count=len(changed)))
-    table = np.concatenate([arrays.rows(keep), np.array(fresh, dtype=np.int64).reshape(-1, 5)])
-    return ItemArrays.from_rows(table, mark)
+        return ItemArrays(*(getattr(arrays, n) for n in _NAMES), codes=arrays.codes, mark=mark)
+    changed = np.fromiter(changed, dtype=np.int64, count=len(changed))
+    rows, codes = fresh
+    table = np.concatenate(
+        [
+            arrays.rows(~np.isin(arrays.ids, changed)),
+            np.array(rows, dtype=np.int64).reshape(-1, _WIDTH),
+        ]
+    )
+    kept = arrays.codes[~np.isin(arrays.codes[:, 0], changed)]
+    codes = np.concatenate([kept, np.array(codes, dtype=np.int64).reshape(-1, 3)])
+    return ItemArrays.from_rows(table, codes, mark)
 
 
-_NAMES = ("ids", "consultation", "section", "bits", "created")
+_NAMES = ("ids", "consultation", "section", "bits", "created", "stance")
 
 
 # -- how each database says what changed ---------------------------------------------------
@@ -115,7 +178,7 @@ class SqliteLog:
         if newest is None:
             last = _fetch(cursor, f'SELECT seq, token FROM "{TABLE}" ORDER BY seq DESC LIMIT 1')  # noqa: S608
             newest = (last[0][0], None, last[0][1]) if last else (0, None, None)
-        return ItemArrays.from_rows(_read_items(cursor, self.vendor), (newest[0], newest[2]))
+        return ItemArrays.from_rows(*_read_items(cursor, self.vendor), (newest[0], newest[2]))
 
     def refresh(self, arrays, cursor):
         seq, token = arrays.mark
@@ -132,10 +195,10 @@ class SqliteLog:
         changed = {item_id for _seq, item_id, _token in rows[1:]}
         if None in changed or len(changed) > MOST_CHANGES:
             return self.full(cursor, rows[-1])
-        fresh = []
+        fresh = _EMPTY, _NO_CODES
         if changed:  # one query however many changed: the log names them
             logged = f'SELECT item_id FROM "{TABLE}" WHERE seq > %s AND seq <= %s'  # noqa: S608
-            fresh = _read_items(cursor, self.vendor, f"id IN ({logged})", [seq, rows[-1][0]])
+            fresh = _read_items(cursor, self.vendor, f"{{id}} IN ({logged})", [seq, rows[-1][0]])
         return _with_changes(arrays, changed, fresh, (rows[-1][0], rows[-1][2]))
 
 
@@ -174,7 +237,7 @@ class PostgresLog:
         """Every item, with the mark of a look just taken (`mark`) or of a new one."""
         if mark is None:
             _entries, mark = self._look(cursor, None)
-        return ItemArrays.from_rows(_read_items(cursor, self.vendor), mark)
+        return ItemArrays.from_rows(*_read_items(cursor, self.vendor), mark)
 
     def refresh(self, arrays, cursor):
         horizon, seen = arrays.mark
@@ -185,7 +248,11 @@ class PostgresLog:
         changed = {item for seq, item, _xid in entries if seq not in seen}
         if None in changed or len(changed) > MOST_CHANGES:
             return self.full(cursor, mark)
-        fresh = _read_items(cursor, self.vendor, "id = ANY(%s)", [list(changed)]) if changed else []
+        fresh = (
+            _read_items(cursor, self.vendor, "{id} = ANY(%s)", [list(changed)])
+            if changed
+            else (_EMPTY, _NO_CODES)
+        )
         return _with_changes(arrays, changed, fresh, mark)
 
 

@@ -19,6 +19,11 @@ log. How a reader knows it has seen every row differs by database (`item_arrays`
 
 TABLE = "feedback_itemchange"
 ITEMS = "feedback_feedbackitem"
+# What the arrays also hold of an item from other tables (its themes, and each sub-theme's
+# parent; its stance): their own triggers log the item (`synthesis_create_sql`).
+CODES = "synthesis_coding"
+REVIEWS = "synthesis_itemreview"
+THEMES = "synthesis_theme"
 # The item columns the in-memory arrays hold: an UPDATE that changes none of them (the
 # text, a moderation note, the Elasticsearch mark) is not logged. A column added to the
 # arrays must be added here, with a migration that makes the triggers again.
@@ -111,6 +116,95 @@ def load_sql(vendor):
     )
 
 
+def _sqlite_synthesis():
+    log = f'INSERT INTO "{TABLE}" ("item_id")'
+    both = f"BEGIN {log} SELECT old.item_id UNION SELECT new.item_id; END"
+    stance_changed = "old.stance IS NOT new.stance OR old.item_id IS NOT new.item_id"
+    return [
+        f'CREATE TRIGGER {_trigger("code_insert")} AFTER INSERT ON "{CODES}" '  # noqa: S608 - constants
+        f"BEGIN {log} VALUES (new.item_id); END",
+        f'CREATE TRIGGER {_trigger("code_delete")} AFTER DELETE ON "{CODES}" '
+        f"BEGIN {log} VALUES (old.item_id); END",
+        f'CREATE TRIGGER {_trigger("code_update")} AFTER UPDATE OF "item_id", "theme_id" '
+        f'ON "{CODES}" {both}',
+        f'CREATE TRIGGER {_trigger("review_insert")} AFTER INSERT ON "{REVIEWS}" '  # noqa: S608 - constants
+        f"WHEN new.stance <> '' BEGIN {log} VALUES (new.item_id); END",
+        f'CREATE TRIGGER {_trigger("review_delete")} AFTER DELETE ON "{REVIEWS}" '
+        f"WHEN old.stance <> '' BEGIN {log} VALUES (old.item_id); END",
+        f'CREATE TRIGGER {_trigger("review_update")} AFTER UPDATE ON "{REVIEWS}" '
+        f"WHEN {stance_changed} {both}",
+        f'CREATE TRIGGER {_trigger("theme_update")} AFTER UPDATE OF "parent_id" ON "{THEMES}" '  # noqa: S608 - constants
+        f"WHEN old.parent_id IS NOT new.parent_id "
+        f'BEGIN {log} SELECT item_id FROM "{CODES}" WHERE theme_id = new.id; END',
+    ]
+
+
+def _postgres_synthesis():
+    log = f'INSERT INTO "{TABLE}" ("item_id")'
+    both = "SELECT item_id FROM old_rows UNION SELECT item_id FROM new_rows"
+    bodies = {
+        CODES: (
+            f"IF TG_OP = 'INSERT' THEN {log} SELECT item_id FROM new_rows; "  # noqa: S608 - constants
+            f"ELSIF TG_OP = 'DELETE' THEN {log} SELECT item_id FROM old_rows; "
+            f"ELSE {log} {both}; END IF;"
+        ),
+        REVIEWS: (
+            f"IF TG_OP = 'INSERT' THEN {log} SELECT item_id FROM new_rows WHERE stance <> ''; "  # noqa: S608 - constants
+            f"ELSIF TG_OP = 'DELETE' THEN {log} SELECT item_id FROM old_rows WHERE stance <> ''; "
+            f"ELSE {log} SELECT x.item_id FROM new_rows n JOIN old_rows o ON o.id = n.id "
+            "CROSS JOIN LATERAL (VALUES (n.item_id), (o.item_id)) AS x(item_id) "
+            "WHERE o.stance IS DISTINCT FROM n.stance OR o.item_id IS DISTINCT FROM n.item_id; "
+            "END IF;"
+        ),
+        THEMES: (
+            f'{log} SELECT c.item_id FROM "{CODES}" c JOIN new_rows n ON n.id = c.theme_id '  # noqa: S608 - constants
+            "JOIN old_rows o ON o.id = n.id WHERE o.parent_id IS DISTINCT FROM n.parent_id;"
+        ),
+    }
+    statements = []
+    for table, body in bodies.items():
+        function = f"{_FUNCTION}_{table}"
+        run = f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
+        statements.append(
+            f"CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS "
+            f"$$ BEGIN {body} RETURN NULL; END $$"
+        )
+        events = {"update": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows"}
+        if table != THEMES:
+            events |= {
+                "insert": "REFERENCING NEW TABLE AS new_rows",
+                "delete": "REFERENCING OLD TABLE AS old_rows",
+            }
+        statements += [
+            f'CREATE TRIGGER "{TABLE}_{table}_{event}" AFTER {event.upper()} ON "{table}" '
+            f"{referencing} {run}"
+            for event, referencing in events.items()
+        ]
+    return statements
+
+
+def synthesis_create_sql(vendor):
+    """Statements that make writes of codes, stances and theme parents log their items."""
+    if vendor == "sqlite":
+        return _sqlite_synthesis()
+    if vendor == "postgresql":
+        return _postgres_synthesis()
+    return []
+
+
+def synthesis_drop_sql(vendor):
+    if vendor == "sqlite":
+        names = ["code_insert", "code_delete", "code_update", "review_insert", "review_delete",
+                 "review_update", "theme_update"]  # fmt: skip
+        return [f"DROP TRIGGER IF EXISTS {_trigger(name)}" for name in names]
+    if vendor == "postgresql":
+        return [
+            f"DROP FUNCTION IF EXISTS {_FUNCTION}_{table}() CASCADE"
+            for table in (CODES, REVIEWS, THEMES)
+        ]
+    return []
+
+
 def drop_sql(vendor):
     if vendor == "sqlite":
         triggers = [f"DROP TRIGGER IF EXISTS {_trigger(s)}" for s in ("insert", "delete", "update")]
@@ -129,6 +223,23 @@ def after_table_rebuild_sql(vendor):
     if vendor == "sqlite":
         return [*drop_sql(vendor), *create_sql(vendor)]
     return []
+
+
+def position(connection):
+    """A value that changes whenever a row of the log is committed, read in one query: for
+    what others keep until an item changes (the dashboard's counts). On SQLite the newest
+    row (numbered in commit order; its random token tells it from a row rolled back that had
+    the same number); on PostgreSQL, which commits in any order, the newest number and how
+    many rows there are (rows are only added, or all removed by `prune`, which adds a newer
+    one)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f'SELECT seq, token FROM "{TABLE}" ORDER BY seq DESC LIMIT 1')  # noqa: S608
+        elif connection.vendor == "postgresql":
+            cursor.execute(f'SELECT max(seq), count(*) FROM "{TABLE}"')  # noqa: S608
+        else:
+            return None
+        return tuple(cursor.fetchone() or ())
 
 
 def prune(connection):
@@ -154,3 +265,17 @@ def create(apps, schema_editor):
 def drop(apps, schema_editor):
     """A migration's RunPython: remove what `create` made."""
     _execute(schema_editor, drop_sql(schema_editor.connection.vendor))
+
+
+def create_synthesis(apps, schema_editor):
+    """A migration's RunPython: make the triggers of codes, stances and theme parents, and
+    a "reload everything" row (arrays loaded before them hold no codes)."""
+    vendor = schema_editor.connection.vendor
+    statements = synthesis_create_sql(vendor)
+    if statements:
+        statements.append(f'INSERT INTO "{TABLE}" ("item_id") VALUES (NULL)')  # noqa: S608
+    _execute(schema_editor, statements)
+
+
+def drop_synthesis(apps, schema_editor):
+    _execute(schema_editor, synthesis_drop_sql(schema_editor.connection.vendor))
