@@ -1,6 +1,7 @@
-"""The columns of every feedback item that the database search counts from (id, consultation,
-section, packed facets, time), held in each process as numpy arrays sorted by id, and
-brought up to date from the change log (`item_changes`) before every search.
+"""The columns of every feedback item that the database search counts and ranks from (id,
+consultation, section, packed facets, time, and on SQLite its length in tokens), held in
+each process as numpy arrays sorted by id, and brought up to date from the change log
+(`item_changes`) before every search.
 
 So a search reads from the database only what it cannot know: the ids (and relevance) its
 words match, from the full-text index, and nothing for filters alone. `current()` costs
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from consultation.search.backends.item_changes import ITEMS, TABLE
+from consultation.search.backends.item_index import FTS
 
 # Re-read at most this many changed items; beyond it a full load is about as quick.
 MOST_CHANGES = 20_000
@@ -31,14 +33,16 @@ _COLUMNS_SQL = {
     "sqlite": (
         "id, consultation_id, COALESCE(section_id, 0), facet_bits, "
         "unixepoch(created_at) * 1000000 + CAST(substr(created_at || '000000', 21, 6) "
-        "AS INTEGER)"
+        "AS INTEGER), " + FTS.tokens_sql(f'"{ITEMS}"."id"')
     ),
+    # PostgreSQL ranks with ts_rank_cd itself: no length needed.
     "postgresql": (
         "id, consultation_id, COALESCE(section_id, 0), facet_bits, "
-        "(EXTRACT(EPOCH FROM created_at) * 1000000)::bigint"
+        "(EXTRACT(EPOCH FROM created_at) * 1000000)::bigint, 0"
     ),
 }
-_EMPTY = np.zeros((0, 5), dtype=np.int64)
+_NAMES = ("ids", "consultation", "section", "bits", "created", "length")
+_EMPTY = np.zeros((0, len(_NAMES)), dtype=np.int64)
 
 
 def microseconds(moment):
@@ -48,21 +52,23 @@ def microseconds(moment):
 
 @dataclass(frozen=True)
 class ItemArrays:
-    """Every item's id (ascending), consultation, section (0: none), facet bits and time
-    (microseconds), as parallel arrays; `mark` says up to where the log was read."""
+    """Every item's id (ascending), consultation, section (0: none), facet bits, time
+    (microseconds) and length in tokens (SQLite; 0 elsewhere), as parallel arrays; `mark`
+    says up to where the log was read."""
 
     ids: np.ndarray
     consultation: np.ndarray
     section: np.ndarray
     bits: np.ndarray
     created: np.ndarray
+    length: np.ndarray
     mark: object = field(default=None, compare=False)
 
     @classmethod
     def from_rows(cls, rows, mark):
         table = np.array(rows, dtype=np.int64) if len(rows) else _EMPTY
         table = table[np.argsort(table[:, 0], kind="stable")]
-        return cls(*(np.ascontiguousarray(table[:, n]) for n in range(5)), mark=mark)
+        return cls(*(np.ascontiguousarray(table[:, n]) for n in range(len(_NAMES))), mark=mark)
 
     def rows(self, keep):
         return np.column_stack([getattr(self, name)[keep] for name in _NAMES])
@@ -82,7 +88,7 @@ def _fetch(cursor, sql, params=()):
 
 
 def _read_items(cursor, vendor, where="", params=()):
-    """Rows (id, consultation, section, bits, time) of every item, or of those `where`
+    """Rows (id, consultation, section, bits, time, length) of every item, or of those `where`
     (an SQL condition) keeps."""
     sql = f'SELECT {_COLUMNS_SQL[vendor]} FROM "{ITEMS}"'  # noqa: S608 - constants
     return _fetch(cursor, f"{sql} WHERE {where}" if where else sql, params)
@@ -94,11 +100,9 @@ def _with_changes(arrays, changed, fresh, mark):
     if not changed:
         return ItemArrays(*(getattr(arrays, n) for n in _NAMES), mark=mark)
     keep = ~np.isin(arrays.ids, np.fromiter(changed, dtype=np.int64, count=len(changed)))
-    table = np.concatenate([arrays.rows(keep), np.array(fresh, dtype=np.int64).reshape(-1, 5)])
+    fresh = np.array(fresh, dtype=np.int64).reshape(-1, len(_NAMES))
+    table = np.concatenate([arrays.rows(keep), fresh])
     return ItemArrays.from_rows(table, mark)
-
-
-_NAMES = ("ids", "consultation", "section", "bits", "created")
 
 
 # -- how each database says what changed ---------------------------------------------------

@@ -19,10 +19,11 @@ log. How a reader knows it has seen every row differs by database (`item_arrays`
 
 TABLE = "feedback_itemchange"
 ITEMS = "feedback_feedbackitem"
-# The item columns the in-memory arrays hold: an UPDATE that changes none of them (the
-# text, a moderation note, the Elasticsearch mark) is not logged. A column added to the
-# arrays must be added here, with a migration that makes the triggers again.
-COLUMNS = ("consultation_id", "section_id", "facet_bits", "created_at")
+# The item columns the in-memory arrays hold or derive from (the text: its length in
+# tokens, which SQLite's relevance ranking reads, fts5_rank): an UPDATE that changes none
+# of them (a moderation note, the Elasticsearch mark) is not logged. A column added to the
+# arrays must be added here, with a migration that makes the triggers again (`recreate`).
+COLUMNS = ("consultation_id", "section_id", "facet_bits", "created_at", "text")
 _FUNCTION = "feedback_item_changed"
 
 
@@ -154,3 +155,10 @@ def create(apps, schema_editor):
 def drop(apps, schema_editor):
     """A migration's RunPython: remove what `create` made."""
     _execute(schema_editor, drop_sql(schema_editor.connection.vendor))
+
+
+def recreate(apps, schema_editor):
+    """A migration's RunPython: make the log and its triggers again, as COLUMNS says now
+    (with a "reload everything" row)."""
+    vendor = schema_editor.connection.vendor
+    _execute(schema_editor, [*drop_sql(vendor), *create_sql(vendor)])

@@ -1,0 +1,32 @@
+"""The database backend picks a page without sorting every match: the page is the same as
+from sorting them all, ties on the sort key included (the later id first, the earlier for
+"oldest"), for every page and sort."""
+
+import types
+
+import numpy as np
+import pytest
+
+from consultation.search.backends import database
+
+
+def _fully_sorted(ids, keys, sort):
+    if sort == "oldest":
+        return ids[np.lexsort((ids, keys))]
+    return ids[np.lexsort((-ids, -keys))]
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest", "oldest"])
+def test_a_page_is_what_sorting_every_match_gives(sort):
+    rng = np.random.default_rng(0)
+    ids = rng.permutation(np.arange(1, 1_001, dtype=np.int64))
+    keys = rng.integers(0, 30, size=len(ids)).astype(np.float64)  # many ties
+    matches = types.SimpleNamespace(ids=ids, keys=keys)
+    every = rng.random(len(ids)) < 0.8
+    expected = _fully_sorted(ids[every], keys[every], sort).tolist()
+    for page in (1, 2, 7, 40, 41):
+        query = types.SimpleNamespace(effective_sort=sort, offset=(page - 1) * 20, page_size=20)
+        page_ids, page_keys = database._page(matches, every, query)
+        assert page_ids == expected[query.offset : query.offset + 20], (sort, page)
+        by_id = dict(zip(ids.tolist(), keys.tolist(), strict=True))
+        assert page_keys == [by_id[i] for i in page_ids]
