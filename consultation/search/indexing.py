@@ -47,10 +47,14 @@ def rebuild_items(*, progress=None, batch_size=BATCH_SIZE):
 
 
 def rebuild_database_index():
-    """Rebuild the database's full-text index of items from the item table."""
+    """Rebuild the database's full-text index of items from the item table. On SQLite the
+    change log is emptied too: each process's arrays hold every item's length in tokens as
+    the index had it (fts5_rank), and a repaired index may count otherwise."""
     with connection.cursor() as cursor:
         for statement in item_index.rebuild_sql(connection.vendor):
             cursor.execute(statement)
+    if connection.vendor == "sqlite":
+        item_changes.prune(connection)
 
 
 def rebuild_elasticsearch(*, progress=None, batch_size=BATCH_SIZE):

@@ -21,14 +21,22 @@ import logging
 import numpy as np
 from django.contrib.postgres.search import SearchVectorField
 from django.db import DatabaseError, connection, transaction
-from django.db.models import F
+from django.db.models import F, TextField
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 
 from consultation import anchoring
 from consultation.feedback import facet_codes
 from consultation.feedback.models import FacetCode, FeedbackItem
 from consultation.models import Consultation
-from consultation.search.backends import extra_facets, fts5, item_arrays, item_index, postgres
+from consultation.search.backends import (
+    extra_facets,
+    fts5,
+    fts5_rank,
+    item_arrays,
+    item_index,
+    postgres,
+)
 from consultation.search.highlight import marked_to_html, plain_extract
 from consultation.search.types import FACET_SIZE, FACETS, FacetCounts, Hit, SearchResults
 from hub.pages.models import SectionPage
@@ -83,7 +91,8 @@ class SqliteText:
         self.query = query
         self.match = fts5.compile_match(query.parsed)
 
-    def _rows(self, columns, match):
+    def _select(self, columns, match):
+        """The rows of `columns` ("{fts}" names the table) of the rows `match` finds."""
         fts = _quote(item_index.FTS.name)
         with connection.cursor() as cursor:
             cursor.execute(
@@ -92,17 +101,31 @@ class SqliteText:
             )
             return cursor.fetchall()
 
-    def found(self):
+    def _ids(self, match):
+        """The ids of the rows `match` finds (read as one string: fts5.integers)."""
+        ((joined,),) = self._select("group_concat(rowid)", match)
+        return fts5.integers(joined)
+
+    def _bm25(self, match):
+        """(ids, scores) by FTS5's bm25(), for what fts5_rank does not compute."""
+        rows = self._select("rowid, -bm25({fts})", match)
+        return _id_array(rows), _score_array(rows)
+
+    def found(self, arrays):
         if self.match.include is None:
             if self.match.exclude is None:
                 return "all", None, None
-            return "except", _id_array(self._rows("rowid", self.match.exclude)), None
-        # bm25 is most of the cost of a common word (at 100,000 items, 25,000 matches:
-        # 8 ms for their ids, 69 ms with bm25): asked for only when sorting by relevance.
+            return "except", self._ids(self.match.exclude), None
+        ids = self._ids(self.match.include)
         if self.query.effective_sort != "relevance":
-            return "only", _id_array(self._rows("rowid", self.match.include)), None
-        rows = self._rows("rowid, -bm25({fts})", self.match.include)
-        return "only", _id_array(rows), _score_array(rows)
+            return "only", ids, None
+        # bm25 by numpy from the phrases' occurrences: FTS5's bm25() on every match was
+        # most of a common word's search (fts5_rank).
+        with connection.cursor() as cursor:
+            scores = fts5_rank.scores(cursor, item_index.FTS, self.query.parsed, ids, arrays)
+        if scores is None:
+            return "only", *self._bm25(self.match.include)
+        return "only", ids, scores
 
     def extracts(self, ids):
         """{id: marked text} of the items `ids`, or None when the query has no words."""
@@ -127,7 +150,7 @@ class PostgresText:
             output_field=SearchVectorField(),
         )
 
-    def found(self):
+    def found(self, _arrays):
         if self.match.where is None:
             return "all", None, None
         items = FeedbackItem.objects.alias(vector=self.vector).filter(vector=self.match.where)
@@ -156,7 +179,7 @@ TEXT_BY_VENDOR = {"sqlite": SqliteText, "postgresql": PostgresText}
 
 def _matched(arrays, text, query):
     """The Matches of `query`'s words (`text`) and dates among `arrays`."""
-    kind, ids, scores = text.found()
+    kind, ids, scores = text.found(arrays)
     if kind == "only":
         positions, found = arrays.positions(ids)
         if scores is not None:
@@ -262,19 +285,25 @@ def _counts(matches, query, extra):
     return every, counts
 
 
-def _ordered(matches, every, query):
-    """The ids and sort keys of the items `every` lets through, and the order to read them."""
+def _ordered(matches, every, query, first=None):
+    """The ids and sort keys of the items `every` lets through, and the order to read them;
+    with `first`, only those that can be among the first `first` in that order (the rest
+    left out before sorting: a page of 20 among 100,000 sorted them all)."""
     ids, keys = matches.ids[every], matches.keys[every]
-    if query.effective_sort == "oldest":
-        order = np.lexsort((ids, keys))
-    else:  # relevance (higher first) and newest; the later id first on a tie
-        order = np.lexsort((-ids, -keys))
+    oldest = query.effective_sort == "oldest"
+    if first is not None and 0 < first < len(ids):
+        ranks = keys if oldest else -keys  # lower first
+        boundary = np.partition(ranks, first - 1)[first - 1]
+        kept = ranks <= boundary  # ties at the boundary kept: the id decides among them
+        ids, keys = ids[kept], keys[kept]
+    # Relevance (higher first) and newest: the later id first on a tie; oldest the reverse.
+    order = np.lexsort((ids, keys)) if oldest else np.lexsort((-ids, -keys))
     return ids, keys, order
 
 
 def _page(matches, every, query):
     """The ids of the page asked for, in order, and their sort keys."""
-    ids, keys, order = _ordered(matches, every, query)
+    ids, keys, order = _ordered(matches, every, query, first=query.offset + query.page_size)
     chosen = order[query.offset : query.offset + query.page_size]
     return [int(i) for i in ids[chosen]], [float(k) for k in keys[chosen]]
 
@@ -287,6 +316,27 @@ def _value_of(facet, code, coded):
     if facet in _CHOICE_FACETS:
         return facet_codes.choice_value(facet, code)
     return coded.get(code)
+
+
+# {(section id, its body as stored): {paragraph id: number}}: reading a section's body
+# into blocks cost a third of a rare word's search (27 of 79 ms), for numbers that change
+# only when the body does.
+_NUMBERS = {}
+_MOST_NUMBERED = 1_000
+
+
+def _paragraph_numbers(sections):
+    """{section id: {paragraph id: number}} of `sections`, (id, title, stored body) rows;
+    a section's body is read into blocks only when this process has not seen it as it is."""
+    missing = [pk for pk, _title, body in sections if (pk, body) not in _NUMBERS]
+    if missing:
+        if len(_NUMBERS) > _MOST_NUMBERED:
+            _NUMBERS.clear()
+        for section in SectionPage.objects.filter(pk__in=missing).annotate(
+            stored=Cast("body", TextField())
+        ):
+            _NUMBERS[(section.pk, section.stored)] = anchoring.paragraph_numbers(section)
+    return {pk: _NUMBERS.get((pk, body), {}) for pk, _title, body in sections}
 
 
 def facet_labels(counts):
@@ -303,12 +353,13 @@ def facet_labels(counts):
         if ids is not None:
             rows = rows.filter(pk__in=list(ids))
         if model is SectionPage:
-            sections = list(rows)
-            labels[name] = {str(section.pk): section.title for section in sections}
+            sections = list(rows.values_list("pk", "title", Cast("body", TextField())))
+            numbers = _paragraph_numbers(sections)
+            labels[name] = {str(pk): title for pk, title, _body in sections}
             labels["paragraph"] = {
-                paragraph_id: f"{section.title}, paragraph {number}"
-                for section in sections
-                for paragraph_id, number in anchoring.paragraph_numbers(section).items()
+                paragraph_id: f"{title}, paragraph {number}"
+                for pk, title, _body in sections
+                for paragraph_id, number in numbers[pk].items()
             }
         else:
             labels[name] = {str(pk): title for pk, title in rows.values_list("pk", "title")}

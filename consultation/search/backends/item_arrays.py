@@ -1,5 +1,6 @@
-"""The columns of every feedback item that the database search counts from (id, consultation,
-section, packed facets, time, stance) and its themes (item, theme, the theme's parent
+"""The columns of every feedback item that the database search counts and ranks from (id,
+consultation, section, packed facets, time, stance, and on SQLite its length in tokens) and
+its themes (item, theme, the theme's parent
 pairs), held in each process as numpy arrays sorted by item id, and brought up to date from
 the change log (`item_changes`: items, codes, stances and theme parents log their item)
 before every search.
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from consultation.search.backends.item_changes import CODES, ITEMS, REVIEWS, TABLE, THEMES
+from consultation.search.backends.item_index import FTS
 from consultation.synthesis.models import Stance
 
 # Re-read at most this many changed items; beyond it a full load is about as quick.
@@ -42,20 +44,23 @@ _COLUMNS_SQL = {
     "sqlite": (
         "id, consultation_id, COALESCE(section_id, 0), facet_bits, "
         "unixepoch(created_at) * 1000000 + CAST(substr(created_at || '000000', 21, 6) "
-        f"AS INTEGER), {_STANCE_SQL}"
+        f"AS INTEGER), {_STANCE_SQL}, " + FTS.tokens_sql(f'"{ITEMS}"."id"')
     ),
+    # PostgreSQL ranks with ts_rank_cd itself: no length needed.
     "postgresql": (
         "id, consultation_id, COALESCE(section_id, 0), facet_bits, "
-        f"(EXTRACT(EPOCH FROM created_at) * 1000000)::bigint, {_STANCE_SQL}"
+        f"(EXTRACT(EPOCH FROM created_at) * 1000000)::bigint, {_STANCE_SQL}, 0"
     ),
 }
-# Codes as rows of the same width as the items' (the theme and parent after six zeros), so
-# that items and their codes are read with one query: a row with a theme is a code.
+_NAMES = ("ids", "consultation", "section", "bits", "created", "stance", "length")
+_WIDTH = len(_NAMES)
+# Codes as rows of the same width as the items' (the theme and parent after the item's
+# columns, zeros), so that items and their codes are read with one query: a row with a theme
+# is a code.
 _CODES_SQL = (
-    "SELECT c.item_id, 0, 0, 0, 0, 0, c.theme_id, COALESCE(t.parent_id, 0) "  # noqa: S608
-    f'FROM "{CODES}" c JOIN "{THEMES}" t ON t.id = c.theme_id'
+    f"SELECT c.item_id, {', '.join(['0'] * (_WIDTH - 1))}, c.theme_id, "  # noqa: S608
+    f'COALESCE(t.parent_id, 0) FROM "{CODES}" c JOIN "{THEMES}" t ON t.id = c.theme_id'
 )
-_WIDTH = 6
 _EMPTY = np.zeros((0, _WIDTH), dtype=np.int64)
 _NO_CODES = np.zeros((0, 3), dtype=np.int64)
 _EMPTY_READ = np.zeros((0, _WIDTH + 2), dtype=np.int64)
@@ -69,7 +74,8 @@ def microseconds(moment):
 @dataclass(frozen=True)
 class ItemArrays:
     """Every item's id (ascending), consultation, section (0: none), facet bits, time
-    (microseconds) and stance (STANCES position + 1; 0: none), as parallel arrays; and
+    (microseconds), stance (STANCES position + 1; 0: none) and length in tokens (SQLite; 0
+    elsewhere), as parallel arrays; and
     every code as (item id, theme id, the theme's parent or 0) in `codes`, by item id;
     `mark` says up to where the log was read."""
 
@@ -79,6 +85,7 @@ class ItemArrays:
     bits: np.ndarray
     created: np.ndarray
     stance: np.ndarray
+    length: np.ndarray
     codes: np.ndarray = field(default_factory=lambda: _NO_CODES, compare=False)
     mark: object = field(default=None, compare=False)
 
@@ -127,7 +134,7 @@ def _fetch(cursor, sql, params=()):
 
 
 def _read_items(cursor, vendor, where="", params=()):
-    """(rows (id, consultation, section, bits, time, stance), codes (item, theme, parent))
+    """(rows (id, consultation, section, bits, time, stance, length), codes (item, theme, parent))
     of every item, or of those `where` keeps (an SQL condition on `{id}`, the item's id, with
     its `params`): one query, the items' rows and their codes' rows together."""
     items = f'SELECT {_COLUMNS_SQL[vendor]}, 0, 0 FROM "{ITEMS}"'  # noqa: S608 - constants
@@ -159,9 +166,6 @@ def _with_changes(arrays, changed, fresh, mark):
     kept = arrays.codes[~np.isin(arrays.codes[:, 0], changed)]
     codes = np.concatenate([kept, np.array(codes, dtype=np.int64).reshape(-1, 3)])
     return ItemArrays.from_rows(table, codes, mark)
-
-
-_NAMES = ("ids", "consultation", "section", "bits", "created", "stance")
 
 
 # -- how each database says what changed ---------------------------------------------------

@@ -24,10 +24,11 @@ ITEMS = "feedback_feedbackitem"
 CODES = "synthesis_coding"
 REVIEWS = "synthesis_itemreview"
 THEMES = "synthesis_theme"
-# The item columns the in-memory arrays hold: an UPDATE that changes none of them (the
-# text, a moderation note, the Elasticsearch mark) is not logged. A column added to the
-# arrays must be added here, with a migration that makes the triggers again.
-COLUMNS = ("consultation_id", "section_id", "facet_bits", "created_at")
+# The item columns the in-memory arrays hold or derive from (the text: its length in
+# tokens, which SQLite's relevance ranking reads, fts5_rank): an UPDATE that changes none
+# of them (a moderation note, the Elasticsearch mark) is not logged. A column added to the
+# arrays must be added here, with a migration that makes the triggers again (`recreate`).
+COLUMNS = ("consultation_id", "section_id", "facet_bits", "created_at", "text")
 _FUNCTION = "feedback_item_changed"
 
 
@@ -279,3 +280,10 @@ def create_synthesis(apps, schema_editor):
 
 def drop_synthesis(apps, schema_editor):
     _execute(schema_editor, synthesis_drop_sql(schema_editor.connection.vendor))
+
+
+def recreate(apps, schema_editor):
+    """A migration's RunPython: make the log and its triggers again, as COLUMNS says now
+    (with a "reload everything" row)."""
+    vendor = schema_editor.connection.vendor
+    _execute(schema_editor, [*drop_sql(vendor), *create_sql(vendor)])
