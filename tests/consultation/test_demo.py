@@ -1,5 +1,6 @@
 """The consultation demo: an open consultation with a realistic spread of comments,
-replies and reactions from stakeholders of several sectors, loaded once."""
+replies and reactions from stakeholders of several sectors, loaded once (the module's
+`loaded_demo`, from an empty database) and loaded again to change nothing."""
 
 import io
 
@@ -10,7 +11,7 @@ from consultation.feedback.models import FeedbackItem
 from consultation.models import Comment, Consultation, Flag, Reaction, Topic
 from consultation.synthesis.models import CampaignGroup
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("loaded_demo")]
 
 
 def counts():
@@ -19,7 +20,6 @@ def counts():
 
 
 def test_demo_consultation_loads_once_and_reads_well(client):
-    call_command("load_demo", stdout=io.StringIO())
     first = counts()
     call_command("load_demo", stdout=io.StringIO())
     assert counts() == first

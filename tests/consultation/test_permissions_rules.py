@@ -21,6 +21,7 @@ from consultation.models import Flag, FlagReason, Status
 from tests.support import factories
 from tests.support.consultation_factories import ConsultationFactory, TopicFactory, post_in
 from tests.support.permissions import MODERATING_ROLES, PASSWORD_ONLY, ROLES, make_user
+from tests.support.shared_rows import fresh, remembered, rows_for_the_module
 
 pytestmark = pytest.mark.django_db
 
@@ -78,9 +79,26 @@ def world_for(role, phase, *, status=Status.PUBLISHED, comments_public=True):
     return SimpleNamespace(user=user, consultation=consultation, comment=comment)
 
 
+@pytest.fixture(scope="module")
+def _worlds(django_db_setup, django_db_blocker):
+    """Every role's world in every phase, made once for the module's tests of one rule each
+    (tests/support/shared_rows.py): they only ask, and what a test changes is rolled back."""
+    with rows_for_the_module(django_db_blocker):
+        worlds = {}
+        for role in ROLE_NAMES:
+            for phase in PHASE_NAMES:
+                made = world_for(role, phase)
+                worlds[role, phase] = remembered(
+                    {"consultation": made.consultation, "comment": made.comment}
+                    | ({} if role == "anonymous" else {"user": made.user})
+                )
+        yield worlds
+
+
 @pytest.fixture
-def world(role, phase):
-    return world_for(role, phase)
+def world(_worlds, role, phase, db):
+    """The shared world of `role` in `phase`, read afresh so no test sees another's objects."""
+    return SimpleNamespace(**{"user": AnonymousUser(), **fresh(_worlds[role, phase])})
 
 
 # ---------------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ demo made updates it in place; every page type it makes is reachable by followin
 from the home page; its dates tell one consistent story; its people are invented."""
 
 import datetime
-import io
 from collections import deque
 from html.parser import HTMLParser
 from pathlib import Path
@@ -12,7 +11,6 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
 from django.utils import timezone
 from wagtail.models import Page, PageLogEntry, Revision, get_page_models
 
@@ -48,9 +46,9 @@ REAL_POSTS = ["chair", "deputy head of strategy", "patient and public voice", "c
 
 
 def test_loading_over_the_previous_demo_version_updates_it_in_place():
-    load_demo()
-    # What the previous version of the demo left: members with posts copied from the seed
-    # articles, and sections whose "last published" was the time of loading.
+    # Over the module's demo (`loaded_demo`), what the previous version of the demo left:
+    # members with posts copied from the seed articles, and sections whose "last published"
+    # was the time of loading.
     WorkingGroupMember.objects.filter(name="Dr Ada Placeholder").update(
         role="Chair; general practitioner and clinical lead for digital education",
         organisation="Example Health Education Board",
@@ -117,7 +115,6 @@ def crawl(client, start="/", limit=400):
 
 
 def test_every_page_type_is_reachable_from_the_home_page(client):
-    load_demo()
     reachable = crawl(client)
     live_types = []
     for model in get_page_models():
@@ -134,7 +131,6 @@ def test_every_page_type_is_reachable_from_the_home_page(client):
 
 
 def test_update_dates_are_chronological_and_agree_with_the_seeds():
-    load_demo()
     today = timezone.localdate()
     updates = {update.slug: update for update in UpdatePage.objects.live()}
     assert [updates[slug].date for slug, *_ in pages_demo.UPDATES] == sorted(
@@ -151,7 +147,6 @@ def test_update_dates_are_chronological_and_agree_with_the_seeds():
 
 
 def test_a_sections_last_published_is_its_newest_version(client):
-    load_demo()
     for section in SectionPage.objects.live():
         versions = section.published_versions()
         assert section.last_published_at == versions[-1].published_at, section.slug
@@ -175,7 +170,6 @@ def test_a_sections_last_published_is_its_newest_version(client):
 
 
 def test_working_group_members_are_invented(client):
-    load_demo()
     members = list(WorkingGroupMember.objects.all())
     assert len(members) == len(pages_demo.MEMBERS)
     for member in members:
@@ -191,14 +185,12 @@ def test_working_group_members_are_invented(client):
 
 
 def test_no_seed_person_is_named_anywhere_in_the_demo_pages(client):
-    load_demo()
     for page in Page.objects.live().filter(depth__gte=2).specific():
         html = client.get(page.url).content.decode()
         assert not any(name in html for name in REAL_PEOPLE), page.url
 
 
 def test_demo_accounts_can_sign_in(client):
-    load_demo()
     response = client.post(
         "/accounts/login/", {"login": "clinician@example.org", "password": DEMO_PASSWORD}
     )
@@ -207,14 +199,12 @@ def test_demo_accounts_can_sign_in(client):
 
 
 def test_home_shows_the_current_phase():
-    load_demo()
     from hub.pages.selectors import current_phase
 
     assert current_phase().title == "Engagement"
 
 
 def test_second_versions_say_what_changed_and_why(client):
-    load_demo()
     with_notes = [(slug, changes["note"]) for slug, *_, changes in pages_demo.SECTIONS if changes]
     assert len(with_notes) >= 3
 
@@ -238,7 +228,6 @@ def test_the_demo_timeline_dates_follow_its_story(client):
     from consultation.models import Consultation
     from hub.pages import demo
 
-    call_command("load_demo", stdout=io.StringIO())
     phases = {phase.kind: phase for phase in Phase.objects.all()}
     today = timezone.localdate()
     assert phases["research"].starts_on == today - datetime.timedelta(days=demo.HUB_OPENED_DAYS_AGO)

@@ -1,7 +1,8 @@
 """One public address (SITE_URL) for every absolute link the site gives out: the API's
 html_url, detail_url and document_url, the feeds, the sitemap and robots.txt, the demo's
 banner; Wagtail's Site record is brought into agreement with it (after `migrate`, by
-`sync_site_address` and the demo loader) and `check --database` warns when it is not."""
+`sync_site_address` and the demo loader: tests/hub/test_demo.py, beside the one load of the
+demo from an empty database) and `check --database` warns when it is not."""
 
 import io
 import json
@@ -120,19 +121,6 @@ def test_migrate_and_the_command_bring_the_site_record_into_line(site_tree):
         )
         call_command("sync_site_address", stdout=out)
         assert "agrees with SITE_URL (https://hub.example.org)" in out.getvalue()
-
-
-def test_the_demo_makes_its_site_record_at_site_url_and_its_banner_says_so():
-    with at_public_address("http://127.0.0.1:8123"):
-        call_command("load_demo", stdout=io.StringIO())
-        site = Site.objects.get(is_default_site=True)
-        assert (site.hostname, site.port) == ("127.0.0.1", 8123)
-        banner = io.StringIO()
-        call_command("demo_accounts", stdout=banner)
-    assert "The demo site is at http://127.0.0.1:8123/  (admin: http://127.0.0.1:8123/admin/)" in (
-        banner.getvalue()
-    )
-    assert "8000" not in banner.getvalue()
 
 
 @pytest.mark.processes

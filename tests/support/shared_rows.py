@@ -1,5 +1,6 @@
 """Rows made once for all the tests of a module, for fixtures that are slow to make and
-that every test of the module reads (the site tree, the demo).
+that every test of the module reads (the site tree, the demo); and many cases run through
+one test's rows, each rolled back as if it were a test of its own (`each_case_rolled_back`).
 
 The rows are written in a transaction that stays open while the module's tests run. Each
 test runs in a savepoint inside it (pytest-django's `db`, as ever), so whatever a test
@@ -7,8 +8,10 @@ changes is rolled back at its end and the next test finds the rows as they were 
 transaction is rolled back after the module's last test. Tests that need real commits (a
 live server, `transaction=True`) cannot share rows this way."""
 
+import traceback
 from contextlib import contextmanager
 
+from django.core.cache import cache
 from django.db import transaction
 
 
@@ -31,3 +34,26 @@ def fresh(rows):
 def remembered(instances):
     """{name: instance} as {name: (model, pk)}, to be read back by `fresh`."""
     return {name: (type(instance), instance.pk) for name, instance in instances.items()}
+
+
+def each_case_rolled_back(cases, check):
+    """`check(case)` for every case, each in a savepoint rolled back after it and with the
+    cache cleared, so each case finds the rows and the cache as the test's set-up left them
+    (as if each were a test of its own, without making the set-up again for each). Fails
+    once at the end, naming every case that failed and how, not only the first."""
+    failures = []
+    for case in cases:
+        cache.clear()
+        try:
+            with transaction.atomic():
+                try:
+                    check(case)
+                finally:
+                    transaction.set_rollback(True)
+        except Exception as error:  # every case is reported, then the test fails
+            where = traceback.extract_tb(error.__traceback__)[-1]
+            failures.append(
+                f"{case!r}: {type(error).__name__} at {where.name}, line {where.lineno}: {error}"
+            )
+    cache.clear()
+    assert not failures, f"{len(failures)} of {len(cases)} cases failed:\n" + "\n".join(failures)

@@ -22,6 +22,7 @@ from tests.support import factories
 from tests.support.consultation_factories import ConsultationFactory, comment_on
 from tests.support.hostile import HOSTILE_QUERIES
 from tests.support.markup import id_problems
+from tests.support.shared_rows import each_case_rolled_back
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 BULK = "/synthesis/coding/bulk/"
@@ -175,25 +176,28 @@ def test_ticked_items_of_another_consultation_are_refused(
     assert not CodingAction.objects.exists()
 
 
-@pytest.mark.parametrize("text", HOSTILE_QUERIES)
 def test_hostile_searches_are_read_as_the_search_page_reads_them(
-    wg_client, consultation, codebook, feedback, text
+    wg_client, consultation, codebook, feedback
 ):
-    search = urlencode({"q": text, "sector": text, "page": text})
-    response = bulk(wg_client, consultation, "apply-search", [codebook["data"]], search=search)
-    assert response.status_code == 200
-    html = response.content.decode()
-    count = int(re.search(r"<strong>(\d+) items?</strong>", html).group(1))
-    assert "<script>alert(1)</script>" not in html
-    stored = re.search(r'name="search" value="([^"]*)"', html).group(1)
-    assert f"consultation={consultation.pk}" in stored
-    if count:
-        response = bulk(
-            wg_client, consultation, "apply-search", [codebook["data"]], search=search,
-            confirmed=count,
-        )  # fmt: skip
-        assert response.status_code == 302
-        assert CodingAction.objects.get().item_count == count
+    def check(text):
+        search = urlencode({"q": text, "sector": text, "page": text})
+        response = bulk(wg_client, consultation, "apply-search", [codebook["data"]], search=search)
+        assert response.status_code == 200
+        html = response.content.decode()
+        count = int(re.search(r"<strong>(\d+) items?</strong>", html).group(1))
+        assert "<script>alert(1)</script>" not in html
+        stored = re.search(r'name="search" value="([^"]*)"', html).group(1)
+        assert f"consultation={consultation.pk}" in stored
+        if count:
+            response = bulk(
+                wg_client, consultation, "apply-search", [codebook["data"]], search=search,
+                confirmed=count,
+            )  # fmt: skip
+            assert response.status_code == 302
+            assert CodingAction.objects.get().item_count == count
+
+    # Each search is rolled back before the next, as if it were a test of its own.
+    each_case_rolled_back(HOSTILE_QUERIES, check)
 
 
 @pytest.fixture
