@@ -18,7 +18,7 @@ from django_tasks import task
 
 from consultation.models import Consultation
 from consultation.synthesis.suggestions import refresh_suggestions
-from hub.core.background import clear_mark, enqueue_soon, on_commit_once
+from hub.core.background import clear_mark, enqueue_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -34,14 +34,11 @@ def refresh_suggestions_soon(*, consultation_id):
     """Refresh the consultation's suggestions in the background after the current
     transaction commits, once for a burst of calls (hub.core.background). A failure to
     enqueue is logged, never raised into the write that called it."""
-    on_commit_once(
-        _mark(consultation_id),
-        lambda: enqueue_soon(
-            refresh_theme_suggestions,
-            mark=_mark(consultation_id),
-            delay=DEBOUNCE,
-            consultation_id=consultation_id,
-        ),
+    enqueue_after_commit(
+        refresh_theme_suggestions,
+        mark=_mark(consultation_id),
+        delay=DEBOUNCE,
+        consultation_id=consultation_id,
     )
 
 

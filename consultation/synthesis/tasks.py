@@ -1,8 +1,9 @@
 """The synthesis background tasks (django-tasks): placing new feedback items into campaign
 groups once the transaction that wrote them has committed.
 
-`place_after_commit` is called where items are written (consultation.feedback.sync for
-comments and questionnaire answers, the response import for a batch). The task takes only
+`place_after_commit` is called for every announcement of new items
+(consultation.feedback.signals.items_arrived, connected in this app's AppConfig.ready:
+comments, questionnaire answers, an imported batch). The task takes only
 the consultation: it places every item newer than the last placed
 (consultation.synthesis.grouping.place_new). A burst of writes queues it once, to run a
 little later where the backend can defer it (hub.core.background), and a task that finds
@@ -17,7 +18,7 @@ from django_tasks import task
 
 from consultation.models import Consultation
 from consultation.synthesis import grouping
-from hub.core.background import clear_mark, enqueue_soon, on_commit_once
+from hub.core.background import clear_mark, enqueue_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -36,14 +37,11 @@ def place_after_commit(*, consultation_id):
     logged, not raised)."""
     if consultation_id is None:
         return
-    on_commit_once(
-        _mark(consultation_id),
-        lambda: enqueue_soon(
-            place_new_items,
-            mark=_mark(consultation_id),
-            delay=DEBOUNCE,
-            consultation_id=consultation_id,
-        ),
+    enqueue_after_commit(
+        place_new_items,
+        mark=_mark(consultation_id),
+        delay=DEBOUNCE,
+        consultation_id=consultation_id,
     )
 
 

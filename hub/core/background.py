@@ -6,6 +6,7 @@ a hundred times needs one refresh after it, not a hundred). `enqueue_soon(task, 
 enqueues a task unless one marked the same is already waiting, deferred by `delay` on a
 backend that can defer, so a burst of writes across many requests costs one run; the task
 calls `clear_mark(mark)` as it starts, so a write after that start enqueues the next run.
+`enqueue_after_commit(task, mark=...)` is the two together, what a write usually wants.
 """
 
 from django.core.cache import cache
@@ -42,6 +43,12 @@ def enqueue_soon(task, *, mark, delay, **kwargs):
     if task.get_backend().supports_defer:
         task = task.using(run_after=timezone.now() + delay)
     return task.enqueue(**kwargs)
+
+
+def enqueue_after_commit(task, *, mark, delay, **kwargs):
+    """Once the current transaction commits, `enqueue_soon(task, ...)` once for the
+    transaction (keyed by `mark`) and once for a burst of transactions."""
+    on_commit_once(mark, lambda: enqueue_soon(task, mark=mark, delay=delay, **kwargs))
 
 
 def clear_mark(mark):

@@ -7,7 +7,7 @@ import pytest
 from django.db import transaction
 from django_tasks import task
 
-from hub.core.background import clear_mark, enqueue_soon, on_commit_once
+from hub.core.background import clear_mark, enqueue_after_commit, enqueue_soon, on_commit_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -48,3 +48,18 @@ def test_a_marked_run_waits_for_its_task_to_start_before_another_is_enqueued():
     assert enqueue_soon(note_run, mark="test-mark", delay=delay, value=3) is not None
     assert RUNS == [1, 3]  # the immediate backend of the tests runs them at once
     clear_mark("test-mark")
+
+
+def test_enqueued_after_commit_once_for_a_transaction_and_never_after_a_rollback():
+    RUNS.clear()
+    delay = datetime.timedelta(seconds=30)
+    with transaction.atomic():
+        for n in range(3):
+            enqueue_after_commit(note_run, mark="test-after", delay=delay, value=n)
+        assert RUNS == []
+    assert RUNS == [0]
+    clear_mark("test-after")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        enqueue_after_commit(note_run, mark="test-after", delay=delay, value=5)
+        raise RuntimeError
+    assert RUNS == [0]
