@@ -66,7 +66,10 @@ class Reader:
         self.consultation = consultation
         self.now = now
         self.author_id = user.pk if user.is_authenticated else None
-        self.visibility = Visibility.of(user, consultation)
+
+    @cached_property
+    def visibility(self):
+        return Visibility.of(self.user, self.consultation)
 
     @property
     def moderates(self):
