@@ -20,13 +20,16 @@ from consultation.search.backends import elasticsearch as es
 BATCH_SIZE = 2_000
 
 
-def _batches(queryset, size):
-    """Lists of up to `size` rows of `queryset`, by primary key, each read when needed."""
+def _batches(queryset, size, *, make=None):
+    """Lists of up to `size` rows of `queryset`, by primary key, each read when needed;
+    each row passed through `make` when given (for rows read as dicts with their "id")."""
     last = 0
     while True:
         batch = list(queryset.filter(pk__gt=last).order_by("pk")[:size])
         if not batch:
             return
+        if make is not None:
+            batch = [make(**row) for row in batch]
         yield batch
         last = batch[-1].pk
 
@@ -37,7 +40,8 @@ def rebuild_items(*, progress=None, batch_size=BATCH_SIZE):
     search arrays of every process reload once), so rebuilds keep it short."""
     total = Comment.objects.count()
     done = 0
-    for batch in _batches(Comment.objects.all(), batch_size):
+    comments = Comment.objects.values(*sync.COMMENT_COLUMNS)
+    for batch in _batches(comments, batch_size, make=sync.CommentRow):
         with transaction.atomic():
             done += sync.comments_changed(batch, batch_size=batch_size)
         if progress:

@@ -1,15 +1,21 @@
 """What the database backend remembers or skips to be quick gives the same answers: a page
 picked without sorting every match is the page from sorting them all, ties on the sort key
 included (the later id first, the earlier for "oldest"), for every page and sort; and the
-paragraph numbers it remembers per section body follow a body that changed."""
+paragraph numbers it remembers per section body follow a body that changed; the facet
+columns it decodes once per arrays count as the items say, and follow an item that
+changed."""
 
 import types
 
 import numpy as np
 import pytest
+from django.db import connection
 
+from consultation.feedback import sync
+from consultation.feedback.models import FeedbackItem
+from consultation.models import Comment, Status
 from consultation.search import run
-from consultation.search.backends import database
+from consultation.search.backends import database, item_arrays
 from consultation.search.types import FeedbackQuery
 from tests.support.consultation_factories import comment_on, paragraph_ids
 from tests.support.pages import publish
@@ -54,3 +60,48 @@ def test_paragraph_labels_follow_a_reordered_section(section, consultation, sett
     section.body = [blocks[1], blocks[0], *blocks[2:]]
     publish(section)
     assert label() == f"{section.title}, paragraph 1"
+
+
+def _counted(results, facet):
+    return {value.value: value.count for value in results.facet(facet).values if value.count}
+
+
+def _expected(items, facet, **wanted):
+    counted = {}
+    for item in items.filter(**wanted):
+        value = getattr(item, facet)
+        counted[value] = counted.get(value, 0) + 1
+    return counted
+
+
+@pytest.mark.django_db
+@pytest.mark.shared_site_tree
+def test_facets_decoded_once_count_as_the_items_say(section, consultation, settings):
+    """Filters only (every item) and with a filter, each facet counted by the disjunctive
+    rule from the columns decoded once per arrays; kept while nothing changes, decoded
+    again when an item's facets change."""
+    settings.ELASTICSEARCH_URL = None
+    statuses = [Status.PUBLISHED] * 4 + [Status.REJECTED] * 2 + [Status.PENDING]
+    comments = [
+        comment_on(section, consultation=consultation, text=f"View {n}", status=status)
+        for n, status in enumerate(statuses)
+    ]
+    comment_on(section, consultation=consultation, parent=comments[0], text="A reply")
+    items = FeedbackItem.objects.all()
+    everything = run(FeedbackQuery(filters={"in_analysis": ["true", "false"]}))
+    assert _counted(everything, "moderation_state") == _expected(items, "moderation_state")
+    assert _counted(everything, "source_kind") == _expected(items, "source_kind")
+    published = run(FeedbackQuery(filters={"moderation_state": ["published"]}))
+    assert published.total == 5
+    # Its own facet ignores its filter; the others count the published items only.
+    assert _counted(published, "moderation_state") == _expected(items, "moderation_state")
+    assert _counted(published, "source_kind") == {"comment": 4, "reply": 1}
+    decoded = item_arrays.current(connection).facets
+    assert item_arrays.current(connection).facets is decoded  # nothing changed: kept
+
+    Comment.objects.filter(pk=comments[-1].pk).update(status=Status.PUBLISHED)
+    sync.comment_saved(Comment.objects.get(pk=comments[-1].pk))
+    assert item_arrays.current(connection).facets is not decoded
+    published = run(FeedbackQuery(filters={"moderation_state": ["published"]}))
+    assert published.total == 6
+    assert _counted(published, "moderation_state") == _expected(items, "moderation_state")

@@ -1,8 +1,12 @@
 """Relevance on SQLite computed with numpy (fts5_rank) is FTS5's own bm25(): the same score
-for every matching row, for words, phrases, OR, exclusions, words the tokenizer splits, and
-every line of the hostile corpus; and it stays the same after an item's text changes (its
+for every matching row, for words, phrases (every pair and triple of adjacent words of the
+items, a phrase repeated in one item, overlapping in itself, or with a word of it on its
+own), OR, exclusions, words the tokenizer splits, and every line of the hostile corpus,
+typed and quoted as a phrase; and it stays the same after an item's text changes (its
 length in tokens is re-read through the change log). Searches through
 `consultation.search.run` rank the same either way."""
+
+import re
 
 import numpy as np
 import pytest
@@ -11,6 +15,7 @@ from django.db import connection, transaction
 from consultation.feedback.models import FeedbackItem
 from consultation.search import run
 from consultation.search.backends import database, fts5_rank, item_arrays, item_index
+from consultation.search.query import STOP_WORDS
 from consultation.search.types import FeedbackQuery
 from tests.support.consultation_factories import comment_on
 from tests.support.hostile import HOSTILE_QUERIES
@@ -28,6 +33,8 @@ MORE = [
     "The e-mail about e-mail data was long, and the nurse read every e-mail twice over.",
     "Robots in care homes: robots lifting, robots talking, care staff watching robots.",
     "A short one about care.",
+    "Care care care care: the phrase care care overlaps itself.",
+    "Care homes, care homes and more care homes; homes of care.",
 ]
 QUERIES = [
     "care",
@@ -108,6 +115,45 @@ def _recording(asked):
 def test_hostile_queries_score_as_bm25_or_fall_back(items, always_numpy):
     for text in HOSTILE_QUERIES:
         _assert_same_scores(text)
+
+
+def _phrases(texts, width):
+    for text in texts:
+        words = re.findall(r"[\w'-]+", text)
+        for start in range(len(words) - width + 1):
+            yield '"' + " ".join(words[start : start + width]) + '"'
+
+
+PHRASES = [
+    '"care care"',
+    '"care care care"',
+    '"care homes" care',
+    '"care homes" OR "care staff"',
+    '"care homes" -robots',
+    '"social care" "care staff"',
+    '"homes of care"',
+]
+
+
+def test_phrases_score_as_bm25(items, always_numpy, monkeypatch):
+    """Every phrase of two and three adjacent words in the items (stop words and
+    punctuation inside them included), and phrases repeated or overlapping in an item:
+    numpy's score of each match is bm25()'s."""
+    asked = []
+    monkeypatch.setattr(database.SqliteText, "_bm25", _recording(asked))
+    texts = [*CORPUS.values(), *MORE]
+    queries = sorted({*_phrases(texts, 2), *_phrases(texts, 3), *PHRASES})
+    found = [text for text in queries if _assert_same_scores(text)]
+    # Each phrase of an item finds it, but one of stop words only ("of the": a search of
+    # nothing); numpy scored each (bm25() ran as the reference only).
+    unfound = {text for text in queries if text not in found}
+    assert all(set(text.strip('"').lower().split()) <= STOP_WORDS for text in unfound)
+    assert len(found) > 200 and len(asked) == len(found)
+
+
+def test_hostile_phrases_score_as_bm25_or_fall_back(items, always_numpy):
+    for text in HOSTILE_QUERIES:
+        _assert_same_scores('"' + text.replace('"', " ") + '"')
 
 
 def test_prefix_and_few_matches_are_left_to_bm25(items, monkeypatch):

@@ -8,6 +8,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from consultation.feedback.models import FeedbackItem
 from consultation.search import indexing, run
@@ -51,6 +52,28 @@ def test_reindex_rebuilds_stale_and_lost_items(written):
     assert "Items [" + "#" * 30 + "] 6/6" in printed
     assert "Feedback items rebuilt: 6 in" in printed and "items/s" in printed
     assert "Database search index rebuilt" in printed
+
+
+def _item_updates(queries):
+    # executemany is logged as "N times: UPDATE ..."
+    return [q["sql"] for q in queries if 'UPDATE "feedback_feedbackitem"' in q["sql"]]
+
+
+def test_a_rebuild_writes_only_what_differs(written):
+    """Items found as their sources say are not written; a stale hash is written alone
+    (setting the text too rewrote every index over it, and PostgreSQL's tsvector)."""
+    with CaptureQueriesContext(connection) as queries:
+        assert indexing.rebuild_items() == 6
+    assert _item_updates(queries.captured_queries) == []
+
+    FeedbackItem.objects.update(text_hash="")
+    with CaptureQueriesContext(connection) as queries:
+        indexing.rebuild_items()
+    (update,) = _item_updates(queries.captured_queries)
+    assert '"text_hash"' in update and '"text"' not in update.replace('"text_hash"', "")
+    assert "needs_indexing" not in update and "facet_bits" not in update
+    assert FeedbackItem.objects.filter(text_hash="").count() == 0
+    assert len(found("robots")) == 6
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL's vector is generated")
