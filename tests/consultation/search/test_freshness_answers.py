@@ -124,7 +124,7 @@ def test_every_write_that_changes_answers_is_in_the_very_next_search(
     agrees()  # the arrays are loaded now; every change below comes through the log
 
     def save(person, question, labels):
-        choices = dict((text, pk) for pk, text in question.choices)
+        choices = {text: pk for pk, text in question.choices}
         services.answers_save(
             respondent=person,
             questionnaire=questionnaire,
