@@ -188,6 +188,7 @@ def item_page(request, item, *, status=200, **forms):
         "failed": next(iter(forms.values()), None),
         "membership": campaign_selectors.item_campaign(item.pk),
         "suggestions": suggestion_selectors.pending_for_item(item.pk),
+        "rejected_suggestions": suggestion_selectors.rejected_for_item(item.pk),
     }
     return render(request, "consultation/synthesis/item.html", context, status=status)
 

@@ -189,7 +189,11 @@ class MultiValued:
     none: bool = False  # whether NONE (the matches with no value) is a value
 
     @classmethod
-    def of(cls, size, positions, codes, values=None, *, none=False):
+    def of(cls, size, positions, codes, values=None, *, none=False, distinct=False):
+        """From (position, code) pairs, made each once unless they are already
+        (`distinct`: a sort of every pair costs a search more than all the rest)."""
+        if distinct:
+            return cls(size, positions.astype(np.int64), codes.astype(np.int64), values, none)
         keys = np.unique((positions.astype(np.int64) << 32) | codes.astype(np.int64))
         return cls(size, keys >> 32, keys & _LOW_32, values, none)
 
@@ -220,11 +224,9 @@ class MultiValued:
 
     def counts(self, mask):
         """{value: number of the matches `mask` lets through that have it}, with NONE."""
-        codes, numbers = np.unique(self.codes[mask[self.positions]], return_counts=True)
-        counts = {
-            self.value_of(int(code)): int(number)
-            for code, number in zip(codes, numbers, strict=True)
-        }
+        kept = self.codes[mask[self.positions]]
+        numbers = np.bincount(kept) if len(kept) else np.zeros(0, dtype=np.int64)
+        counts = {self.value_of(int(code)): int(numbers[code]) for code in np.flatnonzero(numbers)}
         if self.none:
             counts[NONE] = int((mask & ~self.has_any()).sum())
         return counts
@@ -259,18 +261,11 @@ class Held:
 
 
 def _themes(ids, held):
-    """The themes' (position, code) pairs: each code of a matched item, and its theme's
-    parent for a sub-theme, from the arrays (one pass over the codes, no sort of the
-    matches)."""
-    positions, codes = held.arrays.codes_of(held.positions)
-    themes, parents = codes[:, 1], codes[:, 2]
-    child = parents > 0
-    return MultiValued.of(
-        len(ids),
-        np.concatenate([positions, positions[child]]),
-        np.concatenate([themes, parents[child]]),
-        none=True,
-    )
+    """The themes' (position, code) pairs: each theme of a matched item, and its theme's
+    parent for a sub-theme, each once, from the arrays (one pass over the items' themes,
+    no sort)."""
+    positions, themes = held.arrays.themes_of(held.positions)
+    return MultiValued.of(len(ids), positions, themes[:, 1], none=True, distinct=True)
 
 
 def _stances(ids, held):
@@ -281,7 +276,10 @@ def _answers(ids, held):
     """The answers' (position, code) pairs: each answer a matched item carries, from the
     arrays (one pass over the answers); a code is the value's number in the arrays."""
     positions, answers = held.arrays.answers_of(held.positions)
-    return MultiValued.of(len(ids), positions, answers[:, 1], held.arrays.answer_values)
+    # Each once already: an item carries one response, which chooses an option once.
+    return MultiValued.of(
+        len(ids), positions, answers[:, 1], held.arrays.answer_values, distinct=True
+    )
 
 
 LOADERS = {THEME: _themes, STANCE: _stances, ANSWER: _answers}

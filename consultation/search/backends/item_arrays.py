@@ -94,6 +94,7 @@ _CHOSEN_SQL = (
     f'SELECT a.response_id, a.question_id, c.choice_id FROM "{ANSWERS}" a '  # noqa: S608
     f'JOIN "{CHOICES}" c ON c.answer_id = a.id'
 )
+_LOW_32 = (1 << 32) - 1
 _EMPTY = np.zeros((0, _WIDTH), dtype=np.int64)
 _NO_CODES = np.zeros((0, 3), dtype=np.int64)
 _NO_ANSWERS = np.zeros((0, 2), dtype=np.int64)
@@ -181,6 +182,20 @@ class ItemArrays:
     def _answer_places(self):
         return self._places(self.answers[:, 0])
 
+    @functools.cached_property
+    def themes(self):
+        """Each item's themes as (item, theme) rows, each once, by item: the theme of each
+        of its codes and the parent of each sub-theme among them (a parent counts the items
+        with it or any of its sub-themes). Worked out once per ItemArrays, not per search."""
+        child = self.codes[:, 2] > 0
+        pairs = np.concatenate([self.codes[:, :2], self.codes[child][:, [0, 2]]])
+        keys = np.unique((pairs[:, 0] << 32) | pairs[:, 1])
+        return np.column_stack([keys >> 32, keys & _LOW_32])
+
+    @functools.cached_property
+    def _theme_places(self):
+        return self._places(self.themes[:, 0])
+
     def _among(self, positions, places, rows):
         among = np.full(len(self.ids) + 1, -1, dtype=np.int64)
         among[positions] = np.arange(len(positions))
@@ -192,6 +207,11 @@ class ItemArrays:
         """(for each code of the items at `positions`, where its item is among `positions`;
         those codes' rows (item, theme, parent)): one pass over the codes."""
         return self._among(positions, self._code_places, self.codes)
+
+    def themes_of(self, positions):
+        """(for each theme of the items at `positions` (ItemArrays.themes), where its item
+        is among `positions`; those rows (item, theme)): one pass over the themes."""
+        return self._among(positions, self._theme_places, self.themes)
 
     def answers_of(self, positions):
         """(for each answer the items at `positions` carry, where its item is among
