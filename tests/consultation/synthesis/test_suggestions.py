@@ -456,7 +456,7 @@ def test_undoing_an_accepted_suggestion_lets_its_theme_be_suggested_again(
     call_command("suggest_themes", stdout=io.StringIO())
     assert pending(item, theme).exists()
     page = wg_client.get(f"/synthesis/items/{item.pk}/").content.decode()
-    assert f"Accept<span class=\"nhsuk-u-visually-hidden\"> “{theme.name}”" in page
+    assert f'Accept<span class="nhsuk-u-visually-hidden"> “{theme.name}”' in page
 
 
 def test_a_rejection_taken_back_lets_its_theme_be_suggested_again(
