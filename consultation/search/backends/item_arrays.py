@@ -26,6 +26,7 @@ import threading
 
 import numpy as np
 
+from consultation.search.backends import item_changes
 from consultation.search.backends.item_changes import (
     ANSWERS,
     CHOICES,
@@ -353,6 +354,7 @@ class SqliteLog:
         if not rows or (rows[0][0], rows[0][2]) != (seq, token):
             # The row last read was rolled back (or pruned): what was read may be undone.
             return self.full(cursor, rows[-1] if rows else None)
+        _pruned_older(rows[-1][0], seq)
         changed = {item_id for _seq, item_id, _token in rows[1:]}
         if None in changed or len(changed) > MOST_CHANGES:
             return self.full(cursor, rows[-1])
@@ -406,7 +408,16 @@ class PostgresLog:
         present = {seq for seq, _item, _xid in entries}
         if not present.issuperset(seen):
             return self.full(cursor, mark)  # rows read before were rolled back
+        new = [seq for seq, _item, _xid in entries if seq not in seen]
+        if new:
+            _pruned_older(max(new), min(new) - 1)
         changed = {item for seq, item, _xid in entries if seq not in seen}
+        # A row with a negative item: rows of transactions below minus it were removed
+        # (item_changes.prune_older); a look older than that may have missed some.
+        pruned = [-item for item in changed if item is not None and item < 0]
+        if pruned and horizon < max(pruned):
+            return self.full(cursor, mark)
+        changed = {item for item in changed if item is None or item >= 0}
         if None in changed or len(changed) > MOST_CHANGES:
             return self.full(cursor, mark)
         fresh = (
@@ -415,6 +426,16 @@ class PostgresLog:
             else (_EMPTY, _NO_CODES, _NO_ANSWERS, ())
         )
         return _with_changes(arrays, changed, fresh, mark)
+
+
+def _pruned_older(newest, before):
+    """When the log's newest row number `newest` has passed a multiple of PRUNE_EVERY since
+    `before`, ask for the log to be pruned (consultation.search.pruning: once the search's
+    transaction commits, and once for a burst)."""
+    if newest // item_changes.PRUNE_EVERY > before // item_changes.PRUNE_EVERY:
+        from consultation.search import pruning  # the task module imports the backends
+
+        pruning.prune_soon()
 
 
 LOGS = {"sqlite": SqliteLog(), "postgresql": PostgresLog()}

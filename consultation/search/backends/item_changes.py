@@ -7,7 +7,12 @@ since it last looked, with one indexed query, and re-reads only those items.
 
 A row with no item (item_id NULL) means "reload everything": the migration writes one, a
 TRUNCATE of the items writes one (PostgreSQL), and `prune` writes one after emptying the
-log. How a reader knows it has seen every row differs by database (`item_arrays`):
+log. `prune_older` keeps the newest rows instead (`manage.py prune_item_changes` on a
+schedule, and a process that sees the log pass PRUNE_EVERY rows asks for it:
+consultation.search.pruning), so processes that searched since carry on, and one whose
+last look is older than what was removed loads everything again (on PostgreSQL it learns
+that from a row whose item_id is minus the transaction id below which rows were removed).
+How a reader knows it has seen every row differs by database (`item_arrays`):
 
 - SQLite has one writer at a time, so rows are numbered (`seq`) in commit order; a
   random `token` on each row tells a row apart from one that took the number of a row
@@ -390,6 +395,44 @@ def position(connection):
         else:
             return None
         return tuple(cursor.fetchone() or ())
+
+
+# What `prune_older` keeps: a process further behind than this many changed items loads
+# everything again anyway (item_arrays.MOST_CHANGES).
+KEEP = 20_000
+# A process that sees the newest row's number pass a multiple of this asks for a prune.
+PRUNE_EVERY = 100_000
+
+
+def prune_older(connection, *, keep=KEEP):
+    """Remove the log's rows but about the newest `keep` (at least one); returns how many
+    went. A process whose last look is older than the rows removed loads everything again:
+    on SQLite the row it last read is gone; on PostgreSQL, whose rows commit in any order,
+    the rows of transactions below a transaction id go (that of the oldest row kept, or
+    of the oldest transaction still running if older), and a row with minus that id as its
+    item tells a process that looked before it to reload."""
+    keep = max(int(keep), 1)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                f'DELETE FROM "{TABLE}" WHERE seq <= (SELECT max(seq) FROM "{TABLE}") - %s',  # noqa: S608
+                [keep],
+            )
+            return cursor.rowcount
+        if connection.vendor != "postgresql":
+            return 0
+        cursor.execute(
+            "SELECT LEAST((SELECT min(xid) FROM (SELECT xid FROM "  # noqa: S608 - constants
+            f'"{TABLE}" ORDER BY seq DESC LIMIT %s) newest), '
+            "pg_snapshot_xmin(pg_current_snapshot()))::text::bigint",
+            [keep],
+        )
+        (below,) = cursor.fetchone()
+        cursor.execute(f'DELETE FROM "{TABLE}" WHERE xid < %s::text::xid8', [below])  # noqa: S608
+        removed = cursor.rowcount
+        if removed:
+            cursor.execute(f'INSERT INTO "{TABLE}" ("item_id") VALUES (%s)', [-below])  # noqa: S608
+        return removed
 
 
 def prune(connection):
