@@ -121,7 +121,9 @@ def queue_url(consultation, **params):
 
 
 def pending(item, theme=None):
-    found = ThemeSuggestion.objects.filter(item=item, state=State.PENDING)
+    """The item's pending suggestions (every item's when None)."""
+    found = ThemeSuggestion.objects.filter(state=State.PENDING)
+    found = found.filter(item=item) if item is not None else found
     return found.filter(theme=theme) if theme else found
 
 
@@ -486,3 +488,34 @@ def test_a_rejection_taken_back_lets_its_theme_be_suggested_again(
     # Only a rejection can be taken back: a second post changes nothing.
     again = wg_client.post(f"/synthesis/suggestions/{suggestion.pk}/reconsider/", follow=True)
     assert "Only a rejected suggestion can be taken back." in again.content.decode()
+
+
+def test_a_refresh_updates_pending_rows_in_place_in_queries_that_do_not_grow(
+    refreshed, section, author
+):
+    """A pending suggestion suggested again keeps its row (updated, not deleted and
+    inserted again); the refresh writes every row with a statement per kind of write."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    consultation = refreshed["consultation"]
+    before = {(s.item_id, s.theme_id): s.pk for s in pending(None)}
+
+    def refresh_queries():
+        with CaptureQueriesContext(connection) as captured:
+            refresh_suggestions(consultation=consultation)
+        return len(captured.captured_queries)
+
+    def write(suffix):
+        for text in UNCODED.values():
+            comment_on(section, consultation=consultation, author=author, text=text + suffix)
+
+    write(" Indeed.")
+    few = refresh_queries()  # rows updated and rows inserted
+    after = {(s.item_id, s.theme_id): s.pk for s in pending(None)}
+    assert {pair: after[pair] for pair in before} == before  # suggested again: same rows
+    assert len(after) == 2 * len(before)
+    write(" Quite so.")
+    write(" Yes.")
+    assert refresh_queries() == few
+    assert len(pending(None)) == 4 * len(before)
