@@ -20,7 +20,6 @@ committed, nor from its own rolled-back ones.
 
 import dataclasses
 import datetime
-import functools
 import json
 import threading
 
@@ -150,6 +149,9 @@ class ItemArrays:
     answers: np.ndarray = dataclasses.field(default_factory=lambda: _NO_ANSWERS, compare=False)
     answer_values: tuple = dataclasses.field(default=(), compare=False)
     mark: object = dataclasses.field(default=None, compare=False)
+    # What is worked out from the arrays once (`_derived`), shared by the copies that only
+    # move the mark (a search that finds nothing changed), so not worked out per search.
+    derived: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_rows(cls, rows, codes, answers, answer_values, mark):
@@ -174,28 +176,38 @@ class ItemArrays:
         inside[inside] = self.ids[places[inside]] == item_ids[inside]
         return np.where(inside, places, len(self.ids))
 
-    # Worked out once per ItemArrays, which never change.
-    @functools.cached_property
+    def _derived(self, name, make):
+        """`make()`, worked out once for these arrays and their copies (`derived`)."""
+        found = self.derived.get(name)
+        if found is None:
+            found = self.derived[name] = make()
+        return found
+
+    @property
     def _code_places(self):
-        return self._places(self.codes[:, 0])
+        return self._derived("code places", lambda: self._places(self.codes[:, 0]))
 
-    @functools.cached_property
+    @property
     def _answer_places(self):
-        return self._places(self.answers[:, 0])
+        return self._derived("answer places", lambda: self._places(self.answers[:, 0]))
 
-    @functools.cached_property
+    @property
     def themes(self):
         """Each item's themes as (item, theme) rows, each once, by item: the theme of each
         of its codes and the parent of each sub-theme among them (a parent counts the items
-        with it or any of its sub-themes). Worked out once per ItemArrays, not per search."""
-        child = self.codes[:, 2] > 0
-        pairs = np.concatenate([self.codes[:, :2], self.codes[child][:, [0, 2]]])
-        keys = np.unique((pairs[:, 0] << 32) | pairs[:, 1])
-        return np.column_stack([keys >> 32, keys & _LOW_32])
+        with it or any of its sub-themes). Worked out once per arrays, not per search."""
 
-    @functools.cached_property
+        def make():
+            child = self.codes[:, 2] > 0
+            pairs = np.concatenate([self.codes[:, :2], self.codes[child][:, [0, 2]]])
+            keys = np.unique((pairs[:, 0] << 32) | pairs[:, 1])
+            return np.column_stack([keys >> 32, keys & _LOW_32])
+
+        return self._derived("themes", make)
+
+    @property
     def _theme_places(self):
-        return self._places(self.themes[:, 0])
+        return self._derived("theme places", lambda: self._places(self.themes[:, 0]))
 
     def _among(self, positions, places, rows):
         among = np.full(len(self.ids) + 1, -1, dtype=np.int64)
