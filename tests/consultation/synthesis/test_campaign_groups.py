@@ -355,3 +355,17 @@ def test_an_edited_member_leaves_and_a_group_never_shows_the_words_it_replaced(
             django_capture_on_commit_callbacks,
         )
     assert not CampaignGroup.objects.exists()
+
+
+def test_a_member_withdrawn_by_its_author_leaves_its_group(
+    client, campaign, consultation, django_capture_on_commit_callbacks
+):
+    copies, _ = campaign
+    group = CampaignGroup.objects.get()
+    client.force_login(copies[0].comment.author)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/consultation/comments/{copies[0].comment_id}/withdraw/")
+    assert response.status_code == 302
+    group.refresh_from_db()
+    assert members(consultation) == {group.number: {c.pk for c in copies[1:]}}
+    assert group.size == 3
