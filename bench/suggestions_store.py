@@ -16,7 +16,9 @@ the same run:
 - the first page of the review queue (consultation.selectors.suggestions.review_queue).
 
 It prints wall and CPU time of each, the ratio refresh / engine (what the database adds),
-and whether the refresh meets the target (under 60 s wall for 100,000 items).
+each refresh's steps as the refresh reports them (reading the inputs, the engine, writing
+the suggestions, the key phrases: the database's share is the first and the last two), and
+whether the refresh meets the target (under 60 s wall for 100,000 items).
 
     .venv/bin/python bench/suggestions_store.py [--items 100000] [--coded 0.10]
 """
@@ -51,6 +53,25 @@ class Timed:
 
     def __str__(self):
         return f"{self.wall:6.1f} s wall, {self.cpu:6.1f} s CPU"
+
+
+class Steps:
+    """Wall and CPU time between the progress reports of a refresh (its `progress`)."""
+
+    NAMES = ("read", "engine", "write suggestions", "key phrases")
+
+    def __init__(self):
+        self.marks = []
+
+    def __call__(self, done, total):
+        self.marks.append((time.perf_counter(), time.process_time()))
+
+    def __str__(self):
+        parts = [
+            f"{name} {later[0] - earlier[0]:.1f} / {later[1] - earlier[1]:.1f}"
+            for name, earlier, later in zip(self.NAMES, self.marks, self.marks[1:], strict=False)
+        ]
+        return "    steps, s wall / CPU: " + "; ".join(parts)
 
 
 def texts_and_labels(count, records):
@@ -167,20 +188,22 @@ def main():
                 texts=texts, codes=codes, rejections=rejections, contexts=contexts, per_item=3
             )
         print(f"\nbaseline, the engine alone:       {engine}")
+        steps = Steps()
         with Timed() as first:
-            refreshed = refresh_suggestions(consultation=consultation)
+            refreshed = refresh_suggestions(consultation=consultation, progress=steps)
         print(
             f"first refresh (read, engine, write): {first}  "
             f"({refreshed.stored:,} suggestions for {refreshed.suggested_items:,} items; "
-            f"refresh / engine = {first.wall / engine.wall:.2f})"
+            f"refresh / engine = {first.wall / engine.wall:.2f})\n{steps}"
         )
         decide_some(consultation)
+        steps = Steps()
         with Timed() as second:
-            refreshed = refresh_suggestions(consultation=consultation)
+            refreshed = refresh_suggestions(consultation=consultation, progress=steps)
         print(
             f"second refresh, replacing pending: {second}  "
             f"({refreshed.stored:,} suggestions; refresh / engine = "
-            f"{second.wall / engine.wall:.2f})"
+            f"{second.wall / engine.wall:.2f})\n{steps}"
         )
         with Timed() as page:
             found, entries = review_queue(consultation)

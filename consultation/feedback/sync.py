@@ -33,7 +33,7 @@ from consultation.feedback.models import (
     counts_in_analysis,
     text_hash,
 )
-from consultation.feedback.signals import announce_items
+from consultation.feedback.signals import announce_edits, announce_items
 from consultation.models import Status
 from consultation.search.backends import item_index
 from consultation.search.tasks import index_after_commit, mark_for_indexing
@@ -118,12 +118,20 @@ def _item_fields(comment, codes):
 
 def comment_saved(comment):
     """Write the item of `comment` as it now is (creating it if it has none); call it in
-    the transaction that saved the comment. One UPDATE (and an INSERT for a comment
-    without an item, such as one saved before items existed)."""
+    the transaction that saved the comment. One SELECT (did its words or standing change?)
+    and one UPDATE (and an INSERT for a comment without an item, such as one saved before
+    items existed)."""
     fields = _item_fields(comment, Codes(FacetCode))
+    # An item whose words or standing in the analysis change is grouped again (campaigns).
+    edited = list(
+        FeedbackItem.objects.filter(comment_id=comment.pk)
+        .exclude(text_hash=fields["text_hash"], in_analysis=fields["in_analysis"])
+        .values_list("pk", flat=True)
+    )
     if not FeedbackItem.objects.filter(comment_id=comment.pk).update(**fields):
         FeedbackItem.objects.create(**fields)
     index_after_commit(comment_ids=[comment.pk])
+    announce_edits(consultation_id=fields["consultation_id"], item_ids=edited)
 
 
 def comment_created(comment):

@@ -40,8 +40,9 @@ def _has_code(item_ref="pk"):
 
 
 def codebook(consultation):
-    """The top-level themes of `consultation`, in order, each with `sub_themes` (in order)
-    and `code_count` (items coded with it); two queries' worth of work in one."""
+    """The top-level themes of `consultation`, in order, each with `sub_themes` (in order),
+    `code_count` (items coded with it) and `unused` (no item coded with it or any of its
+    sub-themes); two queries' worth of work in one."""
     themes = list(
         Theme.objects.filter(consultation=consultation)
         .select_related("key_phrases")
@@ -55,7 +56,15 @@ def codebook(consultation):
     tops = [theme for theme in themes if not theme.parent_id]
     for theme in tops:
         theme.sub_themes = children.get(theme.pk, [])
+        for sub in theme.sub_themes:
+            sub.unused = not sub.code_count
+        theme.unused = not theme.code_count and all(sub.unused for sub in theme.sub_themes)
     return tops
+
+
+def unused_count(themes):
+    """How many of the codebook's themes (`codebook`'s, sub-themes included) are unused."""
+    return sum(theme.unused + sum(sub.unused for sub in theme.sub_themes) for theme in themes)
 
 
 def theme_choices(consultation):

@@ -93,3 +93,13 @@ def pending_for_item(item_id):
         .select_related("theme")
         .order_by("-confidence", "rank", "pk")
     )
+
+
+def rejected_for_item(item_id):
+    """The item's rejected suggestions, with their themes and who rejected them (one
+    query); for the item page, where a rejection can be taken back."""
+    return list(
+        ThemeSuggestion.objects.filter(item_id=item_id, state=ThemeSuggestion.State.REJECTED)
+        .select_related("theme", "decided_by")
+        .order_by("theme__name", "pk")
+    )

@@ -19,6 +19,7 @@ from consultation.synthesis.models import (
     Coding,
     CodingAction,
     RemovedCoding,
+    ThemeSuggestion,
 )
 from consultation.synthesis.suggestion_tasks import refresh_suggestions_soon
 from hub.core.audit import audit_record
@@ -191,8 +192,9 @@ def remove_themes(
 
 
 def undo(*, actor, action):
-    """Reverse `action`: the codes it added go (those still there), the codes it removed
-    come back (unless coded again since). Refused for an action already undone."""
+    """Reverse `action`: the codes it added go (those still there), and a suggestion it
+    accepted waits for review again; the codes it removed come back (unless coded again
+    since). Refused for an action already undone."""
     with transaction.atomic():
         action = CodingAction.objects.select_for_update().get(pk=action.pk)
         if action.is_undone:
@@ -201,6 +203,13 @@ def undo(*, actor, action):
             added = Coding.objects.filter(action=action)
             touched = set(added.values_list("item_id", flat=True))
             added.delete()
+            # A suggestion accepted by this action is a decision taken back: it waits for
+            # review again, and the refresh below may suggest its theme again.
+            ThemeSuggestion.objects.filter(
+                action=action, state=ThemeSuggestion.State.ACCEPTED
+            ).update(
+                state=ThemeSuggestion.State.PENDING, decided_by=None, decided_at=None, action=None
+            )
         else:
             rows = list(
                 action.removed.values(

@@ -8,9 +8,11 @@ a member's joins that member's group with its score (one indexed look-up); the r
 through the engine's `assign` against the stored templates, with the consultation's
 ungrouped items, so that two new copies of a letter, or a copy of an earlier response,
 make a new group. `CampaignState.placed_through` remembers the last item id placed, so a
-task that runs after another has done the work finds nothing to do. Keyword-only
-arguments; each writes in one transaction, holding the consultation's state row locked so
-two placements never race.
+task that runs after another has done the work finds nothing to do. An item edited (its
+words changed, or it left or rejoined the analysis) is placed again the same way
+(`place_again`): it leaves its group and joins whichever its words now belong to, if any.
+Keyword-only arguments; each writes in one transaction, holding the consultation's state
+row locked so two placements never race.
 """
 
 from django.db import transaction
@@ -180,26 +182,53 @@ def place_new(*, consultation):
         if newest is None:
             return 0
         fresh = fresh.filter(pk__lte=newest).exclude(campaign_membership__isnull=False)
-        joined = _place_exact_copies(consultation, fresh)
-        stored = _stored(consultation)
-        new_items = list(_texts(fresh.filter(campaign_membership__isnull=True)))
-        if new_items:
-            grouped = {member for campaign in stored for member in campaign.members}
-            ungrouped = [
-                pair
-                for pair in _texts(_eligible(consultation).filter(pk__lte=state.placed_through))
-                if pair[0] not in grouped
-            ]
-            before = sum(campaign.size for campaign in stored)
-            found = campaigns.assign(new_items, stored, ungrouped=ungrouped)
-            _write(consultation, found, replace_all=False)
-            joined += sum(campaign.size for campaign in found) - before
-        else:
-            refresh_groups(consultation=consultation)
+        joined = _place(consultation, fresh, older=state.placed_through)
         state.placed_through = newest
         state.placed_at = timezone.now()
         state.save(update_fields=["placed_through", "placed_at"])
     return joined
+
+
+def _place(consultation, fresh, *, older):
+    """Place the items of `fresh` (in no group): exact copies of a member by their text
+    hash, the rest by the engine against the stored templates, with the ungrouped items up
+    to id `older` (not of `fresh`) to find new groups. Returns how many joined a group."""
+    joined = _place_exact_copies(consultation, fresh)
+    stored = _stored(consultation)
+    new_items = list(_texts(fresh.filter(campaign_membership__isnull=True)))
+    if not new_items:
+        refresh_groups(consultation=consultation)
+        return joined
+    placing = {pk for pk, _text in new_items}
+    grouped = {member for campaign in stored for member in campaign.members}
+    ungrouped = [
+        pair
+        for pair in _texts(_eligible(consultation).filter(pk__lte=older))
+        if pair[0] not in grouped and pair[0] not in placing
+    ]
+    before = sum(campaign.size for campaign in stored)
+    found = campaigns.assign(new_items, stored, ungrouped=ungrouped)
+    _write(consultation, found, replace_all=False)
+    return joined + sum(campaign.size for campaign in found) - before
+
+
+def place_again(*, consultation, item_ids):
+    """Place the items `item_ids` again after an edit: each leaves its group, and those
+    that count in the analysis join the group their words now belong to (or a new one
+    with an ungrouped item, or none). Returns how many joined a group."""
+    with transaction.atomic():
+        state = _locked_state(consultation)
+        items = _eligible(consultation).filter(pk__in=item_ids, pk__lte=state.placed_through)
+        CampaignMembership.objects.filter(
+            group__consultation=consultation, item_id__in=item_ids
+        ).delete()
+        # A group shows a member's words as its template: not the words an edit replaced
+        # (refresh_groups shows its best remaining member's instead).
+        CampaignGroup.objects.filter(
+            consultation=consultation, template_item_id__in=item_ids
+        ).update(template_item=None)
+        # Newer items are placed by place_new, as they arrived.
+        return _place(consultation, items, older=state.placed_through)
 
 
 def _place_exact_copies(consultation, fresh):

@@ -1,8 +1,10 @@
 """An analyst's decision on a theme suggestion: accept it (the theme becomes a code like any
-other, marked as accepted from a suggestion) or reject it (remembered forever: never
-suggested again for that item, and negative evidence the engine learns from). Each
-decision is atomic, re-checked inside its transaction (a suggestion is decided once) and in
-the audit log; both refresh the consultation's suggestions in the background."""
+other, marked as accepted from a suggestion) or reject it (remembered until taken back:
+never suggested again for that item, and negative evidence the engine learns from), or
+take a rejection back. Each decision is atomic, re-checked inside its transaction (a
+suggestion is decided once) and in the audit log; each refreshes the consultation's
+suggestions in the background. Undoing the coding action that accepted a suggestion
+takes the acceptance back (consultation.synthesis.coding.undo)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -75,5 +77,38 @@ def reject_suggestion(*, actor, suggestion_id):
     """Remember that the theme is wrong for the item; returns the suggestion."""
     with transaction.atomic():
         suggestion = _decided(_pending(suggestion_id), actor=actor, state=State.REJECTED)
+        refresh_suggestions_soon(consultation_id=suggestion.consultation_id)
+    return suggestion
+
+
+def reconsider_suggestion(*, actor, suggestion_id):
+    """Take a rejection back: the suggestion waits for review again, the engine no longer
+    counts it against the theme, and the next refresh may suggest the theme again (it
+    replaces the pending suggestion like any other). Returns the suggestion."""
+    with transaction.atomic():
+        suggestion = (
+            ThemeSuggestion.objects.select_for_update()
+            .select_related("theme", "consultation")
+            .filter(pk=suggestion_id)
+            .first()
+        )
+        if suggestion is None or suggestion.state != State.REJECTED:
+            raise ValidationError("Only a rejected suggestion can be taken back.")
+        rejected_by, rejected_at = suggestion.decided_by_id, suggestion.decided_at
+        suggestion.state = State.PENDING
+        suggestion.decided_by = suggestion.decided_at = None
+        suggestion.save(update_fields=["state", "decided_by", "decided_at"])
+        audit_record(
+            actor=actor,
+            action="suggestion_reconsidered",
+            target=suggestion,
+            data={
+                "consultation": suggestion.consultation_id,
+                "item": suggestion.item_id,
+                "theme": suggestion.theme_id,
+                "rejected_by": rejected_by,
+                "rejected_at": rejected_at.isoformat() if rejected_at else None,
+            },
+        )
         refresh_suggestions_soon(consultation_id=suggestion.consultation_id)
     return suggestion

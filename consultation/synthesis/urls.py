@@ -26,6 +26,11 @@ urlpatterns = [
     path("suggestions/<slug:slug>/", suggestions.queue, name="suggestion_queue"),
     path("suggestions/<int:suggestion_id>/accept/", suggestions.accept, name="suggestion_accept"),
     path("suggestions/<int:suggestion_id>/reject/", suggestions.reject, name="suggestion_reject"),
+    path(
+        "suggestions/<int:suggestion_id>/reconsider/",
+        suggestions.reconsider,
+        name="suggestion_reconsider",
+    ),
     # Outcomes: dashboards, the report, pinned quotes, responses (views/dashboard.py,
     # views/outcomes.py).
     path("consultations/", dashboard.consultations, name="consultations"),

@@ -67,12 +67,14 @@ def codebook_index(request):
 @working_group_view
 def codebook(request, slug):
     consultation = get_object_or_404(Consultation, slug=slug)
+    themes = selectors.codebook(consultation)
     return render(
         request,
         "consultation/synthesis/codebook.html",
         {
             "consultation": consultation,
-            "themes": selectors.codebook(consultation),
+            "themes": themes,
+            "unused": selectors.unused_count(themes),
             "progress": selectors.progress(consultation),
             "analysts": selectors.analyst_counts(consultation),
         },
@@ -188,6 +190,7 @@ def item_page(request, item, *, status=200, **forms):
         "failed": next(iter(forms.values()), None),
         "membership": campaign_selectors.item_campaign(item.pk),
         "suggestions": suggestion_selectors.pending_for_item(item.pk),
+        "rejected_suggestions": suggestion_selectors.rejected_for_item(item.pk),
     }
     return render(request, "consultation/synthesis/item.html", context, status=status)
 
@@ -428,10 +431,17 @@ def undo(request, action_id):
     except PermissionDenied as exc:
         messages.error(request, str(exc))
     else:
+        kept = ""
+        if action.scope == CodingAction.Scope.IMPORT:
+            # Themes stay when their codes go (see the codebook's text): say so.
+            kept = (
+                " Themes the import added stay in the codebook, marked unused: "
+                "delete them there if they are not needed."
+            )
         messages.success(
             request,
             f"Undone: {action.get_kind_display().lower()} on "
-            f"{action.item_count} item{pluralize(action.item_count)}.",
+            f"{action.item_count} item{pluralize(action.item_count)}.{kept}",
         )
     return redirect("synthesis:history", slug=action.consultation.slug)
 

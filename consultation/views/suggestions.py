@@ -103,3 +103,14 @@ def reject(request, suggestion_id):
         suggestion_review.reject_suggestion,
         "“{theme}” will not be suggested for item {item} again.",
     )
+
+
+@staff_view(is_working_group)
+@require_POST
+def reconsider(request, suggestion_id):
+    return _decide(
+        request,
+        suggestion_id,
+        suggestion_review.reconsider_suggestion,
+        "The rejection of “{theme}” for item {item} is taken back: it can be suggested again.",
+    )

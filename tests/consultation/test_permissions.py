@@ -52,6 +52,7 @@ SAMPLE_VALUES = {
     "batch": 1,
     "imported_batch": 1,
     "suggestion": 1,
+    "rejected": 1,
     "theme": 1,
     "quote": 1,
     "response": 1,

@@ -33,7 +33,8 @@ from tests.support.notification_factories import SubscriberFactory
 
 # (name, method, url template, POST data). Templates use {slug}, {section}, {paragraph},
 # {topic}, {comment} (a comment by the "author" role), {item} (that comment's feedback
-# item), {suggestion} (a theme suggestion waiting for review on that item), {person} (a
+# item), {suggestion} (a theme suggestion waiting for review on that item; {rejected}
+# one rejected), {person} (a
 # stakeholder), {batch} (an import batch checked and ready, or imported
 # for the undo rows), and for
 # the emails' links {unsubscribe} / {confirm} (valid signed tokens), {unsubscribe_bad} /
@@ -91,6 +92,7 @@ VIEWS = [
     ("suggestion queue", "get", "/synthesis/suggestions/{slug}/?theme=", None),
     ("accept suggestion", "post", "/synthesis/suggestions/{suggestion}/accept/", {}),
     ("reject suggestion", "post", "/synthesis/suggestions/{suggestion}/reject/", {}),
+    ("reconsider suggestion", "post", "/synthesis/suggestions/{rejected}/reconsider/", {}),
     ("export items", "get", "/synthesis/exports/{slug}/items/?format=jsonl&anonymised=1", None),
     ("synthesis index", "get", "/synthesis/consultations/", None),
     ("dashboard", "get", OUTCOMES + "/dashboard/?sectors_sort=total&sectors_order=desc", None),
@@ -204,7 +206,7 @@ CODING = {
 # nothing and gets its form back with the errors.
 WORKING_GROUP_ONLY = {
     **dict.fromkeys(SYNTHESIS, 200),
-    "accept suggestion": 302, "reject suggestion": 302,
+    "accept suggestion": 302, "reject suggestion": 302, "reconsider suggestion": 302,
     **CODING,
     "imports": 200, "upload": 200, "import batch": 200, "choose columns": 302, "import": 302,
     "undo form": 200, "undo": 302, "pin": 302, "unpin": 302, "responses": 200,
@@ -389,6 +391,15 @@ def pending_suggestion(item_id, number):
     )
 
 
+def rejected_suggestion(item_id, number):
+    """A theme suggestion an analyst rejected on the item (a theme of its own, per row)."""
+    suggestion = pending_suggestion(item_id, f"{number} rejected")
+    suggestion.state = ThemeSuggestion.State.REJECTED
+    suggestion.decided_at = timezone.now()
+    suggestion.save()
+    return suggestion
+
+
 def campaign_group(consultation, author, section):
     """A campaign group of two comments' items, numbered after the consultation's last."""
     items = [
@@ -441,6 +452,7 @@ def values_maker(*, role, section, consultation, topic, author, person):
                 ),
                 "item": lambda: FeedbackItem.objects.get(comment_id=values["comment"]).pk,
                 "suggestion": lambda: pending_suggestion(values["item"], number).pk,
+                "rejected": lambda: rejected_suggestion(values["item"], number).pk,
                 "batch": lambda: import_batch(consultation).pk,
                 "theme": lambda: (
                     Theme.objects.create(

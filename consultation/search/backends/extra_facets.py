@@ -3,13 +3,12 @@ any number per item), its stance (synthesis.ItemReview) and its respondent's clo
 questionnaire answers (any number per item). The database backend counts and filters them
 with numpy beside the packed facets; the Elasticsearch indexer writes them into documents.
 
-The database backend reads themes and stances from the process's item arrays
-(`item_arrays`: every code's (item, theme, parent) and every item's stance, kept fresh by
-the change log's triggers), so they cost a search no query and numpy work in proportion to
-the items, not a look-up per match. Answers are read with one query for all the matched
-items (their ids go to the database as one parameter: a JSON array read by `json_each` on
-SQLite, an array on PostgreSQL), so a search asks the same number of queries whatever it
-matches.
+The database backend reads all three from the process's item arrays (`item_arrays`: every
+code's (item, theme, parent), every item's stance, and every closed answer an item carries
+as (item, number of the value), kept fresh by the change log's triggers), so they cost a
+search no query and numpy work in proportion to the items, not a look-up per match. The
+readers below (`theme_rows`, `answer_rows`...) are the database's own answer: the
+Elasticsearch indexer writes documents from them.
 
 What the values mean, on every backend:
 
@@ -178,16 +177,6 @@ def answer_rows(ids):
 # -- the database backend: codes per matched item ------------------------------------------
 
 
-def _placed(ids, item_ids):
-    """(positions in `ids` of the rows' `item_ids` that are among them, mask of those rows):
-    `ids` are the matches (unique, in any order); a source read whole has other items."""
-    order = np.argsort(ids, kind="stable")
-    ordered = ids[order]
-    found = np.clip(np.searchsorted(ordered, item_ids), 0, len(ids) - 1)
-    kept = ordered[found] == item_ids
-    return order[found[kept]], kept
-
-
 @dataclass(frozen=True)
 class MultiValued:
     """A multi-valued facet of the matches: (position, code) pairs, each pair once;
@@ -200,7 +189,11 @@ class MultiValued:
     none: bool = False  # whether NONE (the matches with no value) is a value
 
     @classmethod
-    def of(cls, size, positions, codes, values=None, *, none=False):
+    def of(cls, size, positions, codes, values=None, *, none=False, distinct=False):
+        """From (position, code) pairs, made each once unless they are already
+        (`distinct`: a sort of every pair costs a search more than all the rest)."""
+        if distinct:
+            return cls(size, positions.astype(np.int64), codes.astype(np.int64), values, none)
         keys = np.unique((positions.astype(np.int64) << 32) | codes.astype(np.int64))
         return cls(size, keys >> 32, keys & _LOW_32, values, none)
 
@@ -231,11 +224,9 @@ class MultiValued:
 
     def counts(self, mask):
         """{value: number of the matches `mask` lets through that have it}, with NONE."""
-        codes, numbers = np.unique(self.codes[mask[self.positions]], return_counts=True)
-        counts = {
-            self.value_of(int(code)): int(number)
-            for code, number in zip(codes, numbers, strict=True)
-        }
+        kept = self.codes[mask[self.positions]]
+        numbers = np.bincount(kept) if len(kept) else np.zeros(0, dtype=np.int64)
+        counts = {self.value_of(int(code)): int(numbers[code]) for code in np.flatnonzero(numbers)}
         if self.none:
             counts[NONE] = int((mask & ~self.has_any()).sum())
         return counts
@@ -270,54 +261,24 @@ class Held:
 
 
 def _themes(ids, held):
-    """The themes' (position, code) pairs: each code of a matched item, and its theme's
-    parent for a sub-theme, from the arrays (one pass over the codes, no sort of the
-    matches)."""
-    positions, codes = held.arrays.codes_of(held.positions)
-    themes, parents = codes[:, 1], codes[:, 2]
-    child = parents > 0
-    return MultiValued.of(
-        len(ids),
-        np.concatenate([positions, positions[child]]),
-        np.concatenate([themes, parents[child]]),
-        none=True,
-    )
-
-
-def _columns(rows, width):
-    """The `width` columns of `rows` as lists (None as 0), empty ones when there are none."""
-    columns = list(zip(*rows, strict=True)) or [()] * width
-    return [[0 if value is None else value for value in column] for column in columns[:width]]
+    """The themes' (position, code) pairs: each theme of a matched item, and its theme's
+    parent for a sub-theme, each once, from the arrays (one pass over the items' themes,
+    no sort)."""
+    positions, themes = held.arrays.themes_of(held.positions)
+    return MultiValued.of(len(ids), positions, themes[:, 1], none=True, distinct=True)
 
 
 def _stances(ids, held):
     return SingleValued(held.arrays.stance[held.positions], STANCES)
 
 
-def _answers(ids, held=None):
-    """The answers' (position, code) pairs: each matched item's response, then each
-    response's options, joined with numpy (the options are read once per response, not
-    once per item: a person's comments all carry the same answers)."""
-    items, responses = (np.array(c, dtype=np.int64) for c in _columns(response_rows(ids), 2))
-    positions, kept = _placed(ids, items)
-    responses = responses[kept]
-    chosen, values = _columns(choice_rows(np.unique(responses)), 2)
-    chosen = np.array(chosen, dtype=np.int64)
-    order = np.argsort(chosen, kind="stable")
-    chosen = chosen[order]
-    names, codes = np.unique(np.array(values, dtype=str)[order], return_inverse=True)
-    known, starts, counts = np.unique(chosen, return_index=True, return_counts=True)
-    found = np.clip(np.searchsorted(known, responses), 0, max(len(known) - 1, 0))
-    has = known[found] == responses if len(known) else np.zeros(len(responses), dtype=bool)
-    found, positions = found[has], positions[has]
-    each = counts[found]
-    # Row i of the response's options: its start, then the next ones (an arange per item).
-    rows = np.repeat(starts[found] - np.cumsum(each) + each, each) + np.arange(each.sum())
+def _answers(ids, held):
+    """The answers' (position, code) pairs: each answer a matched item carries, from the
+    arrays (one pass over the answers); a code is the value's number in the arrays."""
+    positions, answers = held.arrays.answers_of(held.positions)
+    # Each once already: an item carries one response, which chooses an option once.
     return MultiValued.of(
-        len(ids),
-        np.repeat(positions, each),
-        codes.reshape(-1)[rows] + 1,
-        tuple(str(name) for name in names),
+        len(ids), positions, answers[:, 1], held.arrays.answer_values, distinct=True
     )
 
 
@@ -326,8 +287,8 @@ LOADERS = {THEME: _themes, STANCE: _stances, ANSWER: _answers}
 
 class ExtraFacets:
     """The theme, stance and answer facets of a search's matches (`ids`, a numpy array, at
-    `positions` of the item arrays `arrays`): themes and stances from the arrays, one query
-    for answers (when asked for: `names`; every facet by default)."""
+    `positions` of the item arrays `arrays`), from the arrays (when asked for: `names`;
+    every facet by default)."""
 
     def __init__(self, ids, names=NAMES, *, arrays, positions):
         held = Held(arrays, positions)

@@ -1,14 +1,16 @@
 """The columns of every feedback item that the database search counts and ranks from (id,
-consultation, section, packed facets, time, stance, and on SQLite its length in tokens) and
-its themes (item, theme, the theme's parent
-pairs), held in each process as numpy arrays sorted by item id, and brought up to date from
-the change log (`item_changes`: items, codes, stances and theme parents log their item)
-before every search.
+consultation, section, packed facets, time, stance, and on SQLite its length in tokens),
+its themes (item, theme, the theme's parent) and the closed questionnaire answers it
+carries (item, answer: a number standing for "<question id>:<option id>",
+`answer_values`), held in each process as numpy arrays sorted by item id, and brought up to
+date from the change log (`item_changes`: items, codes, stances, theme parents, responses,
+answers and chosen options log their items) before every search.
 
 So a search reads from the database only what it cannot know: the ids (and relevance) its
 words match, from the full-text index, and nothing for filters alone. `current()` costs
-one indexed query on the log when nothing changed, one more to re-read the items that did,
-and a full load (two queries) the first time, after a "reload everything" row, or when the
+one indexed query on the log when nothing changed, two more to re-read the items that did
+(their rows, codes and responses; then those responses' chosen options), and a full load
+(three queries) the first time, after a "reload everything" row, or when the
 log shows the arrays were built from writes that were then rolled back. The arrays are
 never changed in place: a refresh makes new ones, so a search in another thread keeps
 reading the ones it started with. Every search checks the arrays against what its own
@@ -16,15 +18,27 @@ connection sees, so a process never answers from rows another transaction has no
 committed, nor from its own rolled-back ones.
 """
 
+import dataclasses
 import datetime
-import functools
+import json
 import threading
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from consultation.feedback import facet_codes
-from consultation.search.backends.item_changes import CODES, ITEMS, REVIEWS, TABLE, THEMES
+from consultation.search.backends import item_changes
+from consultation.search.backends.item_changes import (
+    ANSWERS,
+    CHOICES,
+    CODES,
+    ITEMS,
+    QUESTIONNAIRES,
+    RESPONSES,
+    REVIEWS,
+    SUBMITTED,
+    TABLE,
+    THEMES,
+)
 from consultation.search.backends.item_index import FTS
 from consultation.synthesis.models import Stance
 
@@ -62,9 +76,52 @@ _CODES_SQL = (
     f"SELECT c.item_id, {', '.join(['0'] * (_WIDTH - 1))}, c.theme_id, "  # noqa: S608
     f'COALESCE(t.parent_id, 0) FROM "{CODES}" c JOIN "{THEMES}" t ON t.id = c.theme_id'
 )
+# The response whose closed answers an item carries (search.backends.extra_facets says
+# which), as rows of the same width with -1 where a code has its theme, and the response
+# after it: its own response for an answer item, its author's submitted response to the
+# consultation's questionnaire for a comment. Read whole, SQLite starts from the answer
+# items and the submitted responses (CROSS JOIN keeps that order), never from every item.
+_CARRIED_SQL = (
+    f"SELECT i.id, {', '.join(['0'] * (_WIDTH - 1))}, -1, own.response_id "  # noqa: S608
+    f'FROM "{ITEMS}" i JOIN "{ANSWERS}" own ON own.id = i.answer_source_id '
+    "WHERE i.answer_source_id IS NOT NULL{and_id} UNION ALL "
+    f"SELECT i.id, {', '.join(['0'] * (_WIDTH - 1))}, -1, r.id "
+    f'FROM "{RESPONSES}" r {{join}} "{QUESTIONNAIRES}" q {{join}} "{ITEMS}" i '
+    "WHERE q.id = r.questionnaire_id AND i.author_id = r.respondent_id "
+    "AND i.consultation_id = q.consultation_id AND i.comment_id IS NOT NULL "
+    f"AND r.status = '{SUBMITTED}'{{and_id}}"
+)
+_CHOSEN_SQL = (
+    f'SELECT a.response_id, a.question_id, c.choice_id FROM "{ANSWERS}" a '  # noqa: S608
+    f'JOIN "{CHOICES}" c ON c.answer_id = a.id'
+)
+_LOW_32 = (1 << 32) - 1
 _EMPTY = np.zeros((0, _WIDTH), dtype=np.int64)
 _NO_CODES = np.zeros((0, 3), dtype=np.int64)
+_NO_ANSWERS = np.zeros((0, 2), dtype=np.int64)
 _EMPTY_READ = np.zeros((0, _WIDTH + 2), dtype=np.int64)
+
+# Every answer value ("<question id>:<option id>") this process has read, numbered from 1
+# in the order first read: the arrays hold the numbers. Only ever added to, so the numbers
+# of arrays made earlier (a search in another thread) keep their meaning; there are as
+# many as the questionnaires have options.
+_answer_values = []
+_answer_numbers = {}
+_values_lock = threading.Lock()
+
+
+def _numbered(values):
+    """The numbers of `values` (answer value strings), numbering those not seen yet; and
+    the values as they stand (a tuple: value i is number i + 1)."""
+    with _values_lock:
+        for value in values:
+            if value not in _answer_numbers:
+                _answer_values.append(value)
+                _answer_numbers[value] = len(_answer_values)
+        numbers = np.fromiter(
+            (_answer_numbers[value] for value in values), dtype=np.int64, count=len(values)
+        )
+        return numbers, tuple(_answer_values)
 
 
 def microseconds(moment):
@@ -72,12 +129,14 @@ def microseconds(moment):
     return (moment - _EPOCH) // _MICROSECOND
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class ItemArrays:
     """Every item's id (ascending), consultation, section (0: none), facet bits, time
     (microseconds), stance (STANCES position + 1; 0: none) and length in tokens (SQLite; 0
     elsewhere), as parallel arrays; and
     every code as (item id, theme id, the theme's parent or 0) in `codes`, by item id;
+    every closed answer an item carries as (item id, number of its value) in `answers`, by
+    item id, `answer_values` the values (number n is answer_values[n - 1]);
     `mark` says up to where the log was read."""
 
     ids: np.ndarray
@@ -87,51 +146,108 @@ class ItemArrays:
     created: np.ndarray
     stance: np.ndarray
     length: np.ndarray
-    codes: np.ndarray = field(default_factory=lambda: _NO_CODES, compare=False)
-    mark: object = field(default=None, compare=False)
+    codes: np.ndarray = dataclasses.field(default_factory=lambda: _NO_CODES, compare=False)
+    answers: np.ndarray = dataclasses.field(default_factory=lambda: _NO_ANSWERS, compare=False)
+    answer_values: tuple = dataclasses.field(default=(), compare=False)
+    mark: object = dataclasses.field(default=None, compare=False)
+    # What is worked out from the arrays once (`_derived`), shared by the copies that only
+    # move the mark (a search that finds nothing changed), so not worked out per search.
+    derived: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def from_rows(cls, rows, codes, mark):
+    def from_rows(cls, rows, codes, answers, answer_values, mark):
         table = np.array(rows, dtype=np.int64).reshape(-1, _WIDTH) if len(rows) else _EMPTY
         table = table[np.argsort(table[:, 0], kind="stable")]
-        codes = np.array(codes, dtype=np.int64).reshape(-1, 3) if len(codes) else _NO_CODES
-        codes = codes[np.argsort(codes[:, 0], kind="stable")]
         columns = (np.ascontiguousarray(table[:, n]) for n in range(_WIDTH))
-        return cls(*columns, codes=codes, mark=mark)
+        return cls(
+            *columns,
+            codes=_by_item(codes, 3),
+            answers=_by_item(answers, 2),
+            answer_values=answer_values,
+            mark=mark,
+        )
 
     def rows(self, keep):
         return np.column_stack([getattr(self, name)[keep] for name in _NAMES])
 
-    @functools.cached_property
-    def _code_places(self):
-        """Where each code's item is in the arrays (the last place + 1 for a code of an item
-        not there); worked out once per ItemArrays, which never change."""
-        places = np.searchsorted(self.ids, self.codes[:, 0])
+    def _places(self, item_ids):
+        """Where each of `item_ids` is in the arrays (the last place + 1 for one not there)."""
+        places = np.searchsorted(self.ids, item_ids)
         inside = places < len(self.ids)
-        inside[inside] = self.ids[places[inside]] == self.codes[inside, 0]
+        inside[inside] = self.ids[places[inside]] == item_ids[inside]
         return np.where(inside, places, len(self.ids))
 
-    @functools.cached_property
+    def _derived(self, name, make):
+        """`make()`, worked out once for these arrays and their copies (`derived`)."""
+        found = self.derived.get(name)
+        if found is None:
+            found = self.derived[name] = make()
+        return found
+
+    @property
+    def _code_places(self):
+        return self._derived("code places", lambda: self._places(self.codes[:, 0]))
+
+    @property
+    def _answer_places(self):
+        return self._derived("answer places", lambda: self._places(self.answers[:, 0]))
+
+    @property
+    def themes(self):
+        """Each item's themes as (item, theme) rows, each once, by item: the theme of each
+        of its codes and the parent of each sub-theme among them (a parent counts the items
+        with it or any of its sub-themes). Worked out once per arrays, not per search."""
+
+        def make():
+            child = self.codes[:, 2] > 0
+            pairs = np.concatenate([self.codes[:, :2], self.codes[child][:, [0, 2]]])
+            keys = np.unique((pairs[:, 0] << 32) | pairs[:, 1])
+            return np.column_stack([keys >> 32, keys & _LOW_32])
+
+        return self._derived("themes", make)
+
+    @property
+    def _theme_places(self):
+        return self._derived("theme places", lambda: self._places(self.themes[:, 0]))
+
+    def _among(self, positions, places, rows):
+        among = np.full(len(self.ids) + 1, -1, dtype=np.int64)
+        among[positions] = np.arange(len(positions))
+        at = among[places]
+        kept = at >= 0
+        return at[kept], rows[kept]
+
+    @property
     def facets(self):
         """{facet: every item's code of its value (0: none)}, the packed bits decoded once
-        per ItemArrays rather than for each search's matches (which made a search of every
+        per arrays rather than for each search's matches (which made a search of every
         item, filters alone, decode 100,000 bits nine times over). Read-only: searches share
         them."""
-        columns = facet_codes.decode(self.bits)
-        columns["consultation"] = self.consultation
-        columns["section"] = self.section
-        for column in columns.values():
-            column.flags.writeable = False
-        return columns
+
+        def make():
+            columns = facet_codes.decode(self.bits)
+            columns["consultation"] = self.consultation
+            columns["section"] = self.section
+            for column in columns.values():
+                column.flags.writeable = False
+            return columns
+
+        return self._derived("facets", make)
 
     def codes_of(self, positions):
         """(for each code of the items at `positions`, where its item is among `positions`;
         those codes' rows (item, theme, parent)): one pass over the codes."""
-        among = np.full(len(self.ids) + 1, -1, dtype=np.int64)
-        among[positions] = np.arange(len(positions))
-        at = among[self._code_places]
-        kept = at >= 0
-        return at[kept], self.codes[kept]
+        return self._among(positions, self._code_places, self.codes)
+
+    def themes_of(self, positions):
+        """(for each theme of the items at `positions` (ItemArrays.themes), where its item
+        is among `positions`; those rows (item, theme)): one pass over the themes."""
+        return self._among(positions, self._theme_places, self.themes)
+
+    def answers_of(self, positions):
+        """(for each answer the items at `positions` carry, where its item is among
+        `positions`; those rows (item, number of the value)): one pass over the answers."""
+        return self._among(positions, self._answer_places, self.answers)
 
     def positions(self, ids):
         """(positions in the arrays of those of `ids` there are, mask of `ids` found)."""
@@ -142,53 +258,102 @@ class ItemArrays:
         return places[found], found
 
 
+def _by_item(rows, width):
+    """`rows` (item id first) as an int64 array of `width` columns, sorted by item id."""
+    if not len(rows):
+        return np.zeros((0, width), dtype=np.int64)
+    rows = np.array(rows, dtype=np.int64).reshape(-1, width)
+    return rows[np.argsort(rows[:, 0], kind="stable")]
+
+
 def _fetch(cursor, sql, params=()):
     cursor.execute(sql, params)
     return cursor.fetchall()
 
 
+def _ids_param(vendor, ids):
+    """A condition on `{column}` that it is one of `ids`, and its one parameter (a JSON
+    array read by json_each on SQLite, an array on PostgreSQL)."""
+    ids = [int(i) for i in ids]
+    if vendor == "postgresql":
+        return "{column} = ANY(%s::bigint[])", "{" + ",".join(map(str, ids)) + "}"
+    return "{column} IN (SELECT value FROM json_each(%s))", json.dumps(ids)
+
+
+def _read_answers(cursor, vendor, carried):
+    """(item, number of the value) of each closed answer the items of `carried` (rows of
+    (item, response)) carry, and the values as they stand (`_numbered`): their responses'
+    chosen options read in one query, joined to the items with numpy."""
+    if not len(carried):
+        return _NO_ANSWERS, tuple(_answer_values)
+    condition, param = _ids_param(vendor, np.unique(carried[:, 1]))
+    chosen = _fetch(
+        cursor, f"{_CHOSEN_SQL} WHERE {condition.format(column='a.response_id')}", [param]
+    )
+    if not chosen:
+        return _NO_ANSWERS, tuple(_answer_values)
+    numbers, values = _numbered([f"{question}:{option}" for _r, question, option in chosen])
+    responses = np.fromiter((row[0] for row in chosen), dtype=np.int64, count=len(chosen))
+    order = np.argsort(responses, kind="stable")
+    responses, numbers = responses[order], numbers[order]
+    # Each carried (item, response) pair to each of its response's options.
+    known, starts, counts = np.unique(responses, return_index=True, return_counts=True)
+    found = np.clip(np.searchsorted(known, carried[:, 1]), 0, len(known) - 1)
+    has = known[found] == carried[:, 1]
+    items, found = carried[has, 0], found[has]
+    each = counts[found]
+    rows = np.repeat(starts[found] - np.cumsum(each) + each, each) + np.arange(each.sum())
+    return np.column_stack([np.repeat(items, each), numbers[rows]]), values
+
+
 def _read_items(cursor, vendor, where="", params=()):
-    """(rows (id, consultation, section, bits, time, stance, length), codes (item, theme, parent))
-    of every item, or of those `where` keeps (an SQL condition on `{id}`, the item's id, with
-    its `params`): one query, the items' rows and their codes' rows together."""
+    """(rows (id, consultation, section, bits, time, stance, length), codes (item, theme,
+    parent), answers (item, number of the value), the answer values) of every item, or of
+    those `where` keeps (an SQL condition on `{id}`, the item's id, with its `params`): one
+    query for the items' rows, their codes' and the responses they carry, one more for
+    those responses' chosen options."""
     items = f'SELECT {_COLUMNS_SQL[vendor]}, 0, 0 FROM "{ITEMS}"'  # noqa: S608 - constants
     if where:
         items += f" WHERE {where.format(id='id')}"
         codes = f"{_CODES_SQL} WHERE {where.format(id='c.item_id')}"
-        params = [*params, *params]
+        carried = _CARRIED_SQL.format(and_id=f" AND {where.format(id='i.id')}", join=",")
+        params = [*params] * 4
     else:
         codes = _CODES_SQL
-    rows = _fetch(cursor, f"{items} UNION ALL {codes}", params)
+        join = "CROSS JOIN" if vendor == "sqlite" else ","
+        carried = _CARRIED_SQL.format(and_id="", join=join)
+    rows = _fetch(cursor, f"{items} UNION ALL {codes} UNION ALL {carried}", params)
     table = np.array(rows, dtype=np.int64).reshape(-1, _WIDTH + 2) if rows else _EMPTY_READ
-    coded = table[:, _WIDTH] > 0
-    return table[~coded, :_WIDTH], table[coded][:, [0, _WIDTH, _WIDTH + 1]]
-
-
-_DERIVED = ("facets", "_code_places")  # ItemArrays' cached properties
+    kind = table[:, _WIDTH]
+    answers, values = _read_answers(cursor, vendor, table[kind < 0][:, [0, _WIDTH + 1]])
+    return (
+        table[kind == 0, :_WIDTH],
+        table[kind > 0][:, [0, _WIDTH, _WIDTH + 1]],
+        answers,
+        values,
+    )
 
 
 def _with_changes(arrays, changed, fresh, mark):
-    """`arrays` with the items `changed` (ids) replaced by `fresh` (their rows and codes
-    read again; a changed item with no row was deleted), marked `mark`."""
+    """`arrays` with the items `changed` (ids) replaced by `fresh` (their rows, codes and
+    answers read again, `_read_items`; a changed item with no row was deleted), marked
+    `mark`."""
     if not changed:
-        same = ItemArrays(*(getattr(arrays, n) for n in _NAMES), codes=arrays.codes, mark=mark)
-        # What was worked out from the same arrays still holds (the usual search: nothing
-        # changed since the last one).
-        for derived in _DERIVED:
-            if derived in arrays.__dict__:
-                same.__dict__[derived] = arrays.__dict__[derived]
-        return same
+        return dataclasses.replace(arrays, mark=mark)
     changed = np.fromiter(changed, dtype=np.int64, count=len(changed))
-    rows, codes = fresh
-    table = np.concatenate(
-        [
-            arrays.rows(~np.isin(arrays.ids, changed)),
-            np.array(rows, dtype=np.int64).reshape(-1, _WIDTH),
-        ]
+    rows, codes, answers, values = fresh
+
+    def replaced(old, new, width):
+        kept = old[~np.isin(old[:, 0], changed)]
+        return np.concatenate([kept, np.array(new, dtype=np.int64).reshape(-1, width)])
+
+    return ItemArrays.from_rows(
+        replaced(arrays.rows(slice(None)), rows, _WIDTH),
+        replaced(arrays.codes, codes, 3),
+        replaced(arrays.answers, answers, 2),
+        max(values, arrays.answer_values, key=len),  # the values only ever grow
+        mark,
     )
-    kept = arrays.codes[~np.isin(arrays.codes[:, 0], changed)]
-    codes = np.concatenate([kept, np.array(codes, dtype=np.int64).reshape(-1, 3)])
-    return ItemArrays.from_rows(table, codes, mark)
 
 
 # -- how each database says what changed ---------------------------------------------------
@@ -219,10 +384,11 @@ class SqliteLog:
         if not rows or (rows[0][0], rows[0][2]) != (seq, token):
             # The row last read was rolled back (or pruned): what was read may be undone.
             return self.full(cursor, rows[-1] if rows else None)
+        _pruned_older(rows[-1][0], seq)
         changed = {item_id for _seq, item_id, _token in rows[1:]}
         if None in changed or len(changed) > MOST_CHANGES:
             return self.full(cursor, rows[-1])
-        fresh = _EMPTY, _NO_CODES
+        fresh = _EMPTY, _NO_CODES, _NO_ANSWERS, ()
         if changed:  # one query however many changed: the log names them
             logged = f'SELECT item_id FROM "{TABLE}" WHERE seq > %s AND seq <= %s'  # noqa: S608
             fresh = _read_items(cursor, self.vendor, f"{{id}} IN ({logged})", [seq, rows[-1][0]])
@@ -272,15 +438,34 @@ class PostgresLog:
         present = {seq for seq, _item, _xid in entries}
         if not present.issuperset(seen):
             return self.full(cursor, mark)  # rows read before were rolled back
+        new = [seq for seq, _item, _xid in entries if seq not in seen]
+        if new:
+            _pruned_older(max(new), min(new) - 1)
         changed = {item for seq, item, _xid in entries if seq not in seen}
+        # A row with a negative item: rows of transactions below minus it were removed
+        # (item_changes.prune_older); a look older than that may have missed some.
+        pruned = [-item for item in changed if item is not None and item < 0]
+        if pruned and horizon < max(pruned):
+            return self.full(cursor, mark)
+        changed = {item for item in changed if item is None or item >= 0}
         if None in changed or len(changed) > MOST_CHANGES:
             return self.full(cursor, mark)
         fresh = (
             _read_items(cursor, self.vendor, "{id} = ANY(%s)", [list(changed)])
             if changed
-            else (_EMPTY, _NO_CODES)
+            else (_EMPTY, _NO_CODES, _NO_ANSWERS, ())
         )
         return _with_changes(arrays, changed, fresh, mark)
+
+
+def _pruned_older(newest, before):
+    """When the log's newest row number `newest` has passed a multiple of PRUNE_EVERY since
+    `before`, ask for the log to be pruned (consultation.search.pruning: once the search's
+    transaction commits, and once for a burst)."""
+    if newest // item_changes.PRUNE_EVERY > before // item_changes.PRUNE_EVERY:
+        from consultation.search import pruning  # the task module imports the backends
+
+        pruning.prune_soon()
 
 
 LOGS = {"sqlite": SqliteLog(), "postgresql": PostgresLog()}

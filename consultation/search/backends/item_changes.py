@@ -7,7 +7,12 @@ since it last looked, with one indexed query, and re-reads only those items.
 
 A row with no item (item_id NULL) means "reload everything": the migration writes one, a
 TRUNCATE of the items writes one (PostgreSQL), and `prune` writes one after emptying the
-log. How a reader knows it has seen every row differs by database (`item_arrays`):
+log. `prune_older` keeps the newest rows instead (`manage.py prune_item_changes` on a
+schedule, and a process that sees the log pass PRUNE_EVERY rows asks for it:
+consultation.search.pruning), so processes that searched since carry on, and one whose
+last look is older than what was removed loads everything again (on PostgreSQL it learns
+that from a row whose item_id is minus the transaction id below which rows were removed).
+How a reader knows it has seen every row differs by database (`item_arrays`):
 
 - SQLite has one writer at a time, so rows are numbered (`seq`) in commit order; a
   random `token` on each row tells a row apart from one that took the number of a row
@@ -24,11 +29,20 @@ ITEMS = "feedback_feedbackitem"
 CODES = "synthesis_coding"
 REVIEWS = "synthesis_itemreview"
 THEMES = "synthesis_theme"
+# And the closed answers an item carries (its own response's, or its author's submitted
+# response's: search.backends.extra_facets): their own triggers log the items that carry
+# a response whose chosen options or standing changed (`answers_create_sql`).
+QUESTIONNAIRES = "questionnaires_questionnaire"
+RESPONSES = "questionnaires_response"
+ANSWERS = "questionnaires_answer"
+CHOICES = "questionnaires_answerchoice"
+SUBMITTED = "submitted"
 # The item columns the in-memory arrays hold or derive from (the text: its length in
-# tokens, which SQLite's relevance ranking reads, fts5_rank): an UPDATE that changes none
-# of them (a moderation note, the Elasticsearch mark) is not logged. A column added to the
-# arrays must be added here, with a migration that makes the triggers again (`recreate`).
-COLUMNS = ("consultation_id", "section_id", "facet_bits", "created_at", "text")
+# tokens, which SQLite's relevance ranking reads, fts5_rank; the author, whose submitted
+# response a comment carries): an UPDATE that changes none of them (a moderation note, the
+# Elasticsearch mark) is not logged. A column added to the arrays must be added here, with
+# a migration that makes the triggers again (`recreate`).
+COLUMNS = ("consultation_id", "section_id", "facet_bits", "created_at", "text", "author_id")
 _FUNCTION = "feedback_item_changed"
 
 
@@ -162,6 +176,20 @@ def _postgres_synthesis():
             "JOIN old_rows o ON o.id = n.id WHERE o.parent_id IS DISTINCT FROM n.parent_id;"
         ),
     }
+    every = ("insert", "update", "delete")
+    return _postgres_statement_triggers(bodies, {CODES: every, REVIEWS: every, THEMES: ("update",)})
+
+
+_REFERENCING = {
+    "insert": "REFERENCING NEW TABLE AS new_rows",
+    "update": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
+    "delete": "REFERENCING OLD TABLE AS old_rows",
+}
+
+
+def _postgres_statement_triggers(bodies, events):
+    """A function per table (its body from `bodies`) run once per statement of each of
+    its `events`, with the statement's rows as transition tables (old_rows, new_rows)."""
     statements = []
     for table, body in bodies.items():
         function = f"{_FUNCTION}_{table}"
@@ -170,16 +198,10 @@ def _postgres_synthesis():
             f"CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS "
             f"$$ BEGIN {body} RETURN NULL; END $$"
         )
-        events = {"update": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows"}
-        if table != THEMES:
-            events |= {
-                "insert": "REFERENCING NEW TABLE AS new_rows",
-                "delete": "REFERENCING OLD TABLE AS old_rows",
-            }
         statements += [
             f'CREATE TRIGGER "{TABLE}_{table}_{event}" AFTER {event.upper()} ON "{table}" '
-            f"{referencing} {run}"
-            for event, referencing in events.items()
+            f"{_REFERENCING[event]} {run}"
+            for event in events[table]
         ]
     return statements
 
@@ -202,6 +224,138 @@ def synthesis_drop_sql(vendor):
         return [
             f"DROP FUNCTION IF EXISTS {_FUNCTION}_{table}() CASCADE"
             for table in (CODES, REVIEWS, THEMES)
+        ]
+    return []
+
+
+def _carriers(responses):
+    """SQL selecting the ids of the items that carry the responses `responses` (SQL
+    selecting response ids) if they are submitted: their answer items, and their
+    respondents' comments in the questionnaire's consultation."""
+    return (
+        f'SELECT i.id FROM "{ITEMS}" i JOIN "{ANSWERS}" own ON own.id = i.answer_source_id '  # noqa: S608 - constants
+        f"WHERE own.response_id IN ({responses}) UNION "
+        f'SELECT i.id FROM "{RESPONSES}" r JOIN "{QUESTIONNAIRES}" q ON q.id = r.questionnaire_id '
+        f'JOIN "{ITEMS}" i ON i.author_id = r.respondent_id '
+        "AND i.consultation_id = q.consultation_id "
+        f"WHERE r.id IN ({responses}) AND r.status = '{SUBMITTED}' AND i.comment_id IS NOT NULL"
+    )
+
+
+def _commenters(rows):
+    """SQL selecting the ids of the comments whose author's response is among `rows` (a
+    response row or table, e.g. `old`, `new_rows`) and submitted: what a response's
+    standing (status, respondent, questionnaire) decides."""
+    return (
+        f'SELECT i.id FROM "{QUESTIONNAIRES}" q JOIN "{ITEMS}" i '  # noqa: S608 - constants
+        "ON i.consultation_id = q.consultation_id "
+        f"JOIN {rows} r ON q.id = r.questionnaire_id AND i.author_id = r.respondent_id "
+        f"WHERE r.status = '{SUBMITTED}' AND i.comment_id IS NOT NULL"
+    )
+
+
+_STANDING = ("status", "respondent_id", "questionnaire_id")
+
+
+def _sqlite_answers():
+    log = f'INSERT INTO "{TABLE}" ("item_id")'
+
+    def of_answers(answer_ids):
+        return _carriers(f'SELECT response_id FROM "{ANSWERS}" WHERE id IN ({answer_ids})')  # noqa: S608
+
+    def of_response(row):  # a trigger's old or new response row: SQLite has no FROM old
+        return _commenters(f"(SELECT {row}.id AS id, {row}.status AS status, "
+                           f"{row}.respondent_id AS respondent_id, "
+                           f"{row}.questionnaire_id AS questionnaire_id)")  # fmt: skip
+
+    standing = " OR ".join(f'old."{c}" IS NOT new."{c}"' for c in _STANDING)
+    return [
+        f'CREATE TRIGGER {_trigger("choice_insert")} AFTER INSERT ON "{CHOICES}" '
+        f"BEGIN {log} {of_answers('new.answer_id')}; END",
+        f'CREATE TRIGGER {_trigger("choice_delete")} AFTER DELETE ON "{CHOICES}" '
+        f"BEGIN {log} {of_answers('old.answer_id')}; END",
+        f'CREATE TRIGGER {_trigger("choice_update")} AFTER UPDATE OF "answer_id", "choice_id" '
+        f'ON "{CHOICES}" BEGIN {log} {of_answers("old.answer_id, new.answer_id")}; END',
+        # An answer's choices go before it; what is left is its response's other items.
+        f'CREATE TRIGGER {_trigger("answer_delete")} AFTER DELETE ON "{ANSWERS}" '
+        f"BEGIN {log} {_carriers('old.response_id')}; END",
+        f'CREATE TRIGGER {_trigger("answer_update")} AFTER UPDATE OF "response_id", '
+        f'"question_id" ON "{ANSWERS}" WHEN old.response_id IS NOT new.response_id '
+        "OR old.question_id IS NOT new.question_id "
+        f"BEGIN {log} {_carriers('old.response_id, new.response_id')}; END",
+        f'CREATE TRIGGER {_trigger("response_insert")} AFTER INSERT ON "{RESPONSES}" '
+        f"WHEN new.status = '{SUBMITTED}' BEGIN {log} {of_response('new')}; END",
+        f'CREATE TRIGGER {_trigger("response_delete")} AFTER DELETE ON "{RESPONSES}" '
+        f"WHEN old.status = '{SUBMITTED}' BEGIN {log} {of_response('old')}; END",
+        f'CREATE TRIGGER {_trigger("response_update")} AFTER UPDATE ON "{RESPONSES}" '
+        f"WHEN {standing} BEGIN {log} {of_response('old')} UNION {of_response('new')}; END",
+    ]
+
+
+def _postgres_answers():
+    log = f'INSERT INTO "{TABLE}" ("item_id")'
+
+    def of_answers(rows):
+        return _carriers(
+            f'SELECT a.response_id FROM "{ANSWERS}" a WHERE a.id IN (SELECT answer_id FROM {rows})'  # noqa: S608
+        )
+
+    # The responses of answers given another response or question, before and after.
+    answers_moved = " UNION ALL ".join(
+        f"SELECT {side}.response_id FROM old_rows o JOIN new_rows n ON n.id = o.id "  # noqa: S608
+        "WHERE o.response_id IS DISTINCT FROM n.response_id "
+        "OR o.question_id IS DISTINCT FROM n.question_id"
+        for side in ("o", "n")
+    )
+    both_rows = "(SELECT answer_id FROM old_rows UNION ALL SELECT answer_id FROM new_rows) x"
+    changed = " OR ".join(f'o."{c}" IS DISTINCT FROM n."{c}"' for c in _STANDING)
+    moved = (  # the rows of a response whose standing changed, before and after
+        "(SELECT {side}.* FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE "  # noqa: S608
+        + changed
+        + ")"
+    )
+    bodies = {
+        CHOICES: (
+            f"IF TG_OP = 'INSERT' THEN {log} {of_answers('new_rows')}; "
+            f"ELSIF TG_OP = 'DELETE' THEN {log} {of_answers('old_rows')}; "
+            f"ELSE {log} {of_answers(both_rows)}; END IF;"
+        ),
+        ANSWERS: (
+            f"IF TG_OP = 'DELETE' THEN {log} {_carriers('SELECT response_id FROM old_rows')}; "  # noqa: S608
+            f"ELSE {log} {_carriers(answers_moved)}; END IF;"
+        ),
+        RESPONSES: (
+            f"IF TG_OP = 'INSERT' THEN {log} {_commenters('new_rows')}; "
+            f"ELSIF TG_OP = 'DELETE' THEN {log} {_commenters('old_rows')}; "
+            f"ELSE {log} {_commenters(moved.format(side='o'))} "
+            f"UNION {_commenters(moved.format(side='n'))}; END IF;"
+        ),
+    }
+    events = {
+        CHOICES: ("insert", "update", "delete"),
+        ANSWERS: ("update", "delete"),
+        RESPONSES: ("insert", "update", "delete"),
+    }
+    return _postgres_statement_triggers(bodies, events)
+
+
+def answers_create_sql(vendor):
+    """Statements that make writes of responses, answers and chosen options log the items
+    that carry them (the answers facet, held in the item arrays)."""
+    if vendor == "sqlite":
+        return _sqlite_answers()
+    if vendor == "postgresql":
+        return _postgres_answers()
+    return []
+
+
+def answers_drop_sql(vendor):
+    if vendor == "sqlite":
+        return [f"DROP TRIGGER IF EXISTS {statement.split()[2]}" for statement in _sqlite_answers()]
+    if vendor == "postgresql":
+        return [
+            f"DROP FUNCTION IF EXISTS {_FUNCTION}_{table}() CASCADE"
+            for table in (CHOICES, ANSWERS, RESPONSES)
         ]
     return []
 
@@ -243,6 +397,44 @@ def position(connection):
         return tuple(cursor.fetchone() or ())
 
 
+# What `prune_older` keeps: a process further behind than this many changed items loads
+# everything again anyway (item_arrays.MOST_CHANGES).
+KEEP = 20_000
+# A process that sees the newest row's number pass a multiple of this asks for a prune.
+PRUNE_EVERY = 100_000
+
+
+def prune_older(connection, *, keep=KEEP):
+    """Remove the log's rows but about the newest `keep` (at least one); returns how many
+    went. A process whose last look is older than the rows removed loads everything again:
+    on SQLite the row it last read is gone; on PostgreSQL, whose rows commit in any order,
+    the rows of transactions below a transaction id go (that of the oldest row kept, or
+    of the oldest transaction still running if older), and a row with minus that id as its
+    item tells a process that looked before it to reload."""
+    keep = max(int(keep), 1)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                f'DELETE FROM "{TABLE}" WHERE seq <= (SELECT max(seq) FROM "{TABLE}") - %s',  # noqa: S608
+                [keep],
+            )
+            return cursor.rowcount
+        if connection.vendor != "postgresql":
+            return 0
+        cursor.execute(
+            "SELECT LEAST((SELECT min(xid) FROM (SELECT xid FROM "  # noqa: S608 - constants
+            f'"{TABLE}" ORDER BY seq DESC LIMIT %s) newest), '
+            "pg_snapshot_xmin(pg_current_snapshot()))::text::bigint",
+            [keep],
+        )
+        (below,) = cursor.fetchone()
+        cursor.execute(f'DELETE FROM "{TABLE}" WHERE xid < %s::text::xid8', [below])  # noqa: S608
+        removed = cursor.rowcount
+        if removed:
+            cursor.execute(f'INSERT INTO "{TABLE}" ("item_id") VALUES (%s)', [-below])  # noqa: S608
+        return removed
+
+
 def prune(connection):
     """Empty the log, leaving one "reload everything" row: every process reloads its
     arrays once at its next search. For after a rebuild, or when the log has grown long."""
@@ -280,6 +472,20 @@ def create_synthesis(apps, schema_editor):
 
 def drop_synthesis(apps, schema_editor):
     _execute(schema_editor, synthesis_drop_sql(schema_editor.connection.vendor))
+
+
+def create_answers(apps, schema_editor):
+    """A migration's RunPython: make the triggers of responses, answers and chosen
+    options, and a "reload everything" row (arrays loaded before them hold no answers)."""
+    vendor = schema_editor.connection.vendor
+    statements = answers_create_sql(vendor)
+    if statements:
+        statements.append(f'INSERT INTO "{TABLE}" ("item_id") VALUES (NULL)')  # noqa: S608
+    _execute(schema_editor, statements)
+
+
+def drop_answers(apps, schema_editor):
+    _execute(schema_editor, answers_drop_sql(schema_editor.connection.vendor))
 
 
 def recreate(apps, schema_editor):

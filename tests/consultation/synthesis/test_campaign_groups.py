@@ -293,3 +293,79 @@ def test_coding_a_group_refuses_bad_input(wg_client, campaign, section, consulta
         assert "<script>alert" not in html
     assert not Coding.objects.exists()
     assert not CodingAction.objects.exists()
+
+
+def _edit(client, item, text, capture):
+    client.force_login(item.comment.author)
+    with capture(execute=True):
+        response = client.post(f"/consultation/comments/{item.comment_id}/edit/", {"body": text})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.text == text
+
+
+def test_an_edit_moves_a_comment_into_its_campaign_and_out_again(
+    client, campaign, section, consultation, django_capture_on_commit_callbacks
+):
+    copies, originals = campaign
+    group = CampaignGroup.objects.get()
+    mine = originals[0]
+    assert not CampaignMembership.objects.filter(item=mine).exists()
+    copy = letters(5, seed=11)[1]
+    _edit(client, mine, copy, django_capture_on_commit_callbacks)  # now a copy of the letter
+    group.refresh_from_db()
+    assert members(consultation) == {group.number: {c.pk for c in copies} | {mine.pk}}
+    assert group.size == 5
+    _edit(
+        client, mine, "My own view: fund district nurses first.", django_capture_on_commit_callbacks
+    )
+    group.refresh_from_db()
+    assert members(consultation) == {group.number: {c.pk for c in copies}}
+    assert group.size == 4
+    # What a full recompute finds is what the edits left.
+    placed = members(consultation)
+    grouping.recompute(consultation=consultation)
+    assert members(consultation) == placed
+
+
+def test_an_edited_member_leaves_and_a_group_never_shows_the_words_it_replaced(
+    client, campaign, section, consultation, django_capture_on_commit_callbacks
+):
+    copies, _ = campaign
+    group = CampaignGroup.objects.get()
+    template = next(item for item in copies if item.pk == group.template_item_id)
+    old_words = template.text
+    _edit(
+        client,
+        template,
+        "Something else entirely, about rural bus routes.",
+        django_capture_on_commit_callbacks,
+    )
+    group.refresh_from_db()
+    assert template.pk not in members(consultation)[group.number]
+    assert group.size == 3
+    assert group.template_item_id != template.pk
+    assert group.template_text != old_words
+    # Edited until two are left alone: the group goes.
+    for item in [c for c in copies if c.pk != template.pk][:2]:
+        _edit(
+            client,
+            item,
+            f"An original thought number {item.pk}.",
+            django_capture_on_commit_callbacks,
+        )
+    assert not CampaignGroup.objects.exists()
+
+
+def test_a_member_withdrawn_by_its_author_leaves_its_group(
+    client, campaign, consultation, django_capture_on_commit_callbacks
+):
+    copies, _ = campaign
+    group = CampaignGroup.objects.get()
+    client.force_login(copies[0].comment.author)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/consultation/comments/{copies[0].comment_id}/withdraw/")
+    assert response.status_code == 302
+    group.refresh_from_db()
+    assert members(consultation) == {group.number: {c.pk for c in copies[1:]}}
+    assert group.size == 3

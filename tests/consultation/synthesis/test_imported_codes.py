@@ -327,3 +327,37 @@ def test_codes_only_import_on_the_command_line(consultation, imported, tmp_path)
         call_command(
             "import_codes", consultation.slug, str(path), "--map", "text=Ref", stdout=io.StringIO()
         )
+
+
+def test_undoing_an_import_of_codes_keeps_its_themes_shown_as_unused(
+    wg_client, consultation, imported
+):
+    """What mature coding tools do: codes go with the undo, themes stay (a name,
+    description and colour an analyst may have worked on are not lost), and the codebook
+    shows them as unused, saying why, with their delete links."""
+    trust = Theme.objects.create(consultation=consultation, name="Trust")
+    wg_client.post("/synthesis/codes/", {"consultation": consultation.pk, "file": csv_file(CODES)})
+    wg_client.post(f"/synthesis/codes/{CodeImport.objects.get().pk}/apply/")
+    access = Theme.objects.get(name="Access")  # the import added it
+    page = wg_client.get(f"/synthesis/codebook/{consultation.slug}/").content.decode()
+    assert "Unused" not in page
+    # A theme coded by hand as well keeps its code through the undo.
+    wg_client.post(f"/synthesis/items/{imported['a3']}/themes/", {"themes": trust.pk})
+    for action in CodingAction.objects.filter(scope=CodingAction.Scope.IMPORT):
+        undone = wg_client.post(f"/synthesis/coding/actions/{action.pk}/undo/", follow=True)
+        assert "Themes the import added stay in the codebook, marked unused" in (
+            undone.content.decode()
+        )
+    assert set(Coding.objects.values_list("theme__name", flat=True)) == {"Trust"}
+    assert set(Theme.objects.values_list("name", flat=True)) == {"Access", "Trust"}
+    page = wg_client.get(f"/synthesis/codebook/{consultation.slug}/").content.decode()
+    assert not id_problems(page)
+    assert "1 theme is unused" in page
+    row = page[page.index(f'id="theme-{access.pk}"') :].split("</tr>")[0]
+    assert "Unused" in row and f"/themes/{access.pk}/delete/" in row
+    trust_row = page[page.index(f'id="theme-{trust.pk}"') :].split("</tr>")[0]
+    assert "Unused" not in trust_row
+    # Deleted from there, it is gone; nothing is unused.
+    wg_client.post(f"/synthesis/codebook/{consultation.slug}/themes/{access.pk}/delete/")
+    page = wg_client.get(f"/synthesis/codebook/{consultation.slug}/").content.decode()
+    assert not Theme.objects.filter(pk=access.pk).exists() and "is unused" not in page

@@ -121,7 +121,9 @@ def queue_url(consultation, **params):
 
 
 def pending(item, theme=None):
-    found = ThemeSuggestion.objects.filter(item=item, state=State.PENDING)
+    """The item's pending suggestions (every item's when None)."""
+    found = ThemeSuggestion.objects.filter(state=State.PENDING)
+    found = found.filter(item=item) if item is not None else found
     return found.filter(theme=theme) if theme else found
 
 
@@ -436,3 +438,84 @@ def test_a_theme_without_key_phrases_says_so(refreshed, wg_client):
     html = response.content.decode()
     assert "No key phrases yet" in html
     assert "No suggestions are waiting for review for this theme" in html
+
+
+def test_undoing_an_accepted_suggestion_lets_its_theme_be_suggested_again(
+    refreshed, wg_client, django_capture_on_commit_callbacks
+):
+    item = refreshed["uncoded"]["training"]
+    suggestion = best(item)
+    theme = suggestion.theme
+    wg_client.post(f"/synthesis/suggestions/{suggestion.pk}/accept/")
+    action = Coding.objects.get(item=item).action
+    with django_capture_on_commit_callbacks(execute=True):
+        undone = wg_client.post(f"/synthesis/coding/actions/{action.pk}/undo/")
+    assert undone.status_code == 302
+    assert not Coding.objects.filter(item=item).exists()
+    # The acceptance is taken back with the code; the refresh the undo ran suggests it again.
+    assert pending(item, theme).exists()
+    assert not ThemeSuggestion.objects.filter(item=item, state=State.ACCEPTED).exists()
+    call_command("suggest_themes", stdout=io.StringIO())
+    assert pending(item, theme).exists()
+    page = wg_client.get(f"/synthesis/items/{item.pk}/").content.decode()
+    assert f'Accept<span class="nhsuk-u-visually-hidden"> “{theme.name}”' in page
+
+
+def test_a_rejection_taken_back_lets_its_theme_be_suggested_again(
+    refreshed, wg_client, analyst, django_capture_on_commit_callbacks
+):
+    item = refreshed["uncoded"]["money"]
+    suggestion = best(item)
+    theme = suggestion.theme
+    item_page = f"/synthesis/items/{item.pk}/"
+    with django_capture_on_commit_callbacks(execute=True):
+        wg_client.post(f"/synthesis/suggestions/{suggestion.pk}/reject/", {"next": item_page})
+    assert not pending(item, theme).exists()
+    page = wg_client.get(item_page).content.decode()
+    assert "Rejected suggestions" in page and "Undo the rejection" in page
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        back = wg_client.post(
+            f"/synthesis/suggestions/{suggestion.pk}/reconsider/", {"next": item_page}
+        )
+    assert back.status_code == 302 and back["Location"] == item_page
+    assert len(callbacks) == 1  # the refresh, run by the test task backend
+    assert pending(item, theme).exists()  # suggested again by the refresh
+    assert not ThemeSuggestion.objects.filter(item=item, state=State.REJECTED).exists()
+    entry = AuditEntry.objects.about(suggestion).filter(action="suggestion_reconsidered").get()
+    assert entry.actor == analyst
+    page = wg_client.get(item_page).content.decode()
+    assert "can be suggested again" in page and "Rejected suggestions" not in page
+    # Only a rejection can be taken back: a second post changes nothing.
+    again = wg_client.post(f"/synthesis/suggestions/{suggestion.pk}/reconsider/", follow=True)
+    assert "Only a rejected suggestion can be taken back." in again.content.decode()
+
+
+def test_a_refresh_updates_pending_rows_in_place_in_queries_that_do_not_grow(
+    refreshed, section, author
+):
+    """A pending suggestion suggested again keeps its row (updated, not deleted and
+    inserted again); the refresh writes every row with a statement per kind of write."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    consultation = refreshed["consultation"]
+    before = {(s.item_id, s.theme_id): s.pk for s in pending(None)}
+
+    def refresh_queries():
+        with CaptureQueriesContext(connection) as captured:
+            refresh_suggestions(consultation=consultation)
+        return len(captured.captured_queries)
+
+    def write(suffix):
+        for text in UNCODED.values():
+            comment_on(section, consultation=consultation, author=author, text=text + suffix)
+
+    write(" Indeed.")
+    few = refresh_queries()  # rows updated and rows inserted
+    after = {(s.item_id, s.theme_id): s.pk for s in pending(None)}
+    assert {pair: after[pair] for pair in before} == before  # suggested again: same rows
+    assert len(after) == 2 * len(before)
+    write(" Quite so.")
+    write(" Yes.")
+    assert refresh_queries() == few
+    assert len(pending(None)) == 4 * len(before)
