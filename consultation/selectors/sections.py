@@ -4,6 +4,7 @@ time. A fixed number of queries whatever the number of comments (tests bound the
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
@@ -13,7 +14,14 @@ from django.utils import timezone
 from consultation import anchoring, conf, rules
 from consultation.models import Comment, Consultation, Kind, Status
 from consultation.selectors.consultations import consultation_for_section
-from consultation.threads import SHOWN_RELATED, VersionLabeller, assemble, prepare
+from consultation.threads import (
+    SHOWN_RELATED,
+    VersionLabeller,
+    assemble,
+    prepare,
+    reaction_totals,
+)
+from hub.core.page_cache import memo
 
 
 @dataclass
@@ -163,8 +171,23 @@ def section_discussion(*, section, request, now=None):
     return discussion
 
 
-def section_discussion_for(*, consultation, section, user, now=None):
-    now = now or timezone.now()
+@dataclass
+class _Rows:
+    """What the section page reads of a section's comments as one reader sees them: per
+    paragraph the counts, the latest threads (roots, then their first replies, each with
+    its thread's count), the reaction counts and the "made on version N" notes."""
+
+    counts: dict
+    roots: list
+    replies: list
+    reactions: dict
+    notes: dict
+    # Authors with words here that others see otherwise than they do (waiting, hidden,
+    # rejected, withdrawn; anything at all where comments are not public).
+    private_authors: frozenset = frozenset()
+
+
+def _rows(*, consultation, section, user):
     base = _section_comments(consultation, section, user)
     counts = {
         row["paragraph_id"]: row
@@ -202,8 +225,58 @@ def section_discussion_for(*, consultation, section, user, now=None):
         else []
     )
     labeller = VersionLabeller(section)
+    return _Rows(
+        counts=counts,
+        roots=roots,
+        replies=replies,
+        reactions=reaction_totals([comment.pk for comment in [*roots, *replies]]),
+        notes={root.pk: labeller.note_for(root) for root in roots},
+    )
+
+
+def _public_rows(*, consultation, section):
+    """The rows everyone sees who sees only what is public (`_rows` for a visitor), read
+    once per generation of the page cache (hub.core.page_cache: every comment written,
+    edited, withdrawn, moderated or reacted to, every publish and every change to a
+    consultation starts a new one) and shared by every process. Readers whose own words
+    here are not public (`private_authors`) and moderators read their own rows instead."""
+
+    def compute():
+        rows = _rows(consultation=consultation, section=section, user=AnonymousUser())
+        public = (Status.PUBLISHED,) if consultation.comments_public else ()
+        rows.private_authors = frozenset(
+            Comment.objects.filter(consultation=consultation, section=section, kind=Kind.COMMENT)
+            .exclude(status__in=public)
+            .exclude(author=None)
+            .values_list("author_id", flat=True)
+            .distinct()
+        )
+        return rows
+
+    return memo(f"consultation:section-rows:{consultation.pk}:{section.pk}", compute)
+
+
+def _rows_for(*, consultation, section, user, reader):
+    if user.is_authenticated and reader.moderates:
+        return _rows(consultation=consultation, section=section, user=user)
+    rows = _public_rows(consultation=consultation, section=section)
+    if user.is_authenticated and user.pk in rows.private_authors:
+        return _rows(consultation=consultation, section=section, user=user)
+    return rows
+
+
+def section_discussion_for(*, consultation, section, user, now=None):
+    now = now or timezone.now()
+    reader = rules.Reader(user, consultation, now)
+    rows = _rows_for(consultation=consultation, section=section, user=user, reader=reader)
+    roots, replies, counts = rows.roots, rows.replies, rows.counts
     shown = prepare(
-        [*roots, *replies], user=user, consultation=consultation, labeller=labeller, now=now
+        [*roots, *replies],
+        user=user,
+        consultation=consultation,
+        notes=rows.notes,
+        totals=rows.reactions,
+        reader=reader,
     )
     totals = {reply.root_id: reply.thread_total for reply in replies}
     threads = assemble(shown[: len(roots)], shown[len(roots) :], totals=totals)
