@@ -35,6 +35,8 @@ CSRF_PLACEHOLDER = "hubCsrfTokenPlaceholderQx"
 _fragments = ProcessMemo(limit=4000)
 # About 30 threads a section page, a few ways of seeing each; a conversation's page is one.
 _threads = ProcessMemo(limit=1000)
+# A section page's discussion: a part per paragraph, a few ways of seeing each.
+_parts = ProcessMemo(limit=2000)
 
 
 def _comment_key(comment):
@@ -140,6 +142,41 @@ def rendered_thread(context, thread):
         context,
         page["has_token"],
     )
+
+
+def rendered_discussion_part(context, template_name, *, paragraph=None):
+    """A part of a section page's discussion (`discussion` in `context`, from
+    consultation.selectors.sections): the comments under `paragraph`, or those on the
+    whole section. Kept whole for every reader whose discussion has the same `view_key`
+    (which says everything of the reader the part shows), rendered from nothing but the
+    discussion, the paragraph and the page's address; rendered afresh as an include
+    would be for a reader with a view of their own (no key)."""
+    discussion = context.get("discussion")
+    template = context.template.engine.get_template(template_name)
+    if discussion is None or discussion.view_key is None:
+        with context.push(paragraph=paragraph):
+            return template.render(context)
+    page = _page_values(context)
+    key = (
+        template_name,
+        discussion.view_key,
+        (paragraph.id, paragraph.number, paragraph.anchor) if paragraph is not None else None,
+        page["full_path"],
+        page["has_token"],
+        timezone.get_current_timezone_name(),
+        translation.get_language(),
+    )
+
+    def render():
+        values = {
+            "discussion": discussion,
+            "paragraph": paragraph,
+            "request": SimpleNamespace(get_full_path=lambda: page["full_path"]),
+            "csrf_token": CSRF_PLACEHOLDER if page["has_token"] else None,
+        }
+        return template.render(Context(values, autoescape=context.autoescape))
+
+    return _stored(_parts, key, render, context, page["has_token"])
 
 
 def _render(context, item, page, *, template_name=COMMENT_TEMPLATE, name="item"):

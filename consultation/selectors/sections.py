@@ -14,6 +14,7 @@ from django.utils import timezone
 from consultation import anchoring, conf, rules
 from consultation.models import Comment, Consultation, Kind, Status
 from consultation.selectors.consultations import consultation_for_section
+from consultation.selectors.threads import SHARED_ROWS
 from consultation.threads import (
     SHOWN_RELATED,
     VersionLabeller,
@@ -83,6 +84,10 @@ class SectionDiscussion:
     whole_section: ParagraphDiscussion
     earlier_paragraphs: list
     total: int
+    # Everything about the reader that the discussion's HTML shows, when it is the same for
+    # everyone with this key (consultation.fragments keeps that HTML); None when the reader
+    # sees something of their own (their words, their reactions, a moderator's view).
+    view_key: tuple | None = None
 
     @property
     def premoderated(self):
@@ -253,22 +258,47 @@ def _public_rows(*, consultation, section):
         )
         return rows
 
-    return memo(f"consultation:section-rows:{consultation.pk}:{section.pk}", compute)
+    return memo(
+        f"consultation:section-rows:{consultation.pk}:{section.pk}", compute, store=SHARED_ROWS
+    )
 
 
 def _rows_for(*, consultation, section, user, reader):
+    """The reader's rows, and whether they are the public ones."""
     if user.is_authenticated and reader.moderates:
-        return _rows(consultation=consultation, section=section, user=user)
+        return _rows(consultation=consultation, section=section, user=user), False
     rows = _public_rows(consultation=consultation, section=section)
     if user.is_authenticated and user.pk in rows.private_authors:
-        return _rows(consultation=consultation, section=section, user=user)
-    return rows
+        return _rows(consultation=consultation, section=section, user=user), False
+    return rows, True
+
+
+def _view_key(*, consultation, section, reader, shown, barrier, state):
+    """What decides the discussion's HTML for a reader of the public rows who has nothing
+    of their own in it (no words, no reaction): then every comment's actions follow from
+    whether they may contribute now and whether they take part (consultation.rules.Reader),
+    and the rest of the page's discussion from the state and the barrier. None otherwise."""
+    if any(item.is_own or item.my_reaction for item in shown):
+        return None
+    barrier_key = (
+        (barrier.code, barrier.message, barrier.action_text, barrier.action_url)
+        if barrier
+        else None
+    )
+    return (
+        consultation.pk,
+        section.pk,
+        state,
+        reader.contributes,
+        reader.participates,
+        barrier_key,
+    )
 
 
 def section_discussion_for(*, consultation, section, user, now=None):
     now = now or timezone.now()
     reader = rules.Reader(user, consultation, now)
-    rows = _rows_for(consultation=consultation, section=section, user=user, reader=reader)
+    rows, public = _rows_for(consultation=consultation, section=section, user=user, reader=reader)
     roots, replies, counts = rows.roots, rows.replies, rows.counts
     shown = prepare(
         [*roots, *replies],
@@ -309,16 +339,27 @@ def section_discussion_for(*, consultation, section, user, now=None):
         if pid != anchoring.SECTION and pid not in numbers
     ]
     barrier = rules.participation_barrier(user, consultation, next_url=section_url, now=now)
+    state = consultation.state(now)
     return SectionDiscussion(
         consultation=consultation,
         section=section,
-        state=consultation.state(now),
+        state=state,
         barrier=barrier,
         can_contribute=barrier is None,
         paragraphs=paragraphs,
         whole_section=discussion_for(anchoring.SECTION, None),
         earlier_paragraphs=earlier,
         total=sum(row["total"] for row in counts.values()),
+        view_key=_view_key(
+            consultation=consultation,
+            section=section,
+            reader=reader,
+            shown=shown,
+            barrier=barrier,
+            state=state,
+        )
+        if public
+        else None,
     )
 
 

@@ -129,13 +129,16 @@ class ProcessMemo:
 _memos = ProcessMemo(limit=5000)
 
 
-def memo(name, compute, *, timeout=MEMO_SECONDS):
+def memo(name, compute, *, timeout=MEMO_SECONDS, store=None):
     """`compute()`, worked out once per generation and shared by every process; each
-    process then keeps it in memory for the rest of the generation. Callers never change
-    what they get back: it is the same object for every request of the generation."""
+    process then keeps it in memory for the rest of the generation (in `store`, a
+    ProcessMemo of the caller's, for values whose number grows with the content, so they
+    cannot crowd out the site's structure). Callers never change what they get back: it
+    is the same object for every request of the generation."""
     current = generation()
     missing = object()
-    value = _memos.get(current, name, missing)
+    store = _memos if store is None else store
+    value = store.get(current, name, missing)
     if value is not missing:
         return value
     key = f"page-cache:memo:{current}:{name}"
@@ -143,7 +146,7 @@ def memo(name, compute, *, timeout=MEMO_SECONDS):
     if value is None:
         value = compute()
         cache.set(key, value, timeout=timeout)
-    return _memos.put(current, name, value)
+    return store.put(current, name, value)
 
 
 def next_expiry(now=None):
