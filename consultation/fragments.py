@@ -35,8 +35,9 @@ CSRF_PLACEHOLDER = "hubCsrfTokenPlaceholderQx"
 _fragments = ProcessMemo(limit=4000)
 # About 30 threads a section page, a few ways of seeing each; a conversation's page is one.
 _threads = ProcessMemo(limit=1000)
-# A section page's discussion: a part per paragraph, a few ways of seeing each.
-_parts = ProcessMemo(limit=2000)
+# A section page's discussion: a part per paragraph, a few ways of seeing each (up to tens
+# of kilobytes each).
+_parts = ProcessMemo(limit=500)
 
 
 def _comment_key(comment):

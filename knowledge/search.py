@@ -32,7 +32,7 @@ from wagtail.search.query import PlainText
 from wagtail.search.utils import normalise_query_string
 
 from hub.core.dates import human_date
-from hub.core.page_cache import ProcessMemo, memo
+from hub.core.page_cache import CONTENT_MEMO_SECONDS, ProcessMemo, memo
 from hub.core.sanitise import strip_invisible, visible_text
 
 logger = logging.getLogger(__name__)
@@ -54,8 +54,7 @@ STOP_WORDS = frozenset(
     | {"their", "there", "these", "this", "to", "was", "were", "which", "will", "with"}
 )
 
-# Searches people make, kept for one generation of the page cache and at most this long.
-SEARCH_MEMO_SECONDS = 300
+# Searches people make: one entry per query and page a process keeps for a generation.
 _searches = ProcessMemo(limit=500)
 
 
@@ -266,7 +265,7 @@ def site_search(*, query, kind=None, page_number=None, backend=None, log=True):
             total, shown_number, outcome.hits, outcome.promotions = memo(
                 f"knowledge:search:{key}:{kind_slug}:{number}",
                 found,
-                timeout=SEARCH_MEMO_SECONDS,
+                timeout=CONTENT_MEMO_SECONDS,
                 store=_searches,
             )
         else:

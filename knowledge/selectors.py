@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Case, F, IntegerField, Prefetch, When
 from taggit.models import Tag
 
-from hub.core.page_cache import memo
+from hub.core.page_cache import CONTENT_MEMO_SECONDS, memo
 from hub.pages.restrictions import public
 from knowledge.embeds import video_embed_html
 from knowledge.forms import RELEVANCE, SORT_CHOICES, LibraryFilterForm
@@ -125,7 +125,11 @@ def library_listing(*, library, params):
     if not (query or values["type"] or values["topic"] or values["year"]):
         # The whole library in one order, the same for everyone until something is
         # published: read once per generation of the page cache, then paged in memory.
-        resources = memo(f"knowledge:listing:{library.pk}:{sort}", lambda: list(resources))
+        resources = memo(
+            f"knowledge:listing:{library.pk}:{sort}",
+            lambda: list(resources),
+            timeout=CONTENT_MEMO_SECONDS,
+        )
     paginator = Paginator(resources, PAGE_SIZE)
     page = paginator.get_page(params.get("page"))
 

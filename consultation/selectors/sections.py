@@ -22,7 +22,7 @@ from consultation.threads import (
     prepare,
     reaction_totals,
 )
-from hub.core.page_cache import memo
+from hub.core.page_cache import CONTENT_MEMO_SECONDS, memo
 
 
 @dataclass
@@ -259,7 +259,10 @@ def _public_rows(*, consultation, section):
         return rows
 
     return memo(
-        f"consultation:section-rows:{consultation.pk}:{section.pk}", compute, store=SHARED_ROWS
+        f"consultation:section-rows:{consultation.pk}:{section.pk}",
+        compute,
+        store=SHARED_ROWS,
+        timeout=CONTENT_MEMO_SECONDS,
     )
 
 

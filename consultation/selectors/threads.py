@@ -21,11 +21,12 @@ from consultation.threads import (
     reaction_totals,
     reply_name,
 )
-from hub.core.page_cache import ProcessMemo, memo
+from hub.core.page_cache import CONTENT_MEMO_SECONDS, ProcessMemo, memo
 
 # Rows read once per generation of the page cache for every reader who sees only what is
-# public (sections' discussions, conversations): a few per page of comments.
-SHARED_ROWS = ProcessMemo(limit=2000)
+# public (sections' discussions, conversations): a few per page of comments, up to a few
+# hundred kilobytes each, so a process keeps a few hundred at most.
+SHARED_ROWS = ProcessMemo(limit=300)
 
 
 @dataclass
@@ -101,7 +102,12 @@ def _public_thread(root):
         order = _thread_order(root_id=root.pk, consultation=consultation, user=AnonymousUser())
         return order, frozenset(private)
 
-    return memo(f"consultation:thread-order:{root.pk}", compute, store=SHARED_ROWS)
+    return memo(
+        f"consultation:thread-order:{root.pk}",
+        compute,
+        store=SHARED_ROWS,
+        timeout=CONTENT_MEMO_SECONDS,
+    )
 
 
 def _page_rows(root, rows):
@@ -144,6 +150,7 @@ def thread_for(*, comment, user, page_number=1):
             f"consultation:thread-page:{root.pk}:{page.number}",
             lambda: _page_rows(root, rows),
             store=SHARED_ROWS,
+            timeout=CONTENT_MEMO_SECONDS,
         )
     else:
         replies, parents, totals = _page_rows(root, rows)
@@ -184,6 +191,7 @@ def comment_for_reading(comment_id):
         f"consultation:comment:{int(comment_id)}",
         lambda: comment_get(comment_id),
         store=SHARED_ROWS,
+        timeout=CONTENT_MEMO_SECONDS,
     )
 
 

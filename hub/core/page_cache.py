@@ -47,6 +47,10 @@ CSRF_INPUT = re.compile(rb'(<input type="hidden" name="csrfmiddlewaretoken" valu
 CSRF_PLACEHOLDER = b"{csrf-token}"
 # The longest a memo of the site's structure (menus) is kept, whatever else expires first.
 MEMO_SECONDS = 24 * 60 * 60
+# The longest the shared cache keeps a memo of content (a discussion's rows, a listing): far
+# larger than the site's structure, and a busy consultation starts a generation a minute,
+# so the entries of generations nobody reads any more must not pile up for a day.
+CONTENT_MEMO_SECONDS = 5 * 60
 
 
 # The generation a request works with, read from the shared cache once per request (a
