@@ -3,7 +3,8 @@ people, an open consultation on a demo section, and comments made as the service
 store them (anchored to the section's live revision and the paragraph's fingerprint, with
 the author's facets, and each with its feedback item), saved many rows at a time. Django
 must be set up before any of these is called; each imports the models it needs when it
-runs."""
+runs. Rows saved in bulk send no signals, so each ends what public pages keep of the
+comments itself (hub.core.page_cache.site_changed), as the services do."""
 
 import csv
 from pathlib import Path
@@ -150,6 +151,7 @@ def add_comments(section, consultation, people, texts, count):
         for n, root in enumerate(roots)
         for k in range(n % 4)
     )
+    _pages_changed()
 
 
 def add_conversation(section, consultation, people, texts, replies):
@@ -170,6 +172,7 @@ def add_conversation(section, consultation, people, texts, replies):
         for n in range(len(first) + 1, replies + 1)
     )
     comments_created([root, *first, *second])
+    _pages_changed()
     return root
 
 
@@ -203,4 +206,11 @@ def add_replies(root, people, texts, *, start):
     if batch:
         Comment.objects.bulk_create(batch)
     comments_created(made)
+    _pages_changed()
     return made
+
+
+def _pages_changed():
+    from hub.core.page_cache import site_changed
+
+    site_changed()

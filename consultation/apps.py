@@ -7,15 +7,20 @@ class ConsultationConfig(AppConfig):
 
     def ready(self):
         # An editor changing a consultation (its dates, its sections, whether comments are
-        # public) changes what public pages show: their cached copies end.
+        # public) changes what public pages show: their cached copies end. So does any
+        # comment or reaction saved or deleted, whoever saves it (the services say so
+        # themselves; the admin, the shell and data fixes through the ORM too): pages keep
+        # the public rows of a discussion for a whole generation (consultation.selectors).
+        # A bulk `update()` sends no signal: call hub.core.page_cache.site_changed() after.
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from consultation.models import Consultation
+        from consultation.models import Comment, Consultation, Reaction
         from hub.core.page_cache import site_changed
 
         def consultation_changed(**kwargs):
             site_changed()
 
         for signal in (post_save, post_delete):
-            signal.connect(consultation_changed, sender=Consultation, weak=False)
+            for model in (Consultation, Comment, Reaction):
+                signal.connect(consultation_changed, sender=model, weak=False)
         m2m_changed.connect(consultation_changed, sender=Consultation.sections.through, weak=False)

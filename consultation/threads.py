@@ -108,12 +108,11 @@ class Thread:
         return max(0, self.replies_total - shown)
 
 
-def reaction_counts(ids, user):
-    """({comment id: {"agree": n, "disagree": n}}, {comment id: my value})."""
+def reaction_totals(ids):
+    """{comment id: {"agree": n, "disagree": n}}, in one query."""
     counts = {}
-    mine = {}
     if not ids:
-        return counts, mine
+        return counts
     rows = (
         Reaction.objects.filter(comment_id__in=ids)
         .values_list("comment_id", "value")
@@ -122,13 +121,16 @@ def reaction_counts(ids, user):
     )
     for comment_id, value, n in rows:
         counts.setdefault(comment_id, {})[value] = n
-    if user.is_authenticated:
-        mine = dict(
-            Reaction.objects.filter(comment_id__in=ids, user=user).values_list(
-                "comment_id", "value"
-            )
-        )
-    return counts, mine
+    return counts
+
+
+def my_reactions(ids, user):
+    """{comment id: this reader's reaction}, in one query (none for a visitor)."""
+    if not ids or not user.is_authenticated:
+        return {}
+    return dict(
+        Reaction.objects.filter(comment_id__in=ids, user=user).values_list("comment_id", "value")
+    )
 
 
 class VersionLabeller:
@@ -160,19 +162,31 @@ class VersionLabeller:
         return VersionNote(number=number, url=f"{self.section.url}versions/{number}/")
 
 
-def prepare(comments, *, user, consultation, labeller=None, now=None):
-    """Shown objects for `comments` (in the same order); two queries for reactions. One
-    rules.Reader decides every comment's actions, so what it knows of the reader is read
-    once."""
+def prepare(
+    comments, *, user, consultation, labeller=None, now=None, notes=None, totals=None, reader=None
+):
+    """Shown objects for `comments` (in the same order); two queries for reactions, one
+    when their `totals` are given ({comment id: {value: n}}, read once for everyone). The
+    "made on version N" notes of the threads' opening comments come from `labeller`, or
+    `notes` ({comment id: VersionNote or None}) worked out before. One rules.Reader
+    (`reader`, or one made here) decides every comment's actions, so what it knows of the
+    reader is read once."""
     ids = [comment.pk for comment in comments]
-    counts, mine = reaction_counts(ids, user)
-    reader = rules.Reader(user, consultation, now)
+    counts = reaction_totals(ids) if totals is None else totals
+    mine = my_reactions(ids, user)
+    reader = reader or rules.Reader(user, consultation, now)
     shown = []
     for comment in comments:
         # The same consultation object for every comment: the rules then ask no queries.
         comment.consultation = consultation
         own = reader.is_author(comment)
         counted = counts.get(comment.pk, {})
+        if comment.parent_id:
+            note = None
+        elif notes is not None:
+            note = notes.get(comment.pk)
+        else:
+            note = labeller.note_for(comment) if labeller else None
         shown.append(
             Shown(
                 comment=comment,
@@ -187,9 +201,7 @@ def prepare(comments, *, user, consultation, labeller=None, now=None):
                 can_withdraw=reader.can_withdraw(comment),
                 can_flag=not own and reader.can_flag(comment),
                 can_moderate=reader.moderates,
-                version_note=labeller.note_for(comment)
-                if labeller and not comment.parent_id
-                else None,
+                version_note=note,
             )
         )
     return shown

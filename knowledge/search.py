@@ -15,6 +15,7 @@ Highlighting is done here too, the same way for every backend: the text is split
 matches and each piece is escaped before <mark> is put around the matching ones.
 """
 
+import hashlib
 import logging
 import re
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from wagtail.search.query import PlainText
 from wagtail.search.utils import normalise_query_string
 
 from hub.core.dates import human_date
+from hub.core.page_cache import CONTENT_MEMO_SECONDS, ProcessMemo, memo
 from hub.core.sanitise import strip_invisible, visible_text
 
 logger = logging.getLogger(__name__)
@@ -51,6 +53,9 @@ STOP_WORDS = frozenset(
     | {"in", "into", "is", "it", "its", "not", "of", "on", "or", "so", "that", "the"}
     | {"their", "there", "these", "this", "to", "was", "were", "which", "will", "with"}
 )
+
+# Searches people make: one entry per query and page a process keeps for a generation.
+_searches = ProcessMemo(limit=500)
 
 
 @dataclass(frozen=True)
@@ -234,21 +239,40 @@ def site_search(*, query, kind=None, page_number=None, backend=None, log=True):
     kind_slug = outcome.kind.slug if outcome.kind else None
     number = normalised_page_number(page_number)
     first_page = number == 1
-    backend = backend or get_search_backend()
-    try:
+
+    def found():
         with transaction.atomic():
             # Promoted pages are left out of the results on every page, not only the first
             # where they are shown, so the pages of results neither repeat nor skip one.
             promotions = promotions_for(cleaned, kind=kind_slug)
             promoted_ids = [promotion.page_id for promotion in promotions if promotion.page_id]
-            results = build_search(cleaned, kind=kind_slug, exclude=promoted_ids, backend=backend)
+            results = build_search(
+                cleaned, kind=kind_slug, exclude=promoted_ids, backend=backend or searcher
+            )
             paginator = Paginator(results, RESULTS_PER_PAGE)
-            outcome.page = paginator.get_page(number)
-            outcome.total = paginator.count
-            found = list(outcome.page.object_list)
-            outcome.hits = _hits(found, cleaned.terms)
-            if first_page:
-                outcome.promotions = [_promotion_hit(p, cleaned.terms) for p in promotions]
+            page = paginator.get_page(number)
+            hits = _hits(list(page.object_list), cleaned.terms)
+            promoted = [_promotion_hit(p, cleaned.terms) for p in promotions] if first_page else []
+            return paginator.count, page.number, hits, promoted
+
+    searcher = None
+    try:
+        if backend is None:
+            # What a search finds is the same for everyone until something is published
+            # (or a promotion changes): worked out once per generation of the page cache.
+            searcher = get_search_backend()
+            key = hashlib.sha256(cleaned.text.encode()).hexdigest()
+            total, shown_number, outcome.hits, outcome.promotions = memo(
+                f"knowledge:search:{key}:{kind_slug}:{number}",
+                found,
+                timeout=CONTENT_MEMO_SECONDS,
+                store=_searches,
+            )
+        else:
+            total, shown_number, outcome.hits, outcome.promotions = found()
+        outcome.total = total
+        # Only the pagination links read the page: a page of a range of that length.
+        outcome.page = Paginator(range(total), RESULTS_PER_PAGE).get_page(shown_number)
     except Exception:  # the engine may be down or reject a query: never a server error
         logger.exception("Site search failed for a query of %d characters", len(cleaned.text))
         outcome.failed = True

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Case, F, IntegerField, Prefetch, When
 from taggit.models import Tag
 
+from hub.core.page_cache import CONTENT_MEMO_SECONDS, memo
 from hub.pages.restrictions import public
 from knowledge.embeds import video_embed_html
 from knowledge.forms import RELEVANCE, SORT_CHOICES, LibraryFilterForm
@@ -65,16 +66,22 @@ class Option:
     chosen: bool
 
 
-def library_listing(*, library, params):
-    """One page of the library's resources, filtered and sorted as `params` (a QueryDict) ask,
-    with everything the filter form needs. Values that are not valid are ignored."""
-    in_library = live_resources().descendant_of(library)
+def _facets(in_library):
+    """The topics and years the library's filter offers."""
     topics = list(
         Tag.objects.filter(knowledge_resourcepagetag_items__content_object__in=in_library)
         .distinct()
         .order_by("name")
     )
     years = [day.year for day in in_library.dates("publication_date", "year", order="DESC")]
+    return topics, years
+
+
+def library_listing(*, library, params):
+    """One page of the library's resources, filtered and sorted as `params` (a QueryDict) ask,
+    with everything the filter form needs. Values that are not valid are ignored."""
+    in_library = live_resources().descendant_of(library)
+    topics, years = memo(f"knowledge:facets:{library.pk}", lambda: _facets(in_library))
     form = LibraryFilterForm(params, topics=topics, years=years)
     values, ignored = form.usable_values()
     query = clean_query(params.get("q", ""))
@@ -115,6 +122,14 @@ def library_listing(*, library, params):
         sort = "newest"
 
     resources = resources.order_by(*ordering).prefetch_related("tags", live_section_links())
+    if not (query or values["type"] or values["topic"] or values["year"]):
+        # The whole library in one order, the same for everyone until something is
+        # published: read once per generation of the page cache, then paged in memory.
+        resources = memo(
+            f"knowledge:listing:{library.pk}:{sort}",
+            lambda: list(resources),
+            timeout=CONTENT_MEMO_SECONDS,
+        )
     paginator = Paginator(resources, PAGE_SIZE)
     page = paginator.get_page(params.get("page"))
 

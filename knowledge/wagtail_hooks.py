@@ -3,13 +3,17 @@ section beside it."""
 
 from wagtail import hooks
 
+from hub.core.page_cache import memo
 from hub.pages.panels import SECTION_PAGE_PANELS, Panel
 from knowledge.selectors import evidence_for_section
 
 
 @hooks.register(SECTION_PAGE_PANELS, order=200)
 def section_evidence_panel(*, page, request):
-    evidence = evidence_for_section(section=page)
+    # The same for every reader until something is published (a resource, a page).
+    evidence = memo(
+        f"knowledge:section-evidence:{page.pk}", lambda: evidence_for_section(section=page)
+    )
     if not evidence:
         return None
     return Panel(

@@ -8,6 +8,7 @@ from django.db.models import Count, Min
 from django.utils import timezone
 
 from consultation.models import Comment, Consultation, Kind, Status
+from hub.core.page_cache import memo
 
 
 def consultations_open(now=None):
@@ -39,7 +40,12 @@ def consultation_for_section(section, now=None):
     """The consultation a section page shows: the open one closing soonest, else the next
     to open, else the one that closed last."""
     now = now or timezone.now()
-    candidates = list(Consultation.objects.filter(sections=section).order_by("closes_at", "pk"))
+    # Which consultations cover a section changes only with an edit to one (a new
+    # generation of the page cache); which of them is shown depends on `now`.
+    candidates = memo(
+        f"consultation:for-section:{section.pk}",
+        lambda: list(Consultation.objects.filter(sections=section).order_by("closes_at", "pk")),
+    )
     for state in ("open", "upcoming"):
         for consultation in candidates:
             if consultation.state(now) == state:

@@ -4,6 +4,7 @@ time. A fixed number of queries whatever the number of comments (tests bound the
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
@@ -13,7 +14,15 @@ from django.utils import timezone
 from consultation import anchoring, conf, rules
 from consultation.models import Comment, Consultation, Kind, Status
 from consultation.selectors.consultations import consultation_for_section
-from consultation.threads import SHOWN_RELATED, VersionLabeller, assemble, prepare
+from consultation.selectors.threads import SHARED_ROWS
+from consultation.threads import (
+    SHOWN_RELATED,
+    VersionLabeller,
+    assemble,
+    prepare,
+    reaction_totals,
+)
+from hub.core.page_cache import CONTENT_MEMO_SECONDS, memo
 
 
 @dataclass
@@ -75,6 +84,10 @@ class SectionDiscussion:
     whole_section: ParagraphDiscussion
     earlier_paragraphs: list
     total: int
+    # Everything about the reader that the discussion's HTML shows, when it is the same for
+    # everyone with this key (consultation.fragments keeps that HTML); None when the reader
+    # sees something of their own (their words, their reactions, a moderator's view).
+    view_key: tuple | None = None
 
     @property
     def premoderated(self):
@@ -163,8 +176,23 @@ def section_discussion(*, section, request, now=None):
     return discussion
 
 
-def section_discussion_for(*, consultation, section, user, now=None):
-    now = now or timezone.now()
+@dataclass
+class _Rows:
+    """What the section page reads of a section's comments as one reader sees them: per
+    paragraph the counts, the latest threads (roots, then their first replies, each with
+    its thread's count), the reaction counts and the "made on version N" notes."""
+
+    counts: dict
+    roots: list
+    replies: list
+    reactions: dict
+    notes: dict
+    # Authors with words here that others see otherwise than they do (waiting, hidden,
+    # rejected, withdrawn; anything at all where comments are not public).
+    private_authors: frozenset = frozenset()
+
+
+def _rows(*, consultation, section, user):
     base = _section_comments(consultation, section, user)
     counts = {
         row["paragraph_id"]: row
@@ -202,8 +230,86 @@ def section_discussion_for(*, consultation, section, user, now=None):
         else []
     )
     labeller = VersionLabeller(section)
+    return _Rows(
+        counts=counts,
+        roots=roots,
+        replies=replies,
+        reactions=reaction_totals([comment.pk for comment in [*roots, *replies]]),
+        notes={root.pk: labeller.note_for(root) for root in roots},
+    )
+
+
+def _public_rows(*, consultation, section):
+    """The rows everyone sees who sees only what is public (`_rows` for a visitor), read
+    once per generation of the page cache (hub.core.page_cache: every comment written,
+    edited, withdrawn, moderated or reacted to, every publish and every change to a
+    consultation starts a new one) and shared by every process. Readers whose own words
+    here are not public (`private_authors`) and moderators read their own rows instead."""
+
+    def compute():
+        rows = _rows(consultation=consultation, section=section, user=AnonymousUser())
+        public = (Status.PUBLISHED,) if consultation.comments_public else ()
+        rows.private_authors = frozenset(
+            Comment.objects.filter(consultation=consultation, section=section, kind=Kind.COMMENT)
+            .exclude(status__in=public)
+            .exclude(author=None)
+            .values_list("author_id", flat=True)
+            .distinct()
+        )
+        return rows
+
+    return memo(
+        f"consultation:section-rows:{consultation.pk}:{section.pk}",
+        compute,
+        store=SHARED_ROWS,
+        timeout=CONTENT_MEMO_SECONDS,
+    )
+
+
+def _rows_for(*, consultation, section, user, reader):
+    """The reader's rows, and whether they are the public ones."""
+    if user.is_authenticated and reader.moderates:
+        return _rows(consultation=consultation, section=section, user=user), False
+    rows = _public_rows(consultation=consultation, section=section)
+    if user.is_authenticated and user.pk in rows.private_authors:
+        return _rows(consultation=consultation, section=section, user=user), False
+    return rows, True
+
+
+def _view_key(*, consultation, section, reader, shown, barrier, state):
+    """What decides the discussion's HTML for a reader of the public rows who has nothing
+    of their own in it (no words, no reaction): then every comment's actions follow from
+    whether they may contribute now and whether they take part (consultation.rules.Reader),
+    and the rest of the page's discussion from the state and the barrier. None otherwise."""
+    if any(item.is_own or item.my_reaction for item in shown):
+        return None
+    barrier_key = (
+        (barrier.code, barrier.message, barrier.action_text, barrier.action_url)
+        if barrier
+        else None
+    )
+    return (
+        consultation.pk,
+        section.pk,
+        state,
+        reader.contributes,
+        reader.participates,
+        barrier_key,
+    )
+
+
+def section_discussion_for(*, consultation, section, user, now=None):
+    now = now or timezone.now()
+    reader = rules.Reader(user, consultation, now)
+    rows, public = _rows_for(consultation=consultation, section=section, user=user, reader=reader)
+    roots, replies, counts = rows.roots, rows.replies, rows.counts
     shown = prepare(
-        [*roots, *replies], user=user, consultation=consultation, labeller=labeller, now=now
+        [*roots, *replies],
+        user=user,
+        consultation=consultation,
+        notes=rows.notes,
+        totals=rows.reactions,
+        reader=reader,
     )
     totals = {reply.root_id: reply.thread_total for reply in replies}
     threads = assemble(shown[: len(roots)], shown[len(roots) :], totals=totals)
@@ -236,16 +342,27 @@ def section_discussion_for(*, consultation, section, user, now=None):
         if pid != anchoring.SECTION and pid not in numbers
     ]
     barrier = rules.participation_barrier(user, consultation, next_url=section_url, now=now)
+    state = consultation.state(now)
     return SectionDiscussion(
         consultation=consultation,
         section=section,
-        state=consultation.state(now),
+        state=state,
         barrier=barrier,
         can_contribute=barrier is None,
         paragraphs=paragraphs,
         whole_section=discussion_for(anchoring.SECTION, None),
         earlier_paragraphs=earlier,
         total=sum(row["total"] for row in counts.values()),
+        view_key=_view_key(
+            consultation=consultation,
+            section=section,
+            reader=reader,
+            shown=shown,
+            barrier=barrier,
+            state=state,
+        )
+        if public
+        else None,
     )
 
 

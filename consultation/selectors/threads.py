@@ -5,11 +5,12 @@ A fixed number of queries whatever the size of the thread."""
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
 from django.urls import reverse
 
 from consultation import anchoring, conf, rules
-from consultation.models import Comment, Consultation
+from consultation.models import Comment, Consultation, Status
 from consultation.threads import (
     SHOWN_RELATED,
     Thread,
@@ -17,8 +18,15 @@ from consultation.threads import (
     depth_first,
     placed,
     prepare,
+    reaction_totals,
     reply_name,
 )
+from hub.core.page_cache import CONTENT_MEMO_SECONDS, ProcessMemo, memo
+
+# Rows read once per generation of the page cache for every reader who sees only what is
+# public (sections' discussions, conversations): a few per page of comments, up to a few
+# hundred kilobytes each, so a process keeps a few hundred at most.
+SHARED_ROWS = ProcessMemo(limit=300)
 
 
 @dataclass
@@ -73,21 +81,39 @@ def permalink_url(*, comment, user):
     return f"{root_url}{query}#{comment.anchor}"
 
 
-def thread_for(*, comment, user, page_number=1):
-    """A conversation's own page: its opening comment or post and one page of its replies
-    in reading order, or None if the reader may not see it. A fixed number of queries:
-    the thread's shape (a few columns of each reply), the page's replies with the parents
-    they answer, reactions."""
-    root = comment if comment.parent_id is None else comment.root
-    if root is None or not rules.can_view_comment(user, root):
-        return None
-    consultation = root.consultation
-    order = _thread_order(root_id=root.pk, consultation=consultation, user=user)
-    page = Paginator(order, conf.REPLIES_PER_PAGE).get_page(page_number)
-    rows = list(page.object_list)
+def _public_thread(root):
+    """What everyone who sees only public words sees of a conversation: its shape (every
+    reply shown, in reading order) and the authors whose words in it others see otherwise
+    than they do. Read once per generation of the page cache (hub.core.page_cache: every
+    comment written, edited, withdrawn, moderated or reacted to starts a new one)."""
+
+    def compute():
+        consultation = root.consultation
+        public = (Status.PUBLISHED,) if consultation.comments_public else ()
+        private = {
+            author_id
+            for author_id, status in Comment.objects.filter(root_id=root.pk).values_list(
+                "author_id", "status"
+            )
+            if author_id is not None and status not in public
+        }
+        if root.author_id is not None and root.status not in public:
+            private.add(root.author_id)
+        order = _thread_order(root_id=root.pk, consultation=consultation, user=AnonymousUser())
+        return order, frozenset(private)
+
+    return memo(
+        f"consultation:thread-order:{root.pk}",
+        compute,
+        store=SHARED_ROWS,
+        timeout=CONTENT_MEMO_SECONDS,
+    )
+
+
+def _page_rows(root, rows):
+    """The page's replies, and the parents its first replies answer when they are on an
+    earlier page (to say whom they answer); one query."""
     on_page = {row.pk for row, _depth in rows}
-    # The parents a page's first replies answer may be on an earlier page: fetched too, to
-    # say whom they answer.
     wanted = on_page | {row.parent_id for row, _depth in rows} - {root.pk}
     fetched = (
         Comment.objects.filter(pk__in=wanted).select_related(*SHOWN_RELATED).in_bulk()
@@ -96,10 +122,48 @@ def thread_for(*, comment, user, page_number=1):
     )
     replies = [fetched[row.pk] for row, _depth in rows]
     parents = [fetched[pk] for pk in wanted - on_page if pk in fetched]
+    return replies, parents, reaction_totals([root.pk, *fetched])
+
+
+def thread_for(*, comment, user, page_number=1):
+    """A conversation's own page: its opening comment or post and one page of its replies
+    in reading order, or None if the reader may not see it. A fixed number of queries:
+    the thread's shape (a few columns of each reply), the page's replies with the parents
+    they answer, reactions. Readers who see only what is public (no moderator, no words of
+    their own here that others see otherwise) share the first three, read once per
+    generation of the page cache."""
+    root = comment if comment.parent_id is None else comment.root
+    if root is None or not rules.can_view_comment(user, root):
+        return None
+    consultation = root.consultation
+    reader = rules.Reader(user, consultation)
+    public_order, private_authors = _public_thread(root)
+    shared = not (user.is_authenticated and (reader.moderates or user.pk in private_authors))
+    if shared:
+        order = public_order
+    else:
+        order = _thread_order(root_id=root.pk, consultation=consultation, user=user)
+    page = Paginator(order, conf.REPLIES_PER_PAGE).get_page(page_number)
+    rows = list(page.object_list)
+    if shared:
+        replies, parents, totals = memo(
+            f"consultation:thread-page:{root.pk}:{page.number}",
+            lambda: _page_rows(root, rows),
+            store=SHARED_ROWS,
+            timeout=CONTENT_MEMO_SECONDS,
+        )
+    else:
+        replies, parents, totals = _page_rows(root, rows)
+    on_page = {row.pk for row, _depth in rows}
     section = root.section
     labeller = VersionLabeller(section) if section is not None else None
     shown = prepare(
-        [root, *replies, *parents], user=user, consultation=consultation, labeller=labeller
+        [root, *replies, *parents],
+        user=user,
+        consultation=consultation,
+        labeller=labeller,
+        totals=totals,
+        reader=reader,
     )
     names = {item.pk: reply_name(item) for item in shown}
     page_replies = shown[1 : len(replies) + 1]
@@ -117,6 +181,17 @@ def thread_for(*, comment, user, page_number=1):
         paragraph_number=number,
         paragraph_text=text or "",
         page_obj=page,
+    )
+
+
+def comment_for_reading(comment_id):
+    """`comment_get` for a page that only reads the comment (a conversation's page): read
+    once per generation of the page cache, so the same object for every request of it."""
+    return memo(
+        f"consultation:comment:{int(comment_id)}",
+        lambda: comment_get(comment_id),
+        store=SHARED_ROWS,
+        timeout=CONTENT_MEMO_SECONDS,
     )
 
 

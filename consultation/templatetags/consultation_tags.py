@@ -95,6 +95,22 @@ def shown_comment(context, item, fresh=None):
     return mark_safe(fragments.rendered_comment(context, item, fresh=fresh))  # noqa: S308 - a rendered template
 
 
+@register.simple_tag(takes_context=True)
+def shown_thread(context, thread):
+    """One thread as consultation/includes/thread.html renders it, rendered once for
+    everyone who sees each of its comments the same way (consultation.fragments)."""
+    return mark_safe(fragments.rendered_thread(context, thread))  # noqa: S308 - a rendered template
+
+
+@register.simple_tag(takes_context=True)
+def discussion_part(context, template_name, paragraph=None):
+    """A part of a section page's discussion, rendered once for everyone who sees it the
+    same way (consultation.fragments)."""
+    return mark_safe(  # noqa: S308 - a rendered template
+        fragments.rendered_discussion_part(context, template_name, paragraph=paragraph)
+    )
+
+
 @register.simple_tag
 def edit_window_minutes():
     """How long authors may edit (CONSULTATION_EDIT_WINDOW_MINUTES), for the pages that say so."""

@@ -118,8 +118,8 @@ def comment_create(request, slug, section_id):
     )
 
 
-def _visible_comment(request, comment_id):
-    comment = thread_selectors.comment_get(comment_id)
+def _visible_comment(request, comment_id, get=thread_selectors.comment_get):
+    comment = get(comment_id)
     if comment is None or not rules.can_view_comment(request.user, comment):
         raise Http404("No such comment")
     if not privacy_for(request).can_view(comment.section):
@@ -130,7 +130,7 @@ def _visible_comment(request, comment_id):
 def comment_detail(request, comment_id):
     """The permalink of a comment or post: its conversation a page of replies at a time,
     with its place in the draft. A reply's permalink leads to the page that shows it."""
-    comment = _visible_comment(request, comment_id)
+    comment = _visible_comment(request, comment_id, get=thread_selectors.comment_for_reading)
     if comment.parent_id:
         return redirect(_permalink(request, comment))
     view = thread_selectors.thread_for(

@@ -47,6 +47,10 @@ CSRF_INPUT = re.compile(rb'(<input type="hidden" name="csrfmiddlewaretoken" valu
 CSRF_PLACEHOLDER = b"{csrf-token}"
 # The longest a memo of the site's structure (menus) is kept, whatever else expires first.
 MEMO_SECONDS = 24 * 60 * 60
+# The longest the shared cache keeps a memo of content (a discussion's rows, a listing): far
+# larger than the site's structure, and a busy consultation starts a generation a minute,
+# so the entries of generations nobody reads any more must not pile up for a day.
+CONTENT_MEMO_SECONDS = 5 * 60
 
 
 # The generation a request works with, read from the shared cache once per request (a
@@ -129,13 +133,16 @@ class ProcessMemo:
 _memos = ProcessMemo(limit=5000)
 
 
-def memo(name, compute, *, timeout=MEMO_SECONDS):
+def memo(name, compute, *, timeout=MEMO_SECONDS, store=None):
     """`compute()`, worked out once per generation and shared by every process; each
-    process then keeps it in memory for the rest of the generation. Callers never change
-    what they get back: it is the same object for every request of the generation."""
+    process then keeps it in memory for the rest of the generation (in `store`, a
+    ProcessMemo of the caller's, for values whose number grows with the content, so they
+    cannot crowd out the site's structure). Callers never change what they get back: it
+    is the same object for every request of the generation."""
     current = generation()
     missing = object()
-    value = _memos.get(current, name, missing)
+    store = _memos if store is None else store
+    value = store.get(current, name, missing)
     if value is not missing:
         return value
     key = f"page-cache:memo:{current}:{name}"
@@ -143,7 +150,7 @@ def memo(name, compute, *, timeout=MEMO_SECONDS):
     if value is None:
         value = compute()
         cache.set(key, value, timeout=timeout)
-    return _memos.put(current, name, value)
+    return store.put(current, name, value)
 
 
 def next_expiry(now=None):

@@ -395,6 +395,9 @@ def test_queue_query_count_does_not_grow_with_items(
     wg_client.get(queue_url(consultation))  # the first request also reads the site's setup
     with django_assert_max_num_queries(20) as few:
         wg_client.get(queue_url(consultation))
+    # Counted now: the connection keeps the last 9,000 queries, and the writes below push
+    # these out of the window `captured_queries` reads later.
+    few_queries = len(few.captured_queries)
     for index in range(25):
         comment_on(
             section,
@@ -403,10 +406,13 @@ def test_queue_query_count_does_not_grow_with_items(
             text=f"Training for nurses and privacy of records, item {index}",
         )
     refresh_suggestions(consultation=consultation)
-    with django_assert_max_num_queries(len(few.captured_queries)) as many:
+    # New comments end what was worked out once for the whole site (menus, breadcrumbs): the
+    # first request after them works it out again, like the warm-up above.
+    wg_client.get(queue_url(consultation))
+    with django_assert_max_num_queries(few_queries) as many:
         response = wg_client.get(queue_url(consultation))
     assert len(response.context["entries"]) == 20  # a page, not every item
-    assert len(many.captured_queries) == len(few.captured_queries)
+    assert len(many.captured_queries) == few_queries
 
 
 def test_item_page_selector_gives_pending_suggestions_until_coded_by_hand(refreshed, analyst):
