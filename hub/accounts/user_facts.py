@@ -95,7 +95,7 @@ def _user_saved_or_deleted(instance, **kwargs):
 
 
 def _owner_changed(instance, **kwargs):
-    # An email address, a row of a user's groups or permissions: the person it belongs to.
+    # An email address: the person it belongs to.
     forget(instance.user_id)
 
 
@@ -123,20 +123,30 @@ def _group_permissions_changed(sender, instance, action, reverse, pk_set, **kwar
         _forget_members_of(list(pk_set or ()))
 
 
-def _group_permission_deleted(instance, **kwargs):
-    _forget_members_of([instance.group_id])
+def _group_deleted(instance, **kwargs):
+    _forget_members_of([instance.pk])
+
+
+def _permission_deleted(instance, **kwargs):
+    from django.contrib.auth import get_user_model
+
+    holders = (
+        get_user_model().objects.filter(user_permissions=instance).values_list("pk", flat=True)
+    )
+    forget(*holders)
+    _forget_members_of(list(instance.group_set.values_list("pk", flat=True)))
 
 
 def connect_receivers():
     """Every change to a fact kept here forgets the people it concerns: saving or deleting
-    a user, their email addresses, their groups and permissions (one by one, or a group or
-    permission deleted with its rows: the receivers on the rows make Django delete them one
-    by one, with signals). Apps that keep other facts connect their own (consultation: a
-    block)."""
+    a user or one of their email addresses, a change to their groups or permissions (either
+    way round), a group or a permission deleted (Django deletes the rows linking them to
+    people without a signal, so before). Apps that keep other facts connect their own
+    (consultation: a block)."""
     from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
     user_model = get_user_model()
     for signal in (post_save, post_delete):
@@ -144,6 +154,6 @@ def connect_receivers():
         signal.connect(_owner_changed, sender=EmailAddress, weak=False)
     for through in (user_model.groups.through, user_model.user_permissions.through):
         m2m_changed.connect(_memberships_changed, sender=through, weak=False)
-        post_delete.connect(_owner_changed, sender=through, weak=False)
     m2m_changed.connect(_group_permissions_changed, sender=Group.permissions.through, weak=False)
-    post_delete.connect(_group_permission_deleted, sender=Group.permissions.through, weak=False)
+    pre_delete.connect(_group_deleted, sender=Group, weak=False)
+    pre_delete.connect(_permission_deleted, sender=Permission, weak=False)
