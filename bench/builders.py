@@ -152,6 +152,7 @@ def add_comments(section, consultation, people, texts, count):
         for k in range(n % 4)
     )
     _pages_changed()
+    reactions_saved_in_bulk(people)
 
 
 def add_conversation(section, consultation, people, texts, replies):
@@ -208,6 +209,14 @@ def add_replies(root, people, texts, *, start):
     comments_created(made)
     _pages_changed()
     return made
+
+
+def reactions_saved_in_bulk(people):
+    """Reactions saved in bulk send no signal: their people's kept reactions are forgotten
+    here, as the receivers do for one saved (hub.accounts.user_facts)."""
+    from hub.accounts.user_facts import forget
+
+    forget(*(person.pk for person in people))
 
 
 def _pages_changed():

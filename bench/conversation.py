@@ -44,6 +44,7 @@ def add_conversation(section, consultation, people, replies):
         Reaction(comment=reply, user=people[(n + 1) % len(people)], value="agree")
         for n, reply in enumerate(made[:300])
     )
+    builders.reactions_saved_in_bulk(people)
     return root, made[-1]
 
 

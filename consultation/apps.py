@@ -24,3 +24,16 @@ class ConsultationConfig(AppConfig):
             for model in (Consultation, Comment, Reaction):
                 signal.connect(consultation_changed, sender=model, weak=False)
         m2m_changed.connect(consultation_changed, sender=Consultation.sections.through, weak=False)
+
+        # Whether someone is blocked, and their reactions, are kept with the facts about them
+        # (hub.accounts.user_facts): a block made or lifted, a reaction given or taken back,
+        # counts from their next request.
+        from consultation.models import BlockedUser
+        from hub.accounts.user_facts import forget
+
+        def persons_fact_changed(instance, **kwargs):
+            forget(instance.user_id)
+
+        for signal in (post_save, post_delete):
+            for model in (BlockedUser, Reaction):
+                signal.connect(persons_fact_changed, sender=model, weak=False)

@@ -19,17 +19,16 @@ from hub.accounts.rules import (
     has_verified_email,
     is_moderator,
 )
+from hub.accounts.user_facts import remembered
 from hub.core.dates import human_date
 
 
 def is_blocked(user):
+    """Kept in the person's facts (hub.accounts.user_facts) until a block is made or lifted
+    (the receivers in consultation/apps.py)."""
     if not user.is_authenticated:
         return False
-    cached = getattr(user, "_consultation_blocked", None)
-    if cached is None:
-        cached = BlockedUser.objects.filter(user=user).exists()
-        user._consultation_blocked = cached
-    return cached
+    return remembered(user, "blocked", lambda: BlockedUser.objects.filter(user=user).exists())
 
 
 def _can_participate(user):

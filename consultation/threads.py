@@ -11,6 +11,7 @@ from django.db.models import Count
 
 from consultation import anchoring, rules
 from consultation.models import Reaction, Status
+from hub.accounts.user_facts import remembered
 
 MAX_SHOWN_DEPTH = 2  # replies deeper than this are shown at this indent, "in reply to" someone
 # What showing a comment reads besides the comment: its author's public name.
@@ -124,10 +125,27 @@ def reaction_totals(ids):
     return counts
 
 
+# Up to this many of a reader's reactions are kept with the facts about them (most people
+# react a few times, and never): a page of comments then asks no query for theirs.
+KEPT_REACTIONS = 300
+
+
+def _every_reaction_of(user):
+    rows = list(
+        Reaction.objects.filter(user=user).values_list("comment_id", "value")[: KEPT_REACTIONS + 1]
+    )
+    return dict(rows) if len(rows) <= KEPT_REACTIONS else None
+
+
 def my_reactions(ids, user):
-    """{comment id: this reader's reaction}, in one query (none for a visitor)."""
+    """{comment id: this reader's reaction} (none for a visitor): from all their reactions,
+    kept in their facts until they react again (hub.accounts.user_facts, forgotten by the
+    receivers in consultation/apps.py), or in one query for someone with very many."""
     if not ids or not user.is_authenticated:
         return {}
+    every = remembered(user, "reactions", lambda: _every_reaction_of(user))
+    if every is not None:
+        return {comment_id: every[comment_id] for comment_id in ids if comment_id in every}
     return dict(
         Reaction.objects.filter(comment_id__in=ids, user=user).values_list("comment_id", "value")
     )

@@ -9,7 +9,10 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from hub.accounts import signals  # noqa: F401 - connects the receivers
+        from hub.accounts import (
+            signals,  # noqa: F401 - connects the receivers
+            user_facts,
+        )
         from hub.accounts.models import Profile, User
         from hub.core.page_cache import site_changed
 
@@ -21,3 +24,5 @@ class AccountsConfig(AppConfig):
         for signal in (post_save, post_delete):
             signal.connect(names_changed, sender=Profile, weak=False)
         post_delete.connect(names_changed, sender=User, weak=False)
+        # Groups, permissions, a verified email: kept per person until one changes.
+        user_facts.connect_receivers()

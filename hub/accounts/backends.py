@@ -1,12 +1,15 @@
 """Authentication backend: allauth's (sign-in by email), fetching the signed-in user with
 their profile so that the header, rules and public names cost no extra query per page, and
 their permissions in one query instead of two (the header asks on every page whether to
-link to the admin)."""
+link to the admin), kept between requests in the person's cache entry
+(hub.accounts.user_facts) until their groups or permissions change."""
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db.models import Q
+
+from hub.accounts.user_facts import remembered
 
 
 class AuthenticationBackend(AllauthBackend):
@@ -25,9 +28,15 @@ class AuthenticationBackend(AllauthBackend):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
         if not hasattr(user_obj, "_perm_cache"):
-            permissions = Permission.objects.all()
-            if not user_obj.is_superuser:
-                permissions = permissions.filter(Q(user=user_obj) | Q(group__user=user_obj))
-            rows = permissions.values_list("content_type__app_label", "codename").order_by()
-            user_obj._perm_cache = {f"{app_label}.{codename}" for app_label, codename in rows}
+            user_obj._perm_cache = set(
+                remembered(user_obj, "permissions", lambda: _read_permissions(user_obj))
+            )
         return user_obj._perm_cache
+
+
+def _read_permissions(user):
+    permissions = Permission.objects.all()
+    if not user.is_superuser:
+        permissions = permissions.filter(Q(user=user) | Q(group__user=user))
+    rows = permissions.values_list("content_type__app_label", "codename").order_by()
+    return frozenset(f"{app_label}.{codename}" for app_label, codename in rows)

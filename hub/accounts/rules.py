@@ -7,6 +7,7 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 
 from hub.accounts import mfa_session
+from hub.accounts.user_facts import remembered
 
 EDITORS = "Editors"
 WORKING_GROUP = "Working group"
@@ -18,11 +19,10 @@ def _in_groups(user, *names):
         return False
     if user.is_superuser:
         return True
-    cached = getattr(user, "_hub_group_names", None)
-    if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))
-        user._hub_group_names = cached
-    return bool(cached.intersection(names))
+    groups = remembered(
+        user, "groups", lambda: frozenset(user.groups.values_list("name", flat=True))
+    )
+    return bool(groups.intersection(names))
 
 
 def is_moderator(user):
@@ -51,7 +51,11 @@ def can_moderate(user):
 
 
 def has_verified_email(user):
-    return user.is_authenticated and EmailAddress.objects.filter(user=user, verified=True).exists()
+    return user.is_authenticated and remembered(
+        user,
+        "verified_email",
+        lambda: EmailAddress.objects.filter(user=user, verified=True).exists(),
+    )
 
 
 def has_complete_profile(user):

@@ -409,6 +409,10 @@ MFA_STAFF_PATH_PREFIXES = [
     "/synthesis/",
 ]
 
+# Sessions read from the default cache (Redis in production, CACHE_URL) and written through
+# to the database, which stays the record (sign-out everywhere goes by the session hash, not
+# by rows): a signed-in page is spared its session query (bench/profile_page.py --signed-in).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
