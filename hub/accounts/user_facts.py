@@ -4,10 +4,10 @@ once and then kept in the default cache (Redis in production) until one of them 
 
 Each fact is asked through `remembered(user, name, compute)`: the first ask on a request
 reads the person's entry from the cache (one cache read, kept on the user object for the
-rest of the request); a fact the entry lacks is computed and written back. Whatever changes
-a fact calls `forget(user_id)` (the receivers in hub/accounts/apps.py and the apps that own
-other facts do, on every save, delete and membership change), so a removed role or a new
-block counts from the very next request.
+rest of the request, or until this process forgets someone); a fact the entry lacks is
+computed and written back. Whatever changes a fact calls `forget(user_id)` (the receivers
+in hub/accounts/apps.py and the apps that own other facts do, on every save, delete and
+membership change), so a removed role or a new block counts from the very next request.
 
 Why a token: the entry's key holds a random token kept under a second key, and `forget`
 replaces the token, now and again once the transaction commits. A request that read the
@@ -26,6 +26,11 @@ from django.db import transaction
 TIMEOUT_SECONDS = 600
 
 _ATTRIBUTE = "_hub_user_facts"
+
+# How many times this process has forgotten someone. A user object holds its entry with the
+# count it was read at and reads again when the count moved, so a request that changes a
+# fact (a reaction given) and then renders it sees the change.
+_forgotten_in_process = 0
 
 
 def _token_key(user_id):
@@ -51,11 +56,11 @@ def remembered(user, name, compute):
     if not user.is_authenticated or user.pk is None:
         return compute()
     held = user.__dict__.get(_ATTRIBUTE)
-    if held is None:
+    if held is None or held[0] != _forgotten_in_process:
         token = _token(user.pk)
-        held = (token, cache.get(_facts_key(user.pk, token)) or {})
+        held = (_forgotten_in_process, token, cache.get(_facts_key(user.pk, token)) or {})
         user.__dict__[_ATTRIBUTE] = held
-    token, facts = held
+    _, token, facts = held
     if name not in facts:
         facts[name] = compute()
         if token is not None:
@@ -70,17 +75,13 @@ def _replace_tokens(user_ids):
 def forget(*user_ids):
     """One of the facts about these people changed: their next request reads them again.
     Called inside the writing transaction, it also takes effect once that commits."""
+    global _forgotten_in_process
     user_ids = {pk for pk in user_ids if pk is not None}
     if not user_ids:
         return
+    _forgotten_in_process += 1
     _replace_tokens(user_ids)
     transaction.on_commit(lambda: _replace_tokens(user_ids))
-
-
-def forget_user_object(user):
-    """Drop what this user object holds for its request (after a change made in the same
-    request, so the rest of it sees the change)."""
-    user.__dict__.pop(_ATTRIBUTE, None)
 
 
 def _forget_members_of(group_ids):

@@ -194,3 +194,18 @@ def test_a_readers_own_reaction_shows_on_their_next_page_and_goes_when_taken_bac
     assert chosen in client.get(section.url).content.decode()
     client.post(f"/consultation/comments/{comment.pk}/react/", {"reaction": "none"})
     assert chosen not in client.get(section.url).content.decode()
+
+
+def test_the_reaction_a_reader_just_gave_is_pressed_in_the_answer_to_it(
+    client, section, consultation, stakeholder, authors_with_reactions
+):
+    # Their reactions are already kept (a page read first); the request that changes one
+    # reads them before it saves and must render the change, not what it read.
+    comment = authors_with_reactions
+    client.force_login(stakeholder)
+    client.get(section.url)
+    url = f"/consultation/comments/{comment.pk}/react/"
+    answer = client.post(url, {"reaction": "agree"}, HTTP_X_HUB_FRAGMENT="1").content.decode()
+    assert 'value="none" data-hub-reaction="agree" aria-pressed="true"' in answer
+    answer = client.post(url, {"reaction": "none"}, HTTP_X_HUB_FRAGMENT="1").content.decode()
+    assert 'data-hub-reaction="agree" aria-pressed="false"' in answer
