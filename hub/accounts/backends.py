@@ -1,25 +1,29 @@
 """Authentication backend: allauth's (sign-in by email), fetching the signed-in user with
 their profile so that the header, rules and public names cost no extra query per page, and
 their permissions in one query instead of two (the header asks on every page whether to
-link to the admin), kept between requests in the person's cache entry
-(hub.accounts.user_facts) until their groups or permissions change."""
+link to the admin); both kept between requests in the person's cache entry
+(hub.accounts.user_facts) until the account, the profile, their groups or permissions
+change, so a signed-in page asks no query for who is reading it."""
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from hub.accounts.user_facts import remembered
+from hub.accounts.user_facts import remembered, signed_in_user
 
 
 class AuthenticationBackend(AllauthBackend):
     def get_user(self, user_id):
         user_model = get_user_model()
         try:
-            user = user_model._default_manager.select_related("profile").get(pk=user_id)
-        except user_model.DoesNotExist:
+            user_id = user_model._meta.pk.to_python(user_id)
+        except ValidationError:
             return None
-        return user if self.user_can_authenticate(user) else None
+        with_profile = user_model._default_manager.select_related("profile")
+        user = signed_in_user(user_id, lambda: with_profile.filter(pk=user_id).first())
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj, obj=None):
         """What Django's ModelBackend gives (the user's own permissions and their groups',

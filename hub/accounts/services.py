@@ -5,7 +5,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.db import transaction
 from django.utils import timezone
 
-from hub.accounts import mfa_session
+from hub.accounts import mfa_session, user_facts
 from hub.accounts.models import Profile, User
 
 
@@ -37,6 +37,7 @@ def second_factor_changed(*, request, user, added=None):
     turned one on (`added`, the authenticator) it counts as having passed it."""
     now = timezone.now()
     User.objects.filter(pk=user.pk).update(second_factor_changed_at=now)
+    user_facts.forget(user.pk)  # the row kept for their sessions (no signal for an update)
     people = [user]
     if request.user.is_authenticated and request.user.pk == user.pk:
         people.append(request.user)

@@ -1,6 +1,7 @@
-"""Facts about a signed-in person that every page asks (their groups, their permissions,
-whether their email is verified, whether a moderator blocked them), read from the database
-once and then kept in the default cache (Redis in production) until one of them changes.
+"""Facts about a signed-in person that every page asks (their account row and profile, their
+groups, their permissions, whether their email is verified, whether a moderator blocked
+them), read from the database once and then kept in the default cache (Redis in
+production) until one of them changes.
 
 Each fact is asked through `remembered(user, name, compute)`: the first ask on a request
 reads the person's entry from the cache (one cache read, kept on the user object for the
@@ -16,6 +17,7 @@ token, which nobody reads again; a request that reads the new token reads rows c
 after the change. Deleting the entry instead would let that late write bring the old
 facts back."""
 
+import pickle
 import secrets
 
 from django.core.cache import cache
@@ -55,6 +57,9 @@ def remembered(user, name, compute):
     (then kept). For the anonymous, or a user not saved, just `compute()`."""
     if not user.is_authenticated or user.pk is None:
         return compute()
+    # request.user is a lazy wrapper, now set up: hold the entry on the user object itself
+    # (where signed_in_user put it), not on the wrapper.
+    user = getattr(user, "_wrapped", user)
     held = user.__dict__.get(_ATTRIBUTE)
     if held is None or held[0] != _forgotten_in_process:
         token = _token(user.pk)
@@ -66,6 +71,30 @@ def remembered(user, name, compute):
         if token is not None:
             cache.set(_facts_key(user.pk, token), facts, TIMEOUT_SECONDS)
     return facts[name]
+
+
+def signed_in_user(user_id, read):
+    """The user of a session: their row (with what `read()` joins to it, their profile) as
+    kept in their entry, or `read()` (then kept); None when `read()` finds no one. Every save
+    or delete of the user or their profile forgets it, so the session's check of the
+    password and second factor (User.get_session_auth_hash) and `is_active` see a change
+    from the very next request. Kept pickled, as read: what a request later sets on its user
+    object never reaches the entry."""
+    token = _token(user_id)
+    key = _facts_key(user_id, token)
+    facts = cache.get(key) or {}
+    row = facts.get("user")
+    if row is None:
+        user = read()
+        if user is None:
+            return None
+        facts["user"] = pickle.dumps(user, pickle.HIGHEST_PROTOCOL)
+        if token is not None:
+            cache.set(key, facts, TIMEOUT_SECONDS)
+    else:
+        user = pickle.loads(row)  # noqa: S301 - written above, by this code, from a row
+    user.__dict__[_ATTRIBUTE] = (_forgotten_in_process, token, facts)
+    return user
 
 
 def _replace_tokens(user_ids):
@@ -96,7 +125,7 @@ def _user_saved_or_deleted(instance, **kwargs):
 
 
 def _owner_changed(instance, **kwargs):
-    # An email address: the person it belongs to.
+    # An email address or a profile: the person it belongs to.
     forget(instance.user_id)
 
 
@@ -140,19 +169,22 @@ def _permission_deleted(instance, **kwargs):
 
 def connect_receivers():
     """Every change to a fact kept here forgets the people it concerns: saving or deleting
-    a user or one of their email addresses, a change to their groups or permissions (either
-    way round), a group or a permission deleted (Django deletes the rows linking them to
-    people without a signal, so before). Apps that keep other facts connect their own
-    (consultation: a block)."""
+    a user, their profile or one of their email addresses, a change to their groups or
+    permissions (either way round), a group or a permission deleted (Django deletes the rows
+    linking them to people without a signal, so before). Apps that keep other facts connect
+    their own (consultation: a block)."""
     from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group, Permission
     from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
+    from hub.accounts.models import Profile
+
     user_model = get_user_model()
     for signal in (post_save, post_delete):
         signal.connect(_user_saved_or_deleted, sender=user_model, weak=False)
-        signal.connect(_owner_changed, sender=EmailAddress, weak=False)
+        for owned in (EmailAddress, Profile):
+            signal.connect(_owner_changed, sender=owned, weak=False)
     for through in (user_model.groups.through, user_model.user_permissions.through):
         m2m_changed.connect(_memberships_changed, sender=through, weak=False)
     m2m_changed.connect(_group_permissions_changed, sender=Group.permissions.through, weak=False)
