@@ -409,8 +409,8 @@ def prune_older(connection, *, keep=KEEP):
     went. A process whose last look is older than the rows removed loads everything again:
     on SQLite the row it last read is gone; on PostgreSQL, whose rows commit in any order,
     the rows of transactions below a transaction id go (that of the oldest row kept, or
-    of the oldest transaction still running if older), and a row with minus that id as its
-    item tells a process that looked before it to reload."""
+    of the oldest transaction still running in this database if older), and a row with
+    minus that id as its item tells a process that looked before it to reload."""
     keep = max(int(keep), 1)
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
@@ -421,10 +421,16 @@ def prune_older(connection, *, keep=KEEP):
             return cursor.rowcount
         if connection.vendor != "postgresql":
             return 0
+        # The oldest transaction still running is looked for in this database only: one
+        # elsewhere on the server writes no row here, and would hold every prune back.
+        # `age` counts back from this transaction's id, taken first.
+        cursor.execute("SELECT pg_current_xact_id()")
         cursor.execute(
             "SELECT LEAST((SELECT min(xid) FROM (SELECT xid FROM "  # noqa: S608 - constants
-            f'"{TABLE}" ORDER BY seq DESC LIMIT %s) newest), '
-            "pg_snapshot_xmin(pg_current_snapshot()))::text::bigint",
+            f'"{TABLE}" ORDER BY seq DESC LIMIT %s) newest)::text::bigint, '
+            "(SELECT pg_current_xact_id()::text::bigint - max(age(backend_xid)) "
+            "FROM pg_stat_activity WHERE datname = current_database() "
+            "AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()))",
             [keep],
         )
         (below,) = cursor.fetchone()

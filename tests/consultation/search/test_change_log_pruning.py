@@ -59,6 +59,13 @@ def log_rows():
         return cursor.fetchone()[0]
 
 
+def items_logged():
+    """How many of the log's rows name an item (not the rows that say "reload")."""
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT count(*) FROM "{item_changes.TABLE}" WHERE item_id > 0')  # noqa: S608
+        return cursor.fetchone()[0]
+
+
 def test_a_process_that_searched_since_carries_on_after_a_prune(consultation, tmp_path):
     imported(consultation, tmp_path, "first", 3)
     assert searched()[0] == 3
@@ -106,3 +113,49 @@ def test_a_process_that_sees_the_log_pass_its_size_has_it_pruned(
     assert log_rows() == (2 if connection.vendor == "sqlite" else 12 + 1)
     imported(consultation, tmp_path, "third", 1)
     assert searched() == (16, False)
+
+
+@pytest.fixture
+def open_transaction():
+    """Open a transaction that has written (so holds a transaction id) on a new connection
+    to the named database of this server, and leave it running until the test ends."""
+    if connection.vendor != "postgresql":
+        pytest.skip("transaction ids are PostgreSQL's")
+    import psycopg
+
+    held = []
+
+    def opened(dbname):
+        params = connection.get_connection_params()
+        params["dbname"] = dbname
+        held.append(other := psycopg.connect(**params))
+        other.execute("SELECT pg_current_xact_id()")
+        return other
+
+    yield opened
+    for other in held:
+        other.rollback()
+        other.close()
+
+
+def test_a_transaction_running_in_another_database_does_not_hold_a_prune_back(
+    consultation, tmp_path, open_transaction
+):
+    # Another database on the same server (as other test runs, or other sites, use).
+    open_transaction("postgres")
+    imported(consultation, tmp_path, "first", 3)
+    imported(consultation, tmp_path, "second", 2)
+    item_changes.prune_older(connection, keep=1)
+    assert items_logged() == 2  # the first import's rows went
+
+
+def test_a_transaction_running_here_keeps_every_row_written_since_it_began(
+    consultation, tmp_path, open_transaction
+):
+    open_transaction(connection.settings_dict["NAME"])
+    imported(consultation, tmp_path, "first", 3)
+    imported(consultation, tmp_path, "second", 2)
+    # It may yet commit rows numbered before theirs, and a process's last look reaches
+    # back to it: those rows stay until it ends.
+    item_changes.prune_older(connection, keep=1)
+    assert items_logged() == 3 + 2
