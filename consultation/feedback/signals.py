@@ -6,8 +6,9 @@ has work to do with the new items (the synthesis app places them into campaign g
 queues it for after the commit itself.
 
 `items_edited` is sent inside the transaction that changed items' text or whether they
-count in the analysis (a comment edited, withdrawn or moderated), with the consultation's
-id and the items' ids: the synthesis app places them in campaign groups again.
+count in the analysis (a comment edited, withdrawn or moderated; many at once by the
+retention purge or a rebuild that found items out of step), with the consultation's id and
+the items' ids: the synthesis app places them in campaign groups again.
 """
 
 from django.dispatch import Signal

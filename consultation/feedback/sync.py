@@ -18,6 +18,7 @@ for the comments written before items existed uses it on its historical models a
 Every write also packs the item's facet values into `facet_bits` (facet_codes).
 """
 
+import collections
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -185,6 +186,7 @@ def _write_batch(comments):
         ).values_list("pk", "comment_id", *names)
     }
     changes, created = {}, []
+    edited = collections.defaultdict(list)  # consultation id -> items grouped again
     for fields in rows:
         if fields["comment_id"] not in stored:
             created.append(fields)
@@ -195,10 +197,18 @@ def _write_batch(comments):
         )
         if differ:
             changes.setdefault(differ, []).append((pk, [fields[name] for name in differ]))
+        if {"text", "in_analysis"}.intersection(differ):  # not a stale hash alone
+            edited[fields["consultation_id"]].append(pk)
     for differ, items in changes.items():
         _update_columns(differ, items)
     FeedbackItem.objects.bulk_create(FeedbackItem(**fields) for fields in created)
     index_after_commit(comment_ids=[comment.pk for comment in comments])
+    # As one comment's save does: campaigns hear of words or standing changed, and of
+    # items made (a repair that found a comment without one).
+    for consultation_id, item_ids in edited.items():
+        announce_edits(consultation_id=consultation_id, item_ids=item_ids)
+    for consultation_id in {fields["consultation_id"] for fields in created}:
+        announce_items(consultation_id=consultation_id)
     return len(comments)
 
 

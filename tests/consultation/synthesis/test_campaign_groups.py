@@ -13,7 +13,9 @@ from django.test.utils import CaptureQueriesContext
 
 from bench.synthetic import campaign_copies, own_corpus
 from consultation.feedback.models import FeedbackItem
+from consultation.feedback.signals import items_edited
 from consultation.imports import services as import_services
+from consultation.models import Comment
 from consultation.synthesis import grouping
 from consultation.synthesis.models import (
     CampaignGroup,
@@ -369,3 +371,34 @@ def test_a_member_withdrawn_by_its_author_leaves_its_group(
     group.refresh_from_db()
     assert members(consultation) == {group.number: {c.pk for c in copies[1:]}}
     assert group.size == 3
+
+
+def test_a_rebuild_that_finds_words_changed_behind_the_site_groups_them_again(
+    campaign, section, consultation, django_capture_on_commit_callbacks
+):
+    """`reindex_feedback` (and the retention purge, through the same batch writer) tells
+    the campaigns of items whose words or standing it changed, and of items it made."""
+    copies, originals = campaign
+    group = CampaignGroup.objects.get()
+    # A copy's words repaired in the database by hand; a copy of the letter whose item was
+    # lost; an item merely stale (its hash emptied), its words the same.
+    Comment.objects.filter(pk=copies[0].comment_id).update(text="A view of my own, quite apart.")
+    Comment.objects.filter(pk=originals[0].comment_id).update(text=letters(5, seed=11)[1])
+    FeedbackItem.objects.filter(pk=originals[0].pk).delete()
+    FeedbackItem.objects.filter(pk=copies[1].pk).update(text_hash="")
+    announced = []
+
+    def heard(*, item_ids, **_kwargs):
+        announced.extend(item_ids)
+
+    items_edited.connect(heard)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("reindex_feedback", "--engine", "database", stdout=io.StringIO())
+    finally:
+        items_edited.disconnect(heard)
+    assert announced == [copies[0].pk]  # not the item whose words stayed the same
+    remade = FeedbackItem.objects.get(comment_id=originals[0].comment_id)
+    group.refresh_from_db()
+    assert members(consultation) == {group.number: {c.pk for c in copies[1:]} | {remade.pk}}
+    assert group.size == 4
