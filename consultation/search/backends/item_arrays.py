@@ -397,15 +397,16 @@ class SqliteLog:
 
 class PostgresLog:
     """A mark is (horizon, {seq: xid} of the rows read whose transaction was at or above
-    the horizon): the xmin of the snapshot of the last look. A transaction below it had
+    the horizon): item_changes.PG_HORIZON at the last look (the snapshot's xmin, leaving
+    out other databases' transactions). A transaction below it had
     ended by then, so its rows were seen; one at or above it may commit later, with rows
     numbered below rows already read, so those rows are read again at the next look (and
     rows seen before that are no longer there were rolled back: a full load)."""
 
     vendor = "postgresql"
-    _XMIN = "pg_snapshot_xmin(pg_current_snapshot())"
-    # The rows at or above a horizon (an index range), then the snapshot's xmin. A first
-    # look has no horizon: it takes the xmin of its own snapshot.
+    _XMIN = item_changes.PG_HORIZON
+    # The rows at or above a horizon (an index range), then the horizon now. A first look
+    # has no horizon: it takes that of its own snapshot.
     _SINCE = (
         f'SELECT seq, item_id, xid::text::bigint FROM "{TABLE}" '  # noqa: S608 - constants
         f"WHERE xid >= %s::text::xid8 UNION ALL SELECT NULL, NULL, {_XMIN}::text::bigint"

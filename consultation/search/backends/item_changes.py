@@ -19,10 +19,27 @@ How a reader knows it has seen every row differs by database (`item_arrays`):
   rolled back (AUTOINCREMENT's counter rolls back with the transaction).
 - PostgreSQL commits concurrent transactions in any order, so a row also records the id
   of the transaction that wrote it (`xid`); a reader re-reads the rows of transactions
-  that were still running at its last look (those at or above the snapshot's xmin).
+  that were still running at its last look (those at or above its horizon, `PG_HORIZON`).
 """
 
 TABLE = "feedback_itemchange"
+# PostgreSQL: the horizon of a look (an xid8), below which every transaction had ended when
+# the statement's snapshot was taken, so the rows they wrote were seen: the oldest
+# transaction running then, leaving out those known to be another database's on the same
+# server (they never write here; counted, as the snapshot's xmin counts them, a long
+# transaction elsewhere held every process's horizon and every prune back). One that ended
+# before pg_stat_activity was read cannot be told apart and counts: the horizon errs low,
+# never high. The looking transaction's own id counts too (the snapshot leaves it out of
+# its list), so the rows it wrote are looked for again and, if it rolled back, missed.
+# With none running, the snapshot's xmax.
+PG_HORIZON = (
+    "(SELECT LEAST(min(running), pg_current_xact_id_if_assigned(), "
+    "pg_snapshot_xmax(pg_current_snapshot())) "
+    "FROM pg_snapshot_xip(pg_current_snapshot()) AS running "
+    "WHERE running::text::bigint & 4294967295 NOT IN ("
+    "SELECT backend_xid::text::bigint FROM pg_stat_activity "
+    "WHERE datname <> current_database() AND backend_xid IS NOT NULL))"
+)
 ITEMS = "feedback_feedbackitem"
 # What the arrays also hold of an item from other tables (its themes, and each sub-theme's
 # parent; its stance): their own triggers log the item (`synthesis_create_sql`).
@@ -409,8 +426,8 @@ def prune_older(connection, *, keep=KEEP):
     went. A process whose last look is older than the rows removed loads everything again:
     on SQLite the row it last read is gone; on PostgreSQL, whose rows commit in any order,
     the rows of transactions below a transaction id go (that of the oldest row kept, or
-    of the oldest transaction still running in this database if older), and a row with
-    minus that id as its item tells a process that looked before it to reload."""
+    the horizon, PG_HORIZON, if older), and a row with minus that id as its item tells a
+    process that looked before it to reload."""
     keep = max(int(keep), 1)
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
@@ -421,16 +438,9 @@ def prune_older(connection, *, keep=KEEP):
             return cursor.rowcount
         if connection.vendor != "postgresql":
             return 0
-        # The oldest transaction still running is looked for in this database only: one
-        # elsewhere on the server writes no row here, and would hold every prune back.
-        # `age` counts back from this transaction's id, taken first.
-        cursor.execute("SELECT pg_current_xact_id()")
         cursor.execute(
             "SELECT LEAST((SELECT min(xid) FROM (SELECT xid FROM "  # noqa: S608 - constants
-            f'"{TABLE}" ORDER BY seq DESC LIMIT %s) newest)::text::bigint, '
-            "(SELECT pg_current_xact_id()::text::bigint - max(age(backend_xid)) "
-            "FROM pg_stat_activity WHERE datname = current_database() "
-            "AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()))",
+            f'"{TABLE}" ORDER BY seq DESC LIMIT %s) newest), {PG_HORIZON})::text::bigint',
             [keep],
         )
         (below,) = cursor.fetchone()

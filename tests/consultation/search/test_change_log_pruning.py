@@ -159,3 +159,17 @@ def test_a_transaction_running_here_keeps_every_row_written_since_it_began(
     # back to it: those rows stay until it ends.
     item_changes.prune_older(connection, keep=1)
     assert items_logged() == 3 + 2
+
+
+def test_a_transaction_running_in_another_database_leaves_every_process_reading_only_news(
+    consultation, tmp_path, open_transaction
+):
+    """As other test runs' or other sites' transactions on the same server do."""
+    open_transaction("postgres")
+    imported(consultation, tmp_path, "first", 3)
+    assert searched()[0] == 3
+    imported(consultation, tmp_path, "second", 2)
+    assert searched() == (5, False)
+    assert item_changes.prune_older(connection, keep=1) > 0
+    imported(consultation, tmp_path, "third", 1)
+    assert searched() == (6, False)  # the prune's row is not news to a process that looked
