@@ -115,8 +115,16 @@ def batch_undo(request, batch_id):
         except services.NotAllowed as error:
             messages.error(request, str(error))
         else:
+            kept = ""
+            if (batch.mapping or {}).get("themes"):
+                # As for an undone import of codes: the themes stay, their codes go.
+                kept = (
+                    " Its codes went with them; themes it added stay in the codebook, marked"
+                    " unused: delete them there if they are not needed."
+                )
             messages.success(
-                request, f"Undone: {removed:,} responses from {batch.file_name} were removed."
+                request,
+                f"Undone: {removed:,} responses from {batch.file_name} were removed.{kept}",
             )
         return redirect("consultation:import_batch", batch_id=batch.pk)
     return render(request, "imports/undo.html", {"batch": batch})

@@ -97,10 +97,13 @@ def test_the_themes_column_codes_the_imported_items(
     )
     assert again.rows_new == 0 and len(codes()) == 3
 
-    # Undoing the batch takes its codes with its items; the actions say they were undone.
-    wg_client.post(f"/consultation/imports/{batch.pk}/undo/")
+    # Undoing the batch takes its codes with its items; the actions say they were undone;
+    # the themes stay, as for an undone import of codes, and the message says so.
+    undone = wg_client.post(f"/consultation/imports/{batch.pk}/undo/", follow=True)
     assert not Coding.objects.exists()
     assert not CodingAction.objects.filter(undone_at__isnull=True).exists()
+    assert Theme.objects.count() == 2
+    assert "themes it added stay in the codebook, marked unused" in undone.content.decode()
 
 
 def test_the_command_line_takes_a_themes_column(consultation, tmp_path):
