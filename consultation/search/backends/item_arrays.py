@@ -404,15 +404,15 @@ class PostgresLog:
     rows seen before that are no longer there were rolled back: a full load)."""
 
     vendor = "postgresql"
-    _XMIN = item_changes.PG_HORIZON
+    _HORIZON = item_changes.PG_HORIZON
     # The rows at or above a horizon (an index range), then the horizon now. A first look
     # has no horizon: it takes that of its own snapshot.
     _SINCE = (
         f'SELECT seq, item_id, xid::text::bigint FROM "{TABLE}" '  # noqa: S608 - constants
-        f"WHERE xid >= %s::text::xid8 UNION ALL SELECT NULL, NULL, {_XMIN}::text::bigint"
+        f"WHERE xid >= %s::text::xid8 UNION ALL SELECT NULL, NULL, {_HORIZON}::text::bigint"
     )
     _FIRST = (
-        f"WITH snapshot AS (SELECT {_XMIN} AS xmin) "  # noqa: S608 - constants
+        f"WITH snapshot AS (SELECT {_HORIZON} AS xmin) "  # noqa: S608 - constants
         f'SELECT seq, item_id, xid::text::bigint FROM "{TABLE}", snapshot '
         "WHERE xid >= snapshot.xmin UNION ALL SELECT NULL, NULL, xmin::text::bigint FROM snapshot"
     )

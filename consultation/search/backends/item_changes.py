@@ -28,17 +28,20 @@ TABLE = "feedback_itemchange"
 # transaction running then, leaving out those known to be another database's on the same
 # server (they never write here; counted, as the snapshot's xmin counts them, a long
 # transaction elsewhere held every process's horizon and every prune back). One that ended
-# before pg_stat_activity was read cannot be told apart and counts: the horizon errs low,
+# before the backends were read cannot be told apart and counts: the horizon errs low,
 # never high. The looking transaction's own id counts too (the snapshot leaves it out of
 # its list), so the rows it wrote are looked for again and, if it rolled back, missed.
-# With none running, the snapshot's xmax.
+# With none running, the snapshot's xmax. Every search looks, so the backends are read
+# through the function under the pg_stat_activity view, without its joins (about 0.15 ms
+# a look more than the xmin alone, where the view cost 0.55).
 PG_HORIZON = (
     "(SELECT LEAST(min(running), pg_current_xact_id_if_assigned(), "
     "pg_snapshot_xmax(pg_current_snapshot())) "
     "FROM pg_snapshot_xip(pg_current_snapshot()) AS running "
     "WHERE running::text::bigint & 4294967295 NOT IN ("
-    "SELECT backend_xid::text::bigint FROM pg_stat_activity "
-    "WHERE datname <> current_database() AND backend_xid IS NOT NULL))"
+    "SELECT backend_xid::text::bigint FROM pg_stat_get_activity(NULL) "
+    "WHERE datid <> (SELECT oid FROM pg_database WHERE datname = current_database()) "
+    "AND backend_xid IS NOT NULL))"
 )
 ITEMS = "feedback_feedbackitem"
 # What the arrays also hold of an item from other tables (its themes, and each sub-theme's
