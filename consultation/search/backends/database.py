@@ -154,15 +154,35 @@ class PostgresText:
     def found(self, _arrays):
         if self.match.where is None:
             return "all", None, None
-        items = FeedbackItem.objects.alias(vector=self.vector).filter(vector=self.match.where)
-        if self.query.effective_sort != "relevance":
-            return "only", np.array(items.values_list("id", flat=True), dtype=np.int64), None
-        rows = list(
-            items.annotate(key=postgres.rank(self.vector, self.match.ranked)).values_list(
-                "id", "key"
-            )
+        # Unordered: numpy sorts. The model's default order made PostgreSQL sort every match
+        # by time first, and chose a scan of the whole table to do it.
+        items = (
+            FeedbackItem.objects.alias(vector=self.vector)
+            .filter(vector=self.match.where)
+            .order_by()
         )
-        return "only", _id_array(rows), _score_array(rows)
+        if self.query.effective_sort != "relevance":
+            (ids,) = self._columns(items.values_list("id"), ["id"])
+            return "only", ids, None
+        ranked = items.annotate(key=postgres.rank(self.vector, self.match.ranked))
+        ids, scores = self._columns(ranked.values_list("id", "key"), ["id", "key"])
+        return "only", ids, scores
+
+    @staticmethod
+    def _columns(rows, names):
+        """numpy arrays of the columns `names` of the queryset `rows`, each read as one
+        string, as SqliteText reads ids: a Python row each (and Django's converters on
+        each) cost more than ranking a common word (21,000 matches of 100,000 items: 103 ms
+        by rows, 66 ms by strings, the same plan)."""
+        sql, params = rows.query.sql_with_params()
+        joined = ", ".join(f"string_agg({_quote(name)}::text, ',')" for name in names)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {joined} FROM ({sql}) AS found", params)  # noqa: S608
+            strings = cursor.fetchone()
+        return [
+            np.fromstring(text or "", dtype=np.int64 if name == "id" else np.float64, sep=",")
+            for name, text in zip(names, strings, strict=True)
+        ]
 
     def extracts(self, ids):
         if self.match.ranked is None:

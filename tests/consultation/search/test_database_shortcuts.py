@@ -105,3 +105,33 @@ def test_facets_decoded_once_count_as_the_items_say(section, consultation, setti
     published = run(FeedbackQuery(filters={"moderation_state": ["published"]}))
     assert published.total == 6
     assert _counted(published, "moderation_state") == _expected(items, "moderation_state")
+
+
+@pytest.mark.django_db
+@pytest.mark.shared_site_tree
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's storage")
+def test_a_long_items_vector_stays_whole_in_its_row(section, consultation):
+    """Ranking reads the vector of every match: to make room in a long item's row, its text
+    is compressed before its vector (item_index.storage_sql)."""
+    rng = np.random.default_rng(0)
+    syllables = ["ca", "re", "ho", "spi", "tal", "nur", "se", "da", "ta", "ser", "vi", "ce"]
+    words = [
+        prefix + "".join(rng.choice(syllables, size=3))
+        for prefix in ("health", "social", "nursing")
+        for _ in range(22)
+    ]
+    comment = comment_on(section, consultation=consultation, text=" ".join(words))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_column_compression(search_vector), pg_column_size(search_vector), "
+            "pg_column_compression(text) "
+            "FROM feedback_feedbackitem WHERE comment_id = %s",
+            [comment.pk],
+        )
+        vector_compression, vector_size, text_compression = cursor.fetchone()
+    # The row was over the toast threshold: the text was compressed, the vector was not
+    # (with the default storage, the vector, the wider, was compressed).
+    assert (vector_compression, text_compression) == (None, "pglz")
+    assert vector_size > 1_000
+    (hit,) = run(FeedbackQuery(text=words[40])).hits
+    assert hit.item_id == comment.feedback_item.pk
