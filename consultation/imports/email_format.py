@@ -166,7 +166,9 @@ def message_items(number, message):
         "attachments": attachments,
         "content_in_attachment": content_in_attachment(text, attachments),
     }
-    record, problems = record_from(number, values, {"message_id": "Message-ID"})
+    record, problems = record_from(
+        number, values, {"message_id": "Message-ID", "received_at": "Date"}
+    )
     if record is None:
         yield from problems
     else:

@@ -32,6 +32,11 @@ LIMITS = {
     "subject": 500,
 }
 DATE_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%d %H:%M")
+# The years a response's date may be in (the search's date filter takes the same). A time
+# near year 1 or 9999 with a zone reads well but cannot be stored: the database keeps it in
+# UTC, and converting it overflows what a datetime holds, which would fail the import's
+# transaction instead of reporting the row.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 PREVIEW_TEXT = 300
 
 
@@ -221,6 +226,12 @@ def record_from(row, values, columns):
         if received_at is None:
             shown = clean["date"][:40]
             problem("date", f"“{shown}” is not a date: write 2026-03-31 or 31/03/2026.")
+    if received_at is not None and not FIRST_YEAR <= received_at.year <= LAST_YEAR:
+        problem(
+            "date" if "date" in clean else "received_at",
+            f"the year {received_at.year} is not one a response was sent in: "
+            f"a date from {FIRST_YEAR} to {LAST_YEAR} is needed.",
+        )
     sector = _choice(clean.get("sector", ""), SECTORS, Sector, "sector", problem)
     region = _choice(clean.get("region", ""), REGIONS, Region, "region", problem)
     email = clean.get("respondent_email", "")

@@ -155,3 +155,35 @@ def test_hostile_text_is_shown_as_text(signed_in, consultation, django_capture_o
     html = signed_in.get(f"/consultation/imports/{batch.pk}/").content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;" in html
     assert "<script>alert(1)" not in html and "<img src=x" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("content", "file_format", "column"),
+    [
+        (b"Response,Date\nCare homes too.,0001-01-01T00:00:00+05:00\n", "csv", "Date"),
+        (b"Response,Date\nCare homes too.,9999-12-31T23:00:00-05:00\n", "csv", "Date"),
+        (
+            b"From: Ada <ada@example.org>\nDate: Fri, 31 Dec 9999 23:00:00 -1200\n\nCare homes.\n",
+            "eml",
+            "Date",
+        ),
+    ],
+)
+def test_a_date_that_cannot_be_stored_is_reported_not_left_importing(
+    signed_in, consultation, content, file_format, column, django_capture_on_commit_callbacks
+):
+    # Such a time reads as a date, but in UTC it is outside what a datetime holds: once
+    # accepted by the check, the import's transaction failed and the batch stayed
+    # "importing" for good (its page refreshing itself), with no way to import or undo it.
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(signed_in, consultation, content, file_format, f"responses.{file_format}")
+    batch = ImportBatch.objects.get()
+    assert batch.status == BatchStatus.REJECTED, batch.report
+    [error] = batch.report["errors"]
+    assert error["column"] == column and "a date from 1900 to 2999" in error["reason"]
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in.post(f"/consultation/imports/{batch.pk}/import/")
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.REJECTED
+    assert not ImportedResponse.objects.exists() and not FeedbackItem.objects.exists()
