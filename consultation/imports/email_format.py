@@ -29,7 +29,11 @@ _SAYS_ATTACHED = re.compile(
 )
 # Header parsing in the standard library can fail on hostile headers in more ways than
 # HeaderParseError: a header that cannot be read is a problem with the file, not a crash.
-HEADER_ERRORS = (HeaderParseError, ValueError, IndexError, TypeError, AttributeError)
+# Its parser recurses once per nested comment, so "(((..." a few thousand deep in a From
+# header exhausts the stack.
+HEADER_ERRORS = (
+    HeaderParseError, ValueError, IndexError, TypeError, AttributeError, RecursionError,
+)  # fmt: skip
 _parser = BytesParser(policy=policy.default)
 
 

@@ -187,3 +187,26 @@ def test_a_date_that_cannot_be_stored_is_reported_not_left_importing(
     batch.refresh_from_db()
     assert batch.status == BatchStatus.REJECTED
     assert not ImportedResponse.objects.exists() and not FeedbackItem.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("file_format", ["eml", "mbox"])
+def test_a_header_nested_too_deep_to_parse_rejects_the_file(
+    signed_in, consultation, file_format, django_capture_on_commit_callbacks
+):
+    # The standard library's header parser recurses once per nested comment: the
+    # RecursionError escaped the check, which left the batch "checking" for good.
+    hostile = (
+        b"From: " + b"(" * 5000 + b"ada@example.org\n"
+        b"Date: Mon, 02 Mar 2026 09:30:00 +0000\n\nCare homes too.\n"
+    )
+    if file_format == "mbox":
+        hostile = b"From sender@example.org Mon Mar  2 09:30:00 2026\n" + hostile
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(signed_in, consultation, hostile, file_format, f"letters.{file_format}")
+    batch = ImportBatch.objects.get()
+    assert batch.status == BatchStatus.REJECTED
+    [error] = batch.report["errors"]
+    assert error["row"] == 1 and error["reason"].startswith("a header cannot be read")
+    html = signed_in.get(f"/consultation/imports/{batch.pk}/").content.decode()
+    assert 'http-equiv="refresh"' not in html and "a header cannot be read" in html
