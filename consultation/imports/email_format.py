@@ -21,6 +21,7 @@ from email.parser import BytesParser
 from html.parser import HTMLParser
 
 from consultation.imports.records import Problem, record_from
+from hub.core.sanitise import strip_invisible
 
 IN_ATTACHMENT_WORDS = 40
 _SAYS_ATTACHED = re.compile(
@@ -115,10 +116,11 @@ def _attachments(message):
     found = []
     for part in message.iter_attachments():
         payload = part.get_payload(decode=True) or b""
+        # The sender's words like the others: kept without control characters.
         found.append(
             {
-                "name": part.get_filename() or "(no name)",
-                "type": part.get_content_type(),
+                "name": strip_invisible(part.get_filename() or "") or "(no name)",
+                "type": strip_invisible(part.get_content_type()),
                 "size": len(payload),
             }
         )

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from consultation.imports.csv_format import CsvFile
 from consultation.imports.email_format import eml_items, mbox_items
 from consultation.imports.models import FileFormat, ImportedResponse
-from consultation.imports.records import Problem, Record
+from consultation.imports.records import Problem, Record, storable
 from consultation.synthesis.imported_codes import NEW_THEMES_PER_FILE as NEW_THEMES_LIMIT
 from consultation.synthesis.imported_codes import NewThemes
 
@@ -86,12 +86,14 @@ class Report:
             self.errors.append(problem.as_dict())
 
     def as_json(self):
-        return {
-            "columns": self.columns,
-            "encoding": self.encoding,
-            "errors": self.errors,
-            "preview": self.preview,
-        }
+        return storable(
+            {
+                "columns": self.columns,
+                "encoding": self.encoding,
+                "errors": self.errors,
+                "preview": self.preview,
+            }
+        )
 
     def counts(self):
         return {

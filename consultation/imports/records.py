@@ -7,6 +7,7 @@ address) and gives a `Record`, or the `Problem`s that reject the file: row, colu
 
 import hashlib
 import json
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -38,6 +39,23 @@ DATE_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%d %H:
 # transaction instead of reporting the row.
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 PREVIEW_TEXT = 300
+# What PostgreSQL cannot store in text or JSON: a NUL, and a lone surrogate (how decoding
+# marks a byte that is not text, and how the email parser keeps a header's 8-bit bytes).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(value):
+    """`value` (a report's JSON: dicts, lists, text, numbers) with nothing PostgreSQL
+    refuses: NULs dropped, lone surrogates shown as U+FFFD. A report quotes the file (its
+    column names, a header it cannot read), and one that could not be saved left its batch
+    "checking" for good."""
+    if isinstance(value, str):
+        return _UNSTORABLE.sub(lambda found: "\ufffd" if found.group() > "\x00" else "", value)
+    if isinstance(value, dict):
+        return {key: storable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [storable(item) for item in value]
+    return value
 
 
 @dataclass(frozen=True)
@@ -50,7 +68,7 @@ class Problem:
     reason: str
 
     def as_dict(self):
-        return {"row": self.row, "column": self.column, "reason": self.reason}
+        return storable({"row": self.row, "column": self.column, "reason": self.reason})
 
     def describe(self, unit="row", part="column"):
         """ "Row 4, column “Date”: reason" (for email: unit "message", part "header")."""

@@ -20,7 +20,7 @@ from django.utils import timezone
 from consultation.imports.csv_format import GUESSES, CsvFile, Layout
 from consultation.imports.models import ImportedResponse
 from consultation.imports.reading import Source
-from consultation.imports.records import Problem
+from consultation.imports.records import Problem, storable
 from consultation.synthesis import imported_codes
 from consultation.synthesis.models import CodeImport
 from hub.core.audit import audit_record
@@ -94,7 +94,7 @@ class Check:
             "rows_without_themes", "errors", "error_count", "unknown", "preview",
             "new_themes", "new_theme_count",
         )  # fmt: skip
-        return {name: getattr(self, name) for name in names}
+        return storable({name: getattr(self, name) for name in names})
 
 
 def check(*, consultation, source, mapping=None):

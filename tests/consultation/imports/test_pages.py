@@ -210,3 +210,64 @@ def test_a_header_nested_too_deep_to_parse_rejects_the_file(
     assert error["row"] == 1 and error["reason"].startswith("a header cannot be read")
     html = signed_in.get(f"/consultation/imports/{batch.pk}/").content.decode()
     assert 'http-equiv="refresh"' not in html and "a header cannot be read" in html
+
+
+@pytest.mark.django_db
+def test_control_characters_in_an_attachments_name_are_not_stored(
+    signed_in, consultation, django_capture_on_commit_callbacks
+):
+    # An attachment's name and type are the sender's words like the others: a NUL in them
+    # (filename*=utf-8''a%00b.pdf) failed the import's transaction on PostgreSQL, whose
+    # JSON cannot hold one, and left the batch "importing" for good.
+    hostile = (
+        b"From: Ada <ada@example.org>\nDate: Mon, 02 Mar 2026 09:30:00 +0000\n"
+        b'Content-Type: multipart/mixed; boundary="b"\n\n'
+        b"--b\nContent-Type: text/plain\n\nPlease find attached our response.\n"
+        b"--b\nContent-Type: application/pdf\n"
+        b"Content-Disposition: attachment; filename*=utf-8''our%00response%07.pdf\n\n"
+        b"%PDF-1.4\n--b--\n"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(signed_in, consultation, hostile, "eml", "letter.eml")
+    batch = ImportBatch.objects.get()
+    assert batch.status == BatchStatus.READY, batch.report
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in.post(f"/consultation/imports/{batch.pk}/import/")
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.IMPORTED, batch.report
+    [attachment] = ImportedResponse.objects.get().attachments
+    assert attachment["name"] == "ourresponse.pdf"
+    assert attachment["type"] == "application/pdf"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("content", "file_format", "status", "reason"),
+    [
+        (b"Response,Ex\x00tra\nCare homes.,x\n", "csv", BatchStatus.READY, None),
+        (b"Response,Ex\x81tra\nCare homes \xe9.,x\n", "csv", BatchStatus.REJECTED, "not text"),
+        (b"From: Ada <ada@example.org>\nDate: Mon\x00, 02\n\nHi.\n", "eml", "rejected", "date"),
+        (b"From: Ada <ada@example.org>\nDate: Mon\xff, 02\n\nHi.\n", "eml", "rejected", "date"),
+    ],
+    ids=["nul-in-a-column-name", "undecodable-column-name", "nul-in-date", "8-bit-date"],
+)
+def test_a_report_quoting_what_postgresql_cannot_store_is_saved(
+    signed_in, consultation, content, file_format, status, reason,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    # The check's report quotes the file (its columns, a header it cannot read). A NUL or a
+    # byte that is not text (a lone surrogate once decoded) in it made saving the report
+    # fail on PostgreSQL, which stores neither, and the batch stayed "checking" for good.
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(signed_in, consultation, content, file_format, f"responses.{file_format}")
+    batch = ImportBatch.objects.get()
+    assert batch.status == status, batch.report
+    if reason:
+        assert reason in batch.report["errors"][0]["reason"]
+        return
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in.post(f"/consultation/imports/{batch.pk}/import/")
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.IMPORTED, batch.report
+    html = signed_in.get(f"/consultation/imports/{batch.pk}/").content.decode()
+    assert "\x00" not in html

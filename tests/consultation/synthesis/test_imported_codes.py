@@ -255,6 +255,9 @@ def test_codes_only_import_previews_reports_unknown_ids_and_applies_once(
             "external id,themes\na1," + ";".join(f"T{n}" for n in range(10_000)) + "\n",
             "names more than 50 themes",
         ),
+        # A byte that is not text in a column's name: quoted in the report, which
+        # PostgreSQL could not store (the upload answered 500).
+        (b"external id,th\x81emes\na1,Acc\xe9s\n", "the header has bytes that are not text"),
     ],
 )
 def test_a_bad_file_of_codes_is_rejected_with_a_reason(
