@@ -26,6 +26,7 @@ from consultation.models import Status
 from consultation.search.backends import item_arrays, item_changes
 from consultation.synthesis.models import PinnedQuote, Stance, Theme
 from hub.accounts.models import Region, Sector
+from hub.pages import restrictions
 from hub.pages.versions import block_text, paragraphs_of
 
 # The cross-tabulations: what the columns are and what a blank value is called.
@@ -400,19 +401,25 @@ def _quotable(prefix=""):
 def quotable_items():
     """Items whose words anyone may read on the site and which carry nothing of who wrote
     them: published comments, replies and posts of a consultation whose comments are
-    public, still in the analysis. Never questionnaire answers or imported responses (sent
-    to the working group, not published), and never a name."""
-    return FeedbackItem.objects.filter(_quotable())
+    public, still in the analysis, on no section an editor restricted in Wagtail (a
+    password, signed-in people, some groups: the outcome page would publish to everyone what
+    the section shows only to some). Never questionnaire answers or imported responses
+    (sent to the working group, not published), and never a name."""
+    return restrictions.public(FeedbackItem.objects.filter(_quotable()), "section__path")
 
 
 def pinned_quotes(consultation):
     """The quotes pinned to each theme that may still be quoted (a comment hidden or
-    withdrawn since it was pinned drops out): {theme id: [PinnedQuote]}, in one query. The
+    withdrawn since it was pinned, or whose section was restricted since, drops out):
+    {theme id: [PinnedQuote]}, in one query. The
     rule is joined through each quote's item, never `item IN (every quotable item)`, which
     SQLite answered by listing every item and probing each theme with each (the one part
     of a dashboard whose counts are kept that grew with the items)."""
     quotes = (
-        PinnedQuote.objects.filter(_quotable("item__"), theme__consultation=consultation)
+        restrictions.public(
+            PinnedQuote.objects.filter(_quotable("item__"), theme__consultation=consultation),
+            "item__section__path",
+        )
         .select_related("item", "theme", "item__section")
         .order_by("theme__sort_order", "theme__name", "pinned_at", "pk")[:MAX_QUOTES]
     )

@@ -44,7 +44,7 @@ def quote_pin(*, actor, theme, item, confirmed):
     if not quotable_items().filter(pk=item.pk).exists():
         raise ValidationError(
             "Only published comments, replies and posts of a consultation with public "
-            "comments can be quoted."
+            "comments, on a section open to everyone, can be quoted."
         )
     quote, created = PinnedQuote.objects.get_or_create(
         theme=theme, item=item, defaults={"pinned_by": actor, "pinned_at": timezone.now()}

@@ -126,6 +126,46 @@ def test_a_pinned_comment_hidden_later_drops_out_of_the_quotes(
     assert "Soon hidden words." not in html.content.decode()
 
 
+def restrict(page, kind):
+    """An editor's view restriction on `page` (and every page below it)."""
+    restriction = PageViewRestriction.objects.create(
+        page=page, restriction_type=kind, password="letmein"
+    )
+    if kind == PageViewRestriction.GROUPS:
+        restriction.groups.set([Group.objects.create(name="Clinical reviewers")])
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [PageViewRestriction.PASSWORD, PageViewRestriction.LOGIN, PageViewRestriction.GROUPS],
+)
+def test_comments_on_a_restricted_section_cannot_be_pinned(
+    wg_client, section, consultation, theme, kind
+):
+    # Published there, but only to those the restriction lets in: a quote would publish
+    # them to everyone on the outcome page.
+    restrict(section, kind)
+    item = item_of(comment_on(section, consultation=consultation, text="For reviewers only."))
+    url = f"/synthesis/items/{item.pk}/pin/"
+    assert "cannot be quoted" in wg_client.get(url).content.decode()
+    wg_client.post(url, {"theme": theme.pk, "confirmed": "on"})
+    assert not PinnedQuote.objects.exists()
+
+
+def test_a_quote_whose_section_is_restricted_later_leaves_the_outcome_page(
+    wg_client, editor_client, site_tree, section, consultation, theme, draft
+):
+    item = item_of(comment_on(section, consultation=consultation, text="For reviewers only."))
+    wg_client.post(f"/synthesis/items/{item.pk}/pin/", {"theme": theme.pk, "confirmed": "on"})
+    publish_as(editor_client, consultation, draft)
+    url = f"/consultation/{consultation.slug}/outcome/"
+    assert "For reviewers only." in Client().get(url).content.decode()
+    restrict(site_tree["strategy"], PageViewRestriction.GROUPS)  # a page above the section
+    assert "For reviewers only." not in Client().get(url).content.decode()
+    dashboard = wg_client.get(f"/synthesis/consultations/{consultation.slug}/dashboard/")
+    assert "For reviewers only." not in dashboard.content.decode()
+
+
 # -- writing and publishing responses ------------------------------------------------------
 
 
