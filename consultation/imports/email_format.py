@@ -15,9 +15,9 @@ tells whoever codes it that the response is in the attachment, not in the few wo
 import mailbox
 import re
 from datetime import UTC
-from email import policy
 from email.errors import HeaderParseError
 from email.parser import BytesParser
+from email.policy import EmailPolicy
 from html.parser import HTMLParser
 
 from consultation.imports.records import Problem, record_from
@@ -35,7 +35,27 @@ _SAYS_ATTACHED = re.compile(
 HEADER_ERRORS = (
     HeaderParseError, ValueError, IndexError, TypeError, AttributeError, RecursionError,
 )  # fmt: skip
-_parser = BytesParser(policy=policy.default)
+# The headers read here, of the message and of each part. The standard library's header
+# parser takes time in the square of a header's length (CPython gh-136063: a From header of
+# 40,000 backslashes takes 17 s, one of a megabyte hours), so a header longer than any a
+# sender writes (a line of email is at most 998 characters) is never parsed: it reads as
+# empty, and its message is refused by name.
+READ_HEADERS = frozenset(
+    ("from", "date", "subject", "message-id", "content-type", "content-disposition",
+     "content-transfer-encoding")
+)  # fmt: skip
+HEADER_MAX_LENGTH = 2_000
+
+
+class _ReadingPolicy(EmailPolicy):
+    """policy.default, except that a header longer than HEADER_MAX_LENGTH reads as empty
+    (the parser itself reads each part's Content-Type, before message_items can refuse)."""
+
+    def header_fetch_parse(self, name, value):
+        return super().header_fetch_parse(name, "" if len(value) > HEADER_MAX_LENGTH else value)
+
+
+_parser = BytesParser(policy=_ReadingPolicy())
 
 
 def content_in_attachment(text, attachments):
@@ -127,10 +147,25 @@ def _attachments(message):
     return found
 
 
+def _overlong_header(message):
+    """The name of the first header read here (READ_HEADERS) longer than HEADER_MAX_LENGTH,
+    of the message or any of its parts, as the file has it (unparsed); "" if none."""
+    for part in message.walk():
+        for name, value in part.raw_items():
+            if name.lower() in READ_HEADERS and len(value) > HEADER_MAX_LENGTH:
+                return name
+    return ""
+
+
 def message_items(number, message):
     """A Record or the Problems of message `number` (counted from 1)."""
     if not message.keys():
         yield Problem(number, "", "this is not an email message: it has no headers.")
+        return
+    if overlong := _overlong_header(message):
+        yield Problem(
+            number, overlong, f"the header is longer than {HEADER_MAX_LENGTH:,} characters."
+        )
         return
     try:
         sender = message["From"]
