@@ -4,7 +4,8 @@ Django accepts a file part in any multipart POST and, past FILE_UPLOAD_MAX_MEMOR
 streams it to a temporary file however large it is. `ExpectedUploadsOnly`, the first of
 FILE_UPLOAD_HANDLERS, refuses (400) a file part anywhere but the addresses that take
 uploads (settings UPLOAD_URL_PREFIXES: the Wagtail admin's documents and images;
-UPLOAD_URL_NAMES: named pages that import files), from anyone not signed in, and any
+UPLOAD_URL_NAMES: named pages that import files), from anyone its `sender_may_upload`
+refuses (here: anyone not signed in; hub.accounts.uploads narrows it to staff), and any
 file longer than UPLOAD_MAX_SIZE, as it arrives; `bad_request` (the 400 page) says which."""
 
 from django.conf import settings
@@ -23,8 +24,7 @@ class UploadTooLarge(SuspiciousOperation):
 
 
 def upload_expected(request):
-    if not request.user.is_authenticated:
-        return False
+    """Whether `request`'s address takes files."""
     if request.path.startswith(tuple(settings.UPLOAD_URL_PREFIXES)):
         return True
     match = request.resolver_match
@@ -39,8 +39,11 @@ def upload_expected(request):
 class ExpectedUploadsOnly(FileUploadHandler):
     """Checks each file part, then passes its data on to the next handler unchanged."""
 
+    def sender_may_upload(self, request):
+        return request.user.is_authenticated
+
     def new_file(self, *args, **kwargs):
-        if not upload_expected(self.request):
+        if not (self.sender_may_upload(self.request) and upload_expected(self.request)):
             raise UploadNotExpected(f"A file was sent to {self.request.path}, which takes none.")
         super().new_file(*args, **kwargs)
 

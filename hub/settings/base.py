@@ -256,15 +256,16 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Request bodies. Form fields: at most 2.5 MB in all (the largest forms are the admin's page
 # editor; a comment is at most a few kilobytes). Files are refused except where an upload is
 # expected: under the URL prefixes and URL names below (the Wagtail admin's documents and
-# images; pages that import responses add their names), and there at most UPLOAD_MAX_SIZE
-# each. Files over FILE_UPLOAD_MAX_MEMORY_SIZE are streamed to a temporary file, not memory.
+# images; pages that import responses add their names), from staff who passed the second
+# factor in this session, and there at most UPLOAD_MAX_SIZE each. Files over
+# FILE_UPLOAD_MAX_MEMORY_SIZE are streamed to a temporary file, not memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 UPLOAD_MAX_SIZE = int(env("UPLOAD_MAX_SIZE", str(25 * 1024 * 1024)))
 UPLOAD_URL_PREFIXES = ["/admin/"]
 UPLOAD_URL_NAMES = ["consultation:imports", "synthesis:code_imports"]
 FILE_UPLOAD_HANDLERS = [
-    "hub.core.uploads.ExpectedUploadsOnly",
+    "hub.accounts.uploads.StaffUploadsOnly",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]

@@ -1,5 +1,6 @@
 """Files are accepted only where an upload is expected (the Wagtail admin's documents and
-images, for people signed in), and only so large; everywhere else a multipart POST carrying
+images, the working group's imports), from staff who passed the second factor in this
+session, and only so large; everywhere else a multipart POST carrying
 a file is refused (400) and changes nothing. Static files carry the same framing and
 content-type protection as pages."""
 
@@ -15,6 +16,7 @@ from consultation.models import Comment
 from hub.accounts.models import Profile
 from tests.support import factories
 from tests.support.accounts import VALID_PROFILE
+from tests.support.clients import SignedInClient, csrf_token
 from tests.support.consultation_factories import consultation_on
 
 pytestmark = pytest.mark.django_db
@@ -86,6 +88,22 @@ def test_the_admin_takes_documents_up_to_the_limit(client, editor, settings):
     )
     assert response.status_code == 400
     assert not documents.filter(title="Large").exists()
+
+
+def test_the_admin_takes_no_file_from_a_session_without_the_second_factor(editor):
+    client = SignedInClient(enforce_csrf_checks=True, raise_request_exception=False)
+    client.force_login(editor, second_factor=False)
+    response = client.post(
+        "/admin/documents/add/",
+        {
+            "title": "Drop",
+            "file": a_file(),
+            "collection": Collection.get_first_root_node().pk,
+            "csrfmiddlewaretoken": csrf_token(client),
+        },
+    )
+    assert response.status_code == 400
+    assert not get_document_model().objects.filter(title="Drop").exists()
 
 
 def test_the_admin_takes_no_file_from_someone_not_signed_in():

@@ -2,8 +2,11 @@
 
 from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.http import HttpRequest
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.test import Client
+from django.utils.crypto import get_random_string
 
 
 class SignedInClient(Client):
@@ -23,3 +26,11 @@ class SignedInClient(Client):
             request.session, request.user = self.session, user
             record_authentication(request, user, "mfa", type=Authenticator.Type.TOTP)
             request.session.save()
+
+
+def csrf_token(client):
+    """A CSRF token `client` sends back with a form, its cookie set as a page would set it,
+    for a client that enforces the check (where Django reads a request's body early)."""
+    secret = get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS)
+    client.cookies[settings.CSRF_COOKIE_NAME] = secret
+    return secret

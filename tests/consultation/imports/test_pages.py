@@ -7,6 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from consultation.feedback.models import FeedbackItem
 from consultation.imports.models import BatchStatus, ImportBatch, ImportedResponse
 from hub.core.models import AuditEntry
+from tests.support import factories
+from tests.support.clients import SignedInClient, csrf_token
 from tests.support.markup import id_problems
 
 pytestmark = pytest.mark.shared_site_tree
@@ -125,6 +127,37 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(signed_in, consultat
     assert response.status_code == 400
     assert "The file is larger than 1,000 bytes" in response.content.decode()
     assert not ImportBatch.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["participant", "working group, password only"])
+def test_a_file_from_anyone_but_staff_past_the_second_factor_is_refused_as_it_arrives(
+    analyst, consultation, who
+):
+    """Django reads the body (and would stream its files to disk) as soon as the CSRF check
+    looks for its token, before the view's 403: the file is refused there."""
+    client = SignedInClient(enforce_csrf_checks=True, raise_request_exception=False)
+    if who == "participant":
+        client.force_login(factories.ProfileFactory().user)
+    else:
+        client.force_login(analyst, second_factor=False)
+    token = csrf_token(client)
+    response = client.post(
+        "/consultation/imports/",
+        {
+            "consultation": consultation.pk,
+            "file_format": "csv",
+            "file": SimpleUploadedFile("responses.csv", CSV.encode()),
+            "csrfmiddlewaretoken": token,
+        },
+    )
+    assert response.status_code == 400
+    assert not ImportBatch.objects.exists()
+    # Without a file the view answers as it always does: 403, or the second factor's page.
+    response = client.post(
+        "/consultation/imports/", {"consultation": consultation.pk, "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code in (302, 403)
 
 
 @pytest.mark.django_db
