@@ -159,11 +159,21 @@ class BulkCodingForm(forms.Form):
         "apply-search": ("apply", "search"),
         "remove-search": ("remove", "search"),
     }
+    DO_LABELS = {
+        "apply-selection": "Apply the themes to the ticked results",
+        "remove-selection": "Remove the themes from the ticked results",
+        "apply-search": "Apply the themes to every result of the search",
+        "remove-search": "Remove the themes from every result of the search",
+    }
 
     consultation = forms.IntegerField(widget=forms.HiddenInput)
     search = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The search page sends `do` from the button pressed; the page of errors shows it as
+    # radios, so that what a message asks for ("or choose every result") can be chosen there.
     do = forms.ChoiceField(
-        choices=[(key, key) for key in DOES],
+        label="What to do",
+        choices=list(DO_LABELS.items()),
+        widget=forms.RadioSelect,
         error_messages={"required": "Choose what to do.", "invalid_choice": "Choose what to do."},
     )
     items = ItemIdsField(required=False)

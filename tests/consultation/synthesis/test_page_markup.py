@@ -66,3 +66,64 @@ def test_an_items_theme_suggestions_have_a_heading_of_their_own(wg_client, feedb
     ThemeSuggestion.objects.all().delete()
     html = wg_client.get(f"/synthesis/items/{item.pk}/").content.decode()
     assert heading_above(html, "No theme suggestions are waiting", tag="p") == "Theme suggestions"
+
+
+def summary_targets(soup):
+    """The element each link of the error summary jumps to (None where nothing has its id)."""
+    return {
+        link.get_text(strip=True): soup.find(id=link["href"][1:])
+        for link in soup.select(".nhsuk-error-summary a[href^='#']")
+    }
+
+
+@pytest.mark.parametrize(
+    ("do", "themes", "items", "message"),
+    [
+        ("apply-selection", ["data"], 0, "Tick at least one result, or choose every result."),
+        ("nonsense", ["data"], 2, "Choose what to do."),
+        ("apply-selection", [], 2, "Choose at least one theme."),
+    ],
+)
+def test_every_link_of_the_bulk_coding_errors_lands_on_a_field_of_the_page(
+    wg_client, consultation, codebook, feedback, do, themes, items, message
+):
+    data = {
+        "consultation": consultation.pk,
+        "search": "q=care",
+        "do": do,
+        "themes": [codebook[name].pk for name in themes],
+        "items": [item.pk for item in feedback[:items]],
+    }
+    response = wg_client.post("/synthesis/coding/bulk/", data)
+    html = response.content.decode()
+    assert response.status_code == 400
+    soup = soup_of(html)
+    targets = summary_targets(soup)
+    assert message in targets
+    for text, target in targets.items():
+        assert target is not None and target.name == "input", text
+        assert target.find_parent("form") is soup.find("main").find("form"), text
+    assert id_problems(html) == []
+
+
+def test_the_bulk_coding_error_page_lets_one_choose_every_result(
+    wg_client, consultation, codebook, feedback
+):
+    data = {"consultation": consultation.pk, "search": "q=care", "do": "apply-selection",
+            "themes": [codebook["data"].pk]}  # fmt: skip
+    html = wg_client.post("/synthesis/coding/bulk/", data).content.decode()
+    form = soup_of(html).find("main").find("form")
+    # What "choose every result" asks for is on the page: the choice, as radios in a
+    # fieldset with its legend, beside the themes already ticked.
+    choice = form.find("input", attrs={"name": "do", "value": "apply-search"})
+    assert choice["type"] == "radio" and choice.find_parent("fieldset").legend is not None
+    sent = {
+        field["name"]: field["value"]
+        for field in form.find_all("input", attrs={"type": "hidden"})
+        if field["name"] in ("consultation", "search")
+    }
+    again = wg_client.post(
+        "/synthesis/coding/bulk/", {**sent, "do": "apply-search", "themes": [codebook["data"].pk]}
+    )
+    assert again.status_code == 200
+    assert "Apply 1 theme to every result of this search?" in again.content.decode()
