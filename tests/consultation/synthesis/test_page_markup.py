@@ -4,6 +4,7 @@ of the page, headings go down one level at a time and each group of controls sit
 a heading of its own."""
 
 import re
+from itertools import pairwise
 
 import pytest
 from django.utils import timezone
@@ -127,3 +128,36 @@ def test_the_bulk_coding_error_page_lets_one_choose_every_result(
     )
     assert again.status_code == 200
     assert "Apply 1 theme to every result of this search?" in again.content.decode()
+
+
+def heading_levels(html):
+    """(level, text) of every heading of the main content, in order."""
+    main = soup_of(html).find("main")
+    return [(int(h.name[1]), h.get_text(" ", strip=True)) for h in main.find_all(HEADING)]
+
+
+def skipped_levels(html):
+    """Headings that go down more than one level from the one before them."""
+    levels = heading_levels(html)
+    return [(before, after) for before, after in pairwise(levels) if after[0] > before[0] + 1]
+
+
+def test_changing_a_published_response_keeps_the_heading_levels(
+    wg_client, consultation, section, codebook, analyst
+):
+    from consultation.synthesis import outcomes
+
+    response = outcomes.response_save(
+        actor=analyst,
+        consultation=consultation,
+        theme=codebook["data"],
+        section=section,
+        heard="People asked for their data to stay private.",
+        changed="",
+    )
+    response.published_at = timezone.now()
+    response.save(update_fields=["published_at"])
+    url = f"/synthesis/consultations/{consultation.slug}/responses/{response.pk}/"
+    html = wg_client.get(url).content.decode()
+    assert "Important: Published" in [text for _level, text in heading_levels(html)]
+    assert skipped_levels(html) == []
