@@ -17,6 +17,8 @@ from consultation.synthesis.models import Colour
 
 TEXT = "#212b32"  # NHS.UK text colour
 GRID = "#d8dde0"  # NHS.UK grey 4
+WHITE, BLACK = "#ffffff", "#000000"
+READABLE = 4.5  # WCAG 2.2 AA contrast for text of this size
 FONT = 'font-family="Frutiger W01, Arial, sans-serif"'
 LABEL_CHARS = 34
 
@@ -26,6 +28,35 @@ class Bar:
     label: str
     value: int
     colour: str = Colour.BLUE
+
+
+def _rgb(colour):
+    return tuple(int(colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
+
+
+def _luminance(rgb):
+    def channel(value):
+        value /= 255
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (channel(value) for value in rgb)
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def _contrast(one, other):
+    light, dark = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _ink(colour, opacity):
+    """The colour to write on `colour` laid over the white page at `opacity`: the text
+    colour or white where either reads at 4.5:1, else black or white, whichever reads
+    better (on any colour one of the two reaches 4.5:1)."""
+    cell = tuple(c * opacity + 255 * (1 - opacity) for c in _rgb(colour))
+    for ink in (TEXT, WHITE):
+        if _contrast(_rgb(ink), cell) >= READABLE:
+            return ink
+    return max((BLACK, WHITE), key=lambda ink: _contrast(_rgb(ink), cell))
 
 
 def _short(label, limit=LABEL_CHARS):
@@ -68,8 +99,8 @@ def bar_chart(*, chart_id, title, description, bars, unit="items"):
 
 def grid_chart(*, chart_id, title, description, rows, columns, values, colour=Colour.BLUE):
     """A table drawn as a grid: one row per `rows` label, one column per `columns` label,
-    each cell shaded by its value against the largest and the value written in it (dark
-    text on a light cell, white on a dark one)."""
+    each cell shaded by its value against the largest and the value written in it, in the
+    ink that reads on that shade (`_ink`)."""
     label_width, cell, head = 250, 46, 120
     largest = max([value for row in values for value in row] + [1])
     width = label_width + cell * len(columns) + 8
@@ -90,14 +121,13 @@ def grid_chart(*, chart_id, title, description, rows, columns, values, colour=Co
         )
         for column_index, value in enumerate(row_values):
             x = label_width + column_index * cell
-            share = value / largest
-            ink = "#ffffff" if share > 0.5 else TEXT
+            opacity = round(0.08 + 0.92 * value / largest, 2)
             body.append(
                 f'<rect x="{x}" y="{y}" width="{cell - 2}" height="{half - 2}" '
-                f'fill="{escape(colour)}" fill-opacity="{0.08 + 0.92 * share:.2f}" '
+                f'fill="{escape(colour)}" fill-opacity="{opacity:.2f}" '
                 f'stroke="{GRID}"/>'
-                f'<text x="{x + half - 1}" y="{y + 16}" text-anchor="middle" fill="{ink}">'
-                f"{value}</text>"
+                f'<text x="{x + half - 1}" y="{y + 16}" text-anchor="middle" '
+                f'fill="{_ink(colour, opacity)}">{value}</text>'
             )
     return _svg(chart_id, title, description, width, height, body)
 

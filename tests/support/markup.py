@@ -1,5 +1,6 @@
 """Reading a page's markup the way assistive technology relies on it: ids, what labels and
-descriptions point at, forms, and what comes first in the main content."""
+descriptions point at, forms, and what comes first in the main content; and the contrast
+of colours the markup itself names (charts drawn on the server)."""
 
 from collections import Counter
 
@@ -51,3 +52,31 @@ def first_text_in_main(html):
 
 def inside(tag, css_class):
     return any(css_class in (parent.get("class") or []) for parent in [tag, *tag.parents])
+
+
+def _channel(value):
+    value /= 255
+    return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+
+def _rgb(colour):
+    colour = colour.lstrip("#")
+    if len(colour) == 3:
+        colour = "".join(c * 2 for c in colour)
+    return tuple(int(colour[i : i + 2], 16) for i in (0, 2, 4))
+
+
+def painted(colour, opacity=1.0, below="#ffffff"):
+    """The colour `colour` at `opacity` makes over `below`, as "#rrggbb"."""
+    top, under = _rgb(colour), _rgb(below)
+    mixed = (round(t * opacity + u * (1 - opacity)) for t, u in zip(top, under, strict=True))
+    return "#" + "".join(f"{value:02x}" for value in mixed)
+
+
+def contrast(one, other):
+    """The contrast ratio of two colours ("#rrggbb"), by the WCAG 2.2 formula."""
+    light, dark = sorted(
+        (0.2126 * _channel(r) + 0.7152 * _channel(g) + 0.0722 * _channel(b) + 0.05)
+        for r, g, b in (_rgb(one), _rgb(other))
+    )[::-1]
+    return light / dark

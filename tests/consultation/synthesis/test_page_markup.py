@@ -9,8 +9,11 @@ from itertools import pairwise
 import pytest
 from django.utils import timezone
 
+from consultation.synthesis import coding
 from consultation.synthesis.models import ThemeSuggestion
-from tests.support.markup import id_problems, soup_of
+from tests.support import factories
+from tests.support.consultation_factories import comment_on
+from tests.support.markup import contrast, id_problems, painted, soup_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
@@ -161,3 +164,43 @@ def test_changing_a_published_response_keeps_the_heading_levels(
     html = wg_client.get(url).content.decode()
     assert "Important: Published" in [text for _level, text in heading_levels(html)]
     assert skipped_levels(html) == []
+
+
+def grid_cells(html):
+    """(number written, its colour, the colour of its cell) for every cell of the grid
+    charts (their shaded <rect>, then the <text> of its number)."""
+    found = []
+    for svg in soup_of(html).find_all("svg", class_="hub-chart"):
+        for rect in svg.find_all("rect", attrs={"fill-opacity": True}):
+            text = rect.find_next_sibling("text")
+            cell = painted(rect["fill"], float(rect["fill-opacity"]))
+            found.append((text.get_text(), text["fill"], cell))
+    return found
+
+
+def test_every_number_in_a_grid_chart_is_readable_on_its_cell(
+    wg_client, section, consultation, codebook, analyst
+):
+    # Themes by sector with counts from 1 to 7, so that cells are shaded from light to
+    # dark through the middle, where neither white nor dark text is readable on every shade.
+    items = []
+    for count, sector in enumerate(("clinician", "nurse_ahp", "patient_carer", "industry",
+                                    "academia", "charity", "government"), start=1):  # fmt: skip
+        author = factories.ProfileFactory(sector=sector).user
+        items += [
+            comment_on(section, consultation=consultation, author=author).feedback_item
+            for _ in range(count)
+        ]
+    coding.apply_themes(
+        actor=analyst, consultation=consultation, item_ids=[i.pk for i in items],
+        themes=[codebook["workforce"]],
+    )  # fmt: skip
+    html = wg_client.get(f"/synthesis/consultations/{consultation.slug}/dashboard/").content
+    cells = grid_cells(html.decode())
+    assert {"1", "4", "5", "7"} <= {number for number, _ink, _cell in cells}
+    low = [
+        (number, ink, cell, round(contrast(ink, cell), 2))
+        for number, ink, cell in cells
+        if contrast(ink, cell) < 4.5
+    ]
+    assert low == []
