@@ -7,6 +7,7 @@ import re
 from itertools import pairwise
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from consultation.synthesis import coding
@@ -204,3 +205,56 @@ def test_every_number_in_a_grid_chart_is_readable_on_its_cell(
         if contrast(ink, cell) < 4.5
     ]
     assert low == []
+
+
+FOCUSABLE = ("a", "button", "input", "select", "textarea")
+
+
+def scrolling_boxes(html):
+    """The boxes that scroll a table of their own, with what a keyboard needs of each: can
+    it be focused (to scroll with the arrow keys), and the name it is announced by."""
+    soup = soup_of(html)
+    found = []
+    for box in soup.select(".hub-table-scroll"):
+        named_by = [soup.find(id=ref) for ref in box.get("aria-labelledby", "").split()]
+        found.append(
+            {
+                "focusable": box.get("tabindex") == "0" or bool(box.find(FOCUSABLE)),
+                "role": box.get("role"),
+                "name": " ".join(tag.get_text(" ", strip=True) for tag in named_by if tag),
+            }
+        )
+    return found
+
+
+def test_tables_that_scroll_on_their_own_can_be_scrolled_from_the_keyboard(
+    client, wg_client, consultation, section, codebook, analyst
+):
+    from consultation.synthesis import outcomes
+    from tests.support.questionnaire_factories import answered, questionnaire_on
+
+    response = outcomes.response_save(
+        actor=analyst, consultation=consultation, theme=codebook["data"], section=section,
+        heard="People asked for their data to stay private.", changed="",
+    )  # fmt: skip
+    response.published_at = timezone.now()
+    response.save(update_fields=["published_at"])
+    questionnaire = questionnaire_on(consultation)
+    answered(questionnaire, factories.ProfileFactory().user)
+    slug = consultation.slug
+    pages = {
+        "outcome (public)": client.get(f"/consultation/{slug}/outcome/"),
+        "report": wg_client.get(f"/synthesis/consultations/{slug}/report/"),
+        "answers summary": wg_client.get(
+            reverse("consultation:questionnaires:summary_staff", args=[slug])
+        ),
+    }
+    for name, page in pages.items():
+        assert page.status_code == 200, name
+        boxes = scrolling_boxes(page.content.decode())
+        assert boxes, name
+        for box in boxes:
+            # A box wider than the screen scrolls only for a mouse unless it takes focus;
+            # once focused, it says which table it holds.
+            assert box["focusable"], (name, box)
+            assert box["role"] == "region" and box["name"], (name, box)
