@@ -2,7 +2,7 @@
 
 Both take the batch's id and read its stored bytes, so a worker on another machine can run
 them; each records its progress on the batch (rows done) as it goes, which the batch's page
-shows while it refreshes itself. On the immediate backend (development, tests) they run
+shows each time it is loaded. On the immediate backend (development, tests) they run
 before the request that enqueued them returns."""
 
 from django.contrib.auth import get_user_model

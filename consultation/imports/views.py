@@ -1,7 +1,10 @@
 """The import pages, for the Working group with a second factor: upload a file, see its
 check (counts, the first rows as they will be stored, problems by row and column), choose a
 CSV file's columns, import it, watch its progress, undo it. Work on a file runs in a
-background task; while it runs the batch's page refreshes itself (no script needed)."""
+background task; while it runs the batch's page offers to refresh itself (no script
+needed), and does only when asked: a page that reloads itself every few seconds takes a
+screen reader back to the top and the focus away before a keyboard reaches a way to stop
+it (WCAG 2.2.1, 2.2.2)."""
 
 from django.contrib import messages
 from django.db import transaction
@@ -84,7 +87,12 @@ def batch_detail(request, batch_id):
         {
             "batch": batch,
             "form": form,
-            "refresh_seconds": REFRESH_SECONDS if batch.in_progress else None,
+            "refresh_every": REFRESH_SECONDS,
+            "refresh_seconds": (
+                REFRESH_SECONDS
+                if batch.in_progress and request.GET.get("refresh") == "auto"
+                else None
+            ),
             "flagged": selectors.flagged_responses(batch)
             if batch.status == BatchStatus.IMPORTED
             else [],
