@@ -48,7 +48,10 @@ def field_name(question):
 
 
 def _field(question):
-    label = f"{question.number}. {question.text}"
+    # An optional question says so where it is asked (as the check page does), so nobody
+    # learns from an error that an unmarked question was needed.
+    optional = "" if question.required else " (optional)"
+    label = f"{question.number}. {question.text}{optional}"
     help_text = question.help_text
     common = {"label": label, "required": False}
     if question.kind == Kind.FREE_TEXT:

@@ -298,3 +298,26 @@ def test_saving_answers_is_rate_limited_and_a_refused_save_stores_nothing(
     assert Answer.objects.get(question_id=free.id).text == "Two."
     assert client.post(BASE + "check/").status_code == 429
     assert not Response.objects.filter(status=ResponseStatus.SUBMITTED).exists()
+
+
+def test_each_question_says_before_it_is_answered_whether_it_can_be_left_out(
+    client, questionnaire, questions, stakeholder
+):
+    client.force_login(stakeholder)
+    client.post(BASE + "about-you/", {"respondent_type": "individual"})
+    names = {}
+    for number in (1, 2):
+        page = soup_of(client.get(BASE + f"pages/{number}/").content.decode())
+        for question in questions:
+            field = page.find(attrs={"name": f"q-{question.id}"})
+            if field is None:
+                continue
+            # What names the field: the legend of its group of choices, or its label.
+            fieldset = field.find_parent("fieldset")
+            names[question.number] = (
+                fieldset.legend if fieldset else page.find("label", attrs={"for": field["id"]})
+            ).get_text(" ", strip=True)
+    # The check page says "(optional)"; so does the question where it is asked, rather
+    # than leaving the reader to learn that a question was needed from an error.
+    for question in questions:
+        assert names[question.number].endswith("(optional)") != question.required, names
