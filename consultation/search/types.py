@@ -171,6 +171,12 @@ def _date(data, name):
     return (value if MIN_YEAR <= value.year <= MAX_YEAR else None), typed
 
 
+def unreadable_dates(data):
+    """The date fields of the search form (date_from, date_to) where something was typed
+    that is not a date (and that the query therefore ignores)."""
+    return [name for name in ("date_from", "date_to") if _date(data, name) == (None, True)]
+
+
 def _normalise_filters(filters):
     """Filters as ((facet name, (values, ...)), ...) in FACETS order; raises ValueError for
     an unknown facet or a value it cannot have (code's mistakes, not a user's)."""

@@ -12,7 +12,7 @@ from django.utils import timezone
 from consultation import search
 from consultation.feedback.export import FORMATS
 from consultation.models import Consultation
-from consultation.search.types import PAGE_SIZES, SORTS, FeedbackQuery
+from consultation.search.types import PAGE_SIZES, SORTS, FeedbackQuery, unreadable_dates
 from consultation.selectors import coding as coding_selectors
 from consultation.selectors import exports as export_selectors
 from consultation.selectors import feedback as selectors
@@ -22,6 +22,27 @@ from hub.accounts.decorators import staff_view
 from hub.accounts.rules import is_working_group
 
 SORT_LABELS = {"relevance": "Best match", "newest": "Newest first", "oldest": "Oldest first"}
+DATE_LEGENDS = {"date_from": "Sent on or after", "date_to": "Sent on or before"}
+DATE_PARTS = ("day", "month", "year")
+
+
+def _date_inputs(request, query):
+    """The search form's two dates as their fields show them: the date the query uses, or,
+    where what was typed is not a date, what was typed, marked as an error of its fields."""
+    unreadable = unreadable_dates(request.GET)
+    inputs = []
+    for name, legend in DATE_LEGENDS.items():
+        used = getattr(query, name)
+        if name in unreadable:
+            parts = {part: request.GET.get(f"{name}-{part}", "")[:4] for part in DATE_PARTS}
+        elif used:
+            parts = {"day": used.day, "month": used.month, "year": used.year}
+        else:
+            parts = {}
+        inputs.append(
+            {"name": name, "legend": legend, "parts": parts, "unreadable": name in unreadable}
+        )
+    return inputs
 
 
 def _link(name, query, **changes):
@@ -57,6 +78,7 @@ def search_page(request):
             + ("&" if "?" in download_url else "?")
             + "format=jsonl",
             "searched": bool(request.GET),
+            "date_inputs": _date_inputs(request, query),
         },
     )
 

@@ -258,3 +258,20 @@ def test_tables_that_scroll_on_their_own_can_be_scrolled_from_the_keyboard(
             # once focused, it says which table it holds.
             assert box["focusable"], (name, box)
             assert box["role"] == "region" and box["name"], (name, box)
+
+
+def test_a_date_the_search_could_not_read_is_marked_at_its_own_fields(wg_client, feedback):
+    typed = "date_from-day=31&date_from-month=2&date_from-year=2026"
+    page = soup_of(wg_client.get(f"/synthesis/?q=care&{typed}").content.decode())
+    wrong = page.find("input", attrs={"name": "date_from-day"}).find_parent("fieldset")
+    right = page.find("input", attrs={"name": "date_to-day"}).find_parent("fieldset")
+    # The fields say what is wrong with them, in the words and the format of the fields,
+    # and keep what was typed, so it can be corrected rather than typed again.
+    said = [page.find(id=ref) for ref in wrong["aria-describedby"].split()]
+    errors = [tag for tag in said if "nhsuk-error-message" in tag.get("class", [])]
+    assert len(errors) == 1 and errors[0].find_parent("fieldset") is wrong
+    assert "Sent on or after" in errors[0].get_text() and "31 3 2027" in errors[0].get_text()
+    assert [field.get("value") for field in wrong.find_all("input")] == ["31", "2", "2026"]
+    assert all("nhsuk-input--error" in field["class"] for field in wrong.find_all("input"))
+    assert not right.select(".nhsuk-error-message, .nhsuk-input--error")
+    assert id_problems(str(page)) == []
