@@ -13,6 +13,7 @@ from django.utils import timezone
 from consultation.synthesis import coding
 from consultation.synthesis.models import ThemeSuggestion
 from tests.support import factories
+from tests.support.clients import SignedInClient
 from tests.support.consultation_factories import comment_on
 from tests.support.markup import contrast, id_problems, painted, soup_of
 
@@ -275,3 +276,34 @@ def test_a_date_the_search_could_not_read_is_marked_at_its_own_fields(wg_client,
     assert all("nhsuk-input--error" in field["class"] for field in wrong.find_all("input"))
     assert not right.select(".nhsuk-error-message, .nhsuk-input--error")
     assert id_problems(str(page)) == []
+
+
+def test_every_error_summary_takes_the_focus_when_its_page_loads(
+    wg_client, consultation, section, codebook, analyst, editor
+):
+    from consultation.synthesis import outcomes
+
+    response = outcomes.response_save(
+        actor=analyst, consultation=consultation, theme=codebook["data"], section=section,
+        heard="People asked for their data to stay private.", changed="",
+    )  # fmt: skip
+    editor_client = SignedInClient()
+    editor_client.force_login(editor)
+    publish = f"/synthesis/consultations/{consultation.slug}/responses/{response.pk}/publish/"
+    pages = {
+        "suggestions of an unknown theme": wg_client.get(
+            f"/synthesis/suggestions/{consultation.slug}/?theme=99999"
+        ),
+        "publishing without saying what to do": editor_client.post(publish, {"action": "nonsense"}),
+    }
+    for name, page in pages.items():
+        html = page.content.decode()
+        summaries = soup_of(html).select(".nhsuk-error-summary")
+        assert title_of(html).startswith("Error:") and len(summaries) == 1, name
+        # The design system's script moves the focus to a summary it is told about
+        # (data-module), so a screen reader reads the problem first; role="alert" sits on
+        # an inner element, as the design system has it.
+        summary = summaries[0]
+        assert summary.get("data-module") == "nhsuk-error-summary", name
+        assert summary.get("tabindex") == "-1" and "role" not in summary.attrs, name
+        assert summary.find(attrs={"role": "alert"}) is not None, name
