@@ -28,7 +28,8 @@ DATE_PARTS = ("day", "month", "year")
 
 def _date_inputs(request, query):
     """The search form's two dates as their fields show them: the date the query uses, or,
-    where what was typed is not a date, what was typed, marked as an error of its fields."""
+    where what was typed is not a date, what was typed with the problem to show at the
+    fields and in the error summary."""
     unreadable = unreadable_dates(request.GET)
     inputs = []
     for name, legend in DATE_LEGENDS.items():
@@ -39,9 +40,12 @@ def _date_inputs(request, query):
             parts = {"day": used.day, "month": used.month, "year": used.year}
         else:
             parts = {}
-        inputs.append(
-            {"name": name, "legend": legend, "parts": parts, "unreadable": name in unreadable}
+        problem = (
+            f"{legend} must be a real date, for example 31 3 2027. The search left it out."
+            if name in unreadable
+            else ""
         )
+        inputs.append({"name": name, "legend": legend, "parts": parts, "problem": problem})
     return inputs
 
 
@@ -56,6 +60,7 @@ def search_page(request):
     results = search.run(query)
     hits = selectors.items_for_hits(results.hits)
     coding_selectors.with_themes([item for _hit, item in hits])
+    date_inputs = _date_inputs(request, query)
     download_url = _link("synthesis:download", query, page=1)
     pages = {}
     if results.has_previous:
@@ -78,7 +83,8 @@ def search_page(request):
             + ("&" if "?" in download_url else "?")
             + "format=jsonl",
             "searched": bool(request.GET),
-            "date_inputs": _date_inputs(request, query),
+            "date_inputs": date_inputs,
+            "date_errors": [date for date in date_inputs if date["problem"]],
         },
     )
 

@@ -15,7 +15,14 @@ from consultation.synthesis.models import ThemeSuggestion
 from tests.support import factories
 from tests.support.clients import SignedInClient
 from tests.support.consultation_factories import comment_on
-from tests.support.markup import contrast, id_problems, painted, soup_of
+from tests.support.markup import (
+    contrast,
+    first_text_in_main,
+    id_problems,
+    inside,
+    painted,
+    soup_of,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shared_site_tree]
 
@@ -276,6 +283,15 @@ def test_a_date_the_search_could_not_read_is_marked_at_its_own_fields(wg_client,
     assert all("nhsuk-input--error" in field["class"] for field in wrong.find_all("input"))
     assert not right.select(".nhsuk-error-message, .nhsuk-input--error")
     assert id_problems(str(page)) == []
+    # As on every page with an error message: "Error:" in the title, and a summary first
+    # in the main content whose link lands on the date's first field.
+    title = title_of(str(page))
+    assert title.startswith("Error: care") and "Search feedback" in title
+    assert inside(first_text_in_main(str(page)), "nhsuk-error-summary")
+    assert summary_targets(page) == {
+        errors[0].get_text(" ", strip=True).removeprefix("Error: "): wrong.find("input")
+    }
+    assert page.select_one(".nhsuk-error-summary")["data-module"] == "nhsuk-error-summary"
 
 
 def test_every_error_summary_takes_the_focus_when_its_page_loads(
