@@ -164,7 +164,9 @@ class PostgresText:
         if self.query.effective_sort != "relevance":
             (ids,) = self._columns(items.values_list("id"), ["id"])
             return "only", ids, None
-        ranked = items.annotate(key=postgres.rank(self.vector, self.match.ranked))
+        ranked = items.annotate(
+            key=postgres.rank(self.vector, self.match.ranked, one_lexeme=self.match.one_lexeme)
+        )
         ids, scores = self._columns(ranked.values_list("id", "key"), ["id", "key"])
         return "only", ids, scores
 

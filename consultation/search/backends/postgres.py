@@ -41,10 +41,21 @@ def _any(atoms):
 class PostgresMatch:
     """A compiled query: `where` is the tsquery rows must match (None: every row);
     `ranked` holds the clauses alone, for ranking and headlines (None when filters only:
-    then there is nothing to rank, and highlight.plain_extract gives the extract)."""
+    then there is nothing to rank, and highlight.plain_extract gives the extract);
+    `one_lexeme` says `ranked` is one plain word of letters and digits (see `rank`)."""
 
     where: SearchQuery | None = None
     ranked: SearchQuery | None = None
+    one_lexeme: bool = False
+
+
+def _is_one_lexeme(parsed):
+    """One clause of one word, not a prefix, of letters and digits only: the parser of
+    PostgreSQL's text search makes one lexeme of it (a joined word, "e-mail", makes three)."""
+    if len(parsed.clauses) != 1 or len(parsed.clauses[0].alternatives) != 1:
+        return False
+    (atom,) = parsed.clauses[0].alternatives
+    return not isinstance(atom, Phrase) and not atom.prefix and atom.word.isalnum()
 
 
 def compile_search(parsed):
@@ -58,7 +69,7 @@ def compile_search(parsed):
     excluded = [~_atom(atom) for atom in parsed.exclusions]
     parts = ([ranked] if ranked is not None else []) + excluded
     where = functools.reduce(operator.and_, parts) if parts else None
-    return PostgresMatch(where=where, ranked=ranked)
+    return PostgresMatch(where=where, ranked=ranked, one_lexeme=_is_one_lexeme(parsed))
 
 
 def search_vector(expression):
@@ -66,9 +77,15 @@ def search_vector(expression):
     return SearchVector(expression, config=CONFIG)
 
 
-def rank(vector, query):
-    """ts_rank_cd (cover density: matches close together count more) of `vector`."""
-    return SearchRank(vector, query, cover_density=True)
+def rank(vector, query, *, one_lexeme=False):
+    """ts_rank_cd (cover density: matches close together count more) of `vector`; for a
+    query of one lexeme, ts_rank, which orders the matches the same way at a third of the
+    cost (a common word, 21,000 matches of 100,000 items: 46 ms against 32 for reading
+    the vector and ranking). With one lexeme, each of its occurrences is a cover of its
+    own, so ts_rank_cd is 0.1 times its number of occurrences, and ts_rank grows with that
+    number too (1 + 1/4 + 1/9 ...): both rank by how often the word occurs, with the same
+    ties (a test holds the two orders equal)."""
+    return SearchRank(vector, query, cover_density=not one_lexeme)
 
 
 def headline(text, query):

@@ -100,6 +100,45 @@ def test_rank_prefers_closer_and_more_matches(probe):
     assert all(row[1] > 0 for row in rows)
 
 
+def test_one_lexeme_is_told_apart():
+    one = {"care", "covid19", "2026", "caf\u00e9"}
+    for text in one:
+        assert compile_search(parse(text)).one_lexeme, text
+        assert compile_search(parse(f"{text} -robot")).one_lexeme, text
+    for text in ("e-mail", "don't", "nhs.uk", "care*", '"social care"', "care OR health",
+                 "care health", "-care", ""):  # fmt: skip
+        assert not compile_search(parse(text)).one_lexeme, text
+
+
+@pytest.mark.parametrize("word", ["care", "social", "procurement", "data"])
+def test_one_lexeme_ranks_as_cover_density_does(probe, word):
+    """`rank` uses ts_rank for a query of one lexeme, at a third of ts_rank_cd's cost: the
+    order of the matches (ties by id) is the same, as often as the word occurs."""
+    rows = [
+        " ".join([word] * occurrences + ["filler"] * padding)
+        for occurrences in range(1, 6)
+        for padding in (0, 3, 40)
+    ]
+    probe.executemany(
+        "INSERT INTO probe_items (id, body) VALUES (%s, %s)",
+        [(100 + number, body) for number, body in enumerate(rows)],
+    )
+    match = compile_search(parse(word))
+    assert match.one_lexeme
+    where, where_params = sql_of(match.where)
+    orders = []
+    for one_lexeme in (False, True):
+        rank_sql, rank_params = sql_of(rank(VECTOR, match.ranked, one_lexeme=one_lexeme))
+        probe.execute(
+            f"SELECT id FROM probe_items WHERE vector @@ {where} ORDER BY {rank_sql} DESC, id",  # noqa: S608
+            where_params + rank_params,
+        )
+        orders.append([row[0] for row in probe.fetchall()])
+    cover_density, plain = orders
+    assert len(cover_density) > len(rows)  # the corpus's own matches among them
+    assert plain == cover_density
+
+
 def test_headline_is_made_safe(probe):
     probe.execute(
         "INSERT INTO probe_items (id, body) VALUES (21, %s)",
