@@ -43,8 +43,12 @@ class ExpectedUploadsOnly(FileUploadHandler):
         return request.user.is_authenticated
 
     def new_file(self, *args, **kwargs):
-        if not (self.sender_may_upload(self.request) and upload_expected(self.request)):
+        if not upload_expected(self.request):
             raise UploadNotExpected(f"A file was sent to {self.request.path}, which takes none.")
+        if not self.sender_may_upload(self.request):
+            raise UploadNotExpected(
+                f"A file was sent to {self.request.path} by someone who may not send files."
+            )
         super().new_file(*args, **kwargs)
 
     def receive_data_chunk(self, raw_data, start):

@@ -112,8 +112,8 @@ def test_one_lexeme_is_told_apart():
 
 @pytest.mark.parametrize("word", ["care", "social", "procurement", "data"])
 def test_one_lexeme_ranks_as_cover_density_does(probe, word):
-    """`rank` uses ts_rank for a query of one lexeme, at a third of ts_rank_cd's cost: the
-    order of the matches (ties by id) is the same, as often as the word occurs."""
+    """`rank` uses ts_rank for a query of one lexeme, cheaper than ts_rank_cd: the order of
+    the matches (ties by id) is the same, however often the word occurs."""
     rows = [
         " ".join([word] * occurrences + ["filler"] * padding)
         for occurrences in range(1, 6)
