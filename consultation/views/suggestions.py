@@ -53,6 +53,7 @@ def queue(request, slug):
             "themes": themes,
             "theme": theme,
             "problem": problem,
+            "problems": [{"problem": problem, "target": "suggestion-theme"}] if problem else [],
             "page_obj": page,
             "entries": entries,
             "query_prefix": f"theme={theme.pk}" if theme else "",

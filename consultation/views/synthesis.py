@@ -45,7 +45,15 @@ def _date_inputs(request, query):
             if name in unreadable
             else ""
         )
-        inputs.append({"name": name, "legend": legend, "parts": parts, "problem": problem})
+        inputs.append(
+            {
+                "name": name,
+                "legend": legend,
+                "parts": parts,
+                "problem": problem,
+                "target": f"{name}-day",
+            }
+        )
     return inputs
 
 
