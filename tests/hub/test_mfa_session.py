@@ -82,7 +82,7 @@ def test_a_session_that_never_entered_the_code_is_asked_for_it(client, site_tree
     # On the public pages such a session reads what any participant reads.
     permalink = client.get(hidden.get_absolute_url())
     assert permalink.status_code == 200
-    assert "zh1" not in permalink.content.decode()
+    assert "Hidden words zh1" not in permalink.content.decode()
 
     response = client.post(code_page(QUEUE), {"code": "000000"})
     assert response.status_code == 200
@@ -90,7 +90,7 @@ def test_a_session_that_never_entered_the_code_is_asked_for_it(client, site_tree
     assert response.status_code == 302
     assert response.url == QUEUE
     assert client.get(QUEUE).status_code == 200
-    assert "zh1" in client.get(hidden.get_absolute_url()).content.decode()
+    assert "Hidden words zh1" in client.get(hidden.get_absolute_url()).content.decode()
 
 
 def test_setting_up_an_authenticator_elsewhere_does_not_open_this_session(site_tree):
@@ -105,14 +105,14 @@ def test_setting_up_an_authenticator_elsewhere_does_not_open_this_session(site_t
     sign_in(second, moderator)
     activate(second, QUEUE)
     assert second.get(QUEUE).status_code == 200  # the session that entered the code
-    assert "zh2" in second.get(hidden.get_absolute_url()).content.decode()
+    assert "Hidden words zh2" in second.get(hidden.get_absolute_url()).content.decode()
 
     # The first session never entered a code: it has been signed out.
     response = first.get(QUEUE)
     assert response.status_code == 302
     assert response.url.startswith("/accounts/login/")
     assert signed_in_as(first) is None
-    assert "zh2" not in first.get(hidden.get_absolute_url()).content.decode()
+    assert "Hidden words zh2" not in first.get(hidden.get_absolute_url()).content.decode()
     assert first.get("/admin/").url.startswith("/accounts/login/")
 
 
