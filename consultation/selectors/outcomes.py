@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from consultation.selectors.dashboard import cross_tab, pinned_quotes, themes_of
 from consultation.synthesis.models import SynthesisResponse
+from hub.pages import restrictions
 
 SMALL_CELL = 5
 FEWER = f"fewer than {SMALL_CELL}"
@@ -37,11 +38,13 @@ def response_get(consultation, response_id):
 
 
 def published_responses(consultation):
-    return list(
-        SynthesisResponse.objects.filter(
-            consultation=consultation, published_at__isnull=False
-        ).select_related("theme__parent", "section")
-    )
+    """The published responses the public outcome page shows: not those about a section
+    under a view restriction (Wagtail's), whose title and words are for the people the
+    restriction lets in; they stay beside the section, on its own page."""
+    published = SynthesisResponse.objects.filter(
+        consultation=consultation, published_at__isnull=False
+    ).select_related("theme__parent", "section")
+    return list(restrictions.public(published, "section__path"))
 
 
 def section_responses(section):

@@ -338,6 +338,19 @@ def test_a_published_response_shows_beside_its_section(editor_client, consultati
     assert f"/consultation/{consultation.slug}/outcome/" in html
 
 
+def test_a_response_about_a_restricted_section_stays_off_the_outcome_page(
+    editor_client, site_tree, consultation, draft, section
+):
+    """The outcome page is public; a section under a view restriction is not, nor are its
+    title and the words about it (they stay on the section's own page)."""
+    publish_as(editor_client, consultation, draft)
+    url = f"/consultation/{consultation.slug}/outcome/"
+    assert "People asked for <strong>staff</strong> first." in Client().get(url).content.decode()
+    restrict(site_tree["strategy"], PageViewRestriction.LOGIN)  # a page above the section
+    html = Client().get(url).content.decode()
+    assert "People asked for" not in html and section.title not in html
+
+
 def test_the_outcome_page_suppresses_small_counts(
     editor_client, consultation, section, theme, draft, analyst
 ):
