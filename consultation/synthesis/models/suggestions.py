@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from consultation.feedback.models import FeedbackItem
 from consultation.synthesis.models.codebook import CodeSource, Coding, CodingAction, Theme
 
 
@@ -23,6 +24,21 @@ class ThemeSuggestionQuerySet(models.QuerySet):
         (the next refresh drops them)."""
         return self.filter(state=ThemeSuggestion.State.PENDING, item__in_analysis=True).filter(
             ~_coded_otherwise()
+        )
+
+    def closed_items(self):
+        """The items with pending suggestions among these that wait for nobody any more
+        (what `waiting` leaves out): coded by hand or from an import, or left out of the
+        analysis, since the suggestions were computed. Read from the items' side: there
+        are few such suggestions (the next refresh drops them), so counting what waits
+        as what is pending less these reads indexes, where `waiting` looks up every
+        pending suggestion's item (0.8 s for 260,000 suggestions)."""
+        pending = self.filter(item=models.OuterRef("pk"), state=ThemeSuggestion.State.PENDING)
+        coded = Coding.objects.exclude(source=CodeSource.SUGGESTION).values("item_id")
+        return (
+            FeedbackItem.objects.filter(Q(in_analysis=False) | Q(pk__in=coded))
+            .filter(models.Exists(pending))
+            .order_by()
         )
 
     def kept_by_refresh(self):
@@ -103,6 +119,15 @@ class ThemeSuggestion(models.Model):
         indexes = [
             models.Index(
                 fields=["consultation", "state", "theme"], name="suggestion_consultation_state"
+            ),
+            # The review queue: its order (an item's best confidence first) read from
+            # the top of an index, and how many items wait counted from one.
+            models.Index(
+                fields=["consultation", "state", "-confidence", "item"],
+                name="suggestion_queue_order",
+            ),
+            models.Index(
+                fields=["consultation", "state", "item", "theme"], name="suggestion_queue_items"
             ),
             models.Index(
                 fields=["decided_by"],

@@ -437,6 +437,68 @@ def test_queue_leaves_out_items_that_left_the_analysis(refreshed, wg_client):
     assert len(response.context["entries"]) == 2
 
 
+def test_every_count_agrees_with_the_queue_once_items_are_coded_by_hand_or_left_out(
+    refreshed, wg_client, analyst
+):
+    """Between a coding action and the refresh it starts, some pending suggestions wait for
+    nobody: their item was coded by hand or left the analysis. The queue leaves them out,
+    and so does every count of it: the page's, each theme's in the filter, the index's."""
+    consultation, uncoded = refreshed["consultation"], refreshed["uncoded"]
+    coding.apply_themes(
+        actor=analyst,
+        consultation=consultation,
+        item_ids=[uncoded["training"].pk],
+        themes=[refreshed["themes"]["Funding"]],
+    )
+    item = uncoded["money"]
+    type(item).objects.filter(pk=item.pk).update(in_analysis=False)
+    assert pending(uncoded["training"]).exists() and pending(item).exists()  # not refreshed yet
+
+    response = wg_client.get(queue_url(consultation))
+    entries = response.context["entries"]
+    assert [entry.item for entry in entries] == [uncoded["privacy"]]
+    assert response.context["page_obj"].paginator.count == 1
+    assert "1 item with suggestions to review." in response.content.decode()
+    for theme in response.context["themes"]:
+        filtered = wg_client.get(queue_url(consultation, theme=theme.pk)).context
+        assert theme.waiting == filtered["page_obj"].paginator.count == len(filtered["entries"])
+        assert f">{theme.name} ({theme.waiting})</option>" in response.content.decode()
+    index = wg_client.get("/synthesis/suggestions/")
+    assert index.context["consultations"][0].waiting_items == 1
+
+
+def test_pages_of_the_queue_hold_every_item_once_best_first_ties_by_id(workspace, section, author):
+    """The queue reads suggestions in order of confidence from an index and stops once a
+    page is full: across pages every waiting item comes once, ordered by its best
+    suggestion's confidence, equal ones by id, whatever the other suggestions say."""
+    from consultation.selectors.suggestions import review_queue
+
+    consultation = workspace["consultation"]
+    more = [
+        comment_on(section, consultation=consultation, author=author, text=f"Words {n}")
+        for n in range(5)
+    ]
+    refresh_suggestions(consultation=consultation)
+    items = [*workspace["uncoded"].values(), *(comment.feedback_item for comment in more)]
+    # Best confidences with ties, and second suggestions above other items' best ones.
+    bests = [0.9, 0.5, 0.5, 0.7, 0.5, 0.2, 0.9, 0.4]
+    for item, confidence in zip(items, bests, strict=True):
+        ranked = list(pending(item).order_by("rank"))
+        ThemeSuggestion.objects.filter(pk=ranked[0].pk).update(confidence=confidence)
+        ThemeSuggestion.objects.filter(pk__in=[s.pk for s in ranked[1:]]).update(
+            confidence=confidence * 0.99
+        )
+    expected = [item.pk for item in sorted(items, key=lambda i: (-bests[items.index(i)], i.pk))]
+    shown = []
+    for number in (1, 2, 3):
+        page, entries = review_queue(consultation, page=number, per_page=3)
+        assert page.paginator.count == len(items) and page.paginator.num_pages == 3
+        shown += [entry.item.pk for entry in entries]
+    assert shown == expected
+    page, entries = review_queue(consultation, page=99, per_page=3)  # the nearest page
+    assert page.number == 3 and [entry.item.pk for entry in entries] == expected[6:]
+
+
 def test_a_theme_without_key_phrases_says_so(refreshed, wg_client):
     theme = Theme.objects.create(consultation=refreshed["consultation"], name="New theme")
     response = wg_client.get(queue_url(refreshed["consultation"], theme=theme.pk))
