@@ -7,7 +7,6 @@ consultation/synthesis/includes/theme_key_phrases.html. Query counts do not grow
 items shown."""
 
 import collections
-import itertools
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
@@ -115,18 +114,10 @@ class _Queue:
         limit = _ROWS_PER_ITEM * bounds.stop
         while True:
             rows = [item_id for (item_id,) in ordered[:limit]]
-            ids = list(itertools.islice(_distinct(rows), bounds.stop))
+            ids = list(dict.fromkeys(rows))[: bounds.stop]  # distinct, in order
             if len(ids) >= bounds.stop or len(rows) < limit:
                 return ids[bounds.start :]
             limit *= _ROWS_PER_ITEM
-
-
-def _distinct(values):
-    seen = set()
-    for value in values:
-        if value not in seen:
-            seen.add(value)
-            yield value
 
 
 def review_queue(consultation, *, theme=None, page=1, per_page=PER_PAGE):
