@@ -499,6 +499,13 @@ def test_pages_of_the_queue_hold_every_item_once_best_first_ties_by_id(workspace
     assert page.number == 3 and [entry.item.pk for entry in entries] == expected[6:]
 
 
+@pytest.mark.parametrize("page", ["", "abc", "-1", "0", "99999999999999999999", "1e9", "2 OR 1=1"])
+def test_any_page_number_gives_a_page_of_the_queue(refreshed, wg_client, page):
+    response = wg_client.get(queue_url(refreshed["consultation"], page=page))
+    assert response.status_code == 200
+    assert len(response.context["entries"]) == 3  # one page holds them all: the nearest
+
+
 def test_a_theme_without_key_phrases_says_so(refreshed, wg_client):
     theme = Theme.objects.create(consultation=refreshed["consultation"], name="New theme")
     response = wg_client.get(queue_url(refreshed["consultation"], theme=theme.pk))
