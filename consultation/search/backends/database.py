@@ -147,11 +147,15 @@ class SqliteText:
         """{id: marked text} of the items `ids`, or None when the query has no words."""
         if self.match.include is None:
             return None
-        sql, params = item_index.FTS.hits_sql(self.match, scored=False)
-        marks = ", ".join(["%s"] * len(ids))
+        fill, select, empty = item_index.FTS.extracts_sql(self.match, ids)
         with connection.cursor() as cursor:
-            cursor.execute(f"{sql} AND rowid IN ({marks})", [*params, *ids])
-            return {item_id: snippet for item_id, _score, snippet in cursor.fetchall()}
+            try:
+                for sql, params in fill:
+                    cursor.execute(sql, params)
+                cursor.execute(*select)
+                return dict(cursor.fetchall())
+            finally:
+                cursor.execute(*empty)
 
 
 class PostgresText:

@@ -168,21 +168,35 @@ class Fts5Index:
         fts = _name(self.name)
         return f"INSERT INTO {fts}({fts}) VALUES ('rebuild')"  # noqa: S608 - a checked name
 
-    def hits_sql(self, match, *, scored=True):
-        """(sql, params) selecting `item_id`, `score` (higher is better: bm25 negated;
-        NULL when not `scored`) and `snippet` (text with MARK_START/MARK_END, for
-        highlight.marked_to_html) of the rows `match.include` finds, unordered, for a join
-        or a subquery. bm25's first call counts every row the query matches (for its
-        idf), 50 ms for a common word at 100,000 items even when one row is asked for:
-        snippets of a page leave it out."""
+    def extracts_sql(self, match, ids):
+        """(fill, select, empty): statements (sql, params) that give each of the rows `ids`
+        that `match.include` finds with its extract, text with MARK_START/MARK_END for
+        highlight.marked_to_html. FTS5's snippet() runs over a temporary FTS5 table that
+        `fill` makes (if missing) and fills with those rows' text alone, tokenized alike;
+        `select` reads (id, extract); `empty` empties it, to be run whatever happened. A
+        row's snippet depends on its text and the query alone, and matching among a page of
+        rows skips seeking each of them in the whole index: a page of 20 at 100,000 items
+        took 3 to 5.5 ms that way and takes 0.4 to 1.4 ms this way, the same extracts."""
         if match.include is None:
-            raise ValueError("hits_sql needs a query with words; filter the others with where_sql")
-        fts = _name(self.name)
-        snippet = f"snippet({fts}, 0, %s, %s, %s, {SNIPPET_TOKENS})"
-        score = f"-bm25({fts})" if scored else "NULL"
-        columns = f"rowid AS item_id, {score} AS score, {snippet} AS snippet"
-        sql = f"SELECT {columns} FROM {fts} WHERE {fts} MATCH %s"  # noqa: S608 - checked name
-        return sql, [MARK_START, MARK_END, ELLIPSIS, match.include]
+            raise ValueError("extracts need a query with words")
+        _fts, table, column, row = self._quoted()
+        name = _name(self.name + "_page")
+        page = f"temp.{name}"
+        marks = ", ".join(["%s"] * len(ids))
+        snippet = f"snippet({name}, 0, %s, %s, %s, {SNIPPET_TOKENS})"
+        fill = [
+            (f"CREATE VIRTUAL TABLE IF NOT EXISTS {page} USING fts5(t, tokenize='{TOKENIZE}')", []),
+            (
+                f"INSERT INTO {page} (rowid, t) SELECT {row}, {column} FROM {table} "  # noqa: S608
+                f"WHERE {row} IN ({marks})",
+                list(ids),
+            ),
+        ]
+        select = (
+            f"SELECT rowid, {snippet} FROM {page} WHERE {name} MATCH %s",  # noqa: S608
+            [MARK_START, MARK_END, ELLIPSIS, match.include],
+        )
+        return fill, select, (f"DELETE FROM {page}", [])  # noqa: S608 - checked names
 
     def tokens_sql(self, id_sql):
         """An SQL expression: the length in tokens of the row `id_sql` names (0 without

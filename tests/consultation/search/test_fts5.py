@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 from django.db import connection, transaction
 
+from consultation.search.backends import fts5
 from consultation.search.backends.fts5 import Fts5Index, Fts5Match, compile_match, quoted
 from consultation.search.highlight import marked_to_html
 from consultation.search.query import Clause, ParsedQuery, Phrase, Term, parse
@@ -103,29 +104,64 @@ def test_lower_case_not_casefold_is_what_the_index_matches(db):
     assert "straße".casefold() == "strasse" and found(db, "strasse") == set()
 
 
-def test_hits_have_a_score_and_a_safe_snippet(db):
-    sql, params = INDEX.hits_sql(compile_match(parse("procurement")))
-    rows = db.execute(_sqlite3(f"{sql} ORDER BY score DESC"), params).fetchall()
-    assert {row[0] for row in rows} == {3, 8}
-    assert all(score > 0 for _id, score, _snippet in rows)
-    snippets = {item_id: marked_to_html(snippet) for item_id, _score, snippet in rows}
+def extracts(execute, text, ids):
+    """{id: extract} of the rows `ids` a typed query finds, through extracts_sql, with
+    `execute(sql, params)` returning a cursor."""
+    fill, select, empty = INDEX.extracts_sql(compile_match(parse(text)), ids)
+    try:
+        for sql, params in fill:
+            execute(sql, params)
+        return dict(execute(*select).fetchall())
+    finally:
+        execute(*empty)
+
+
+def _run(database):
+    return lambda sql, params: database.execute(_sqlite3(sql), params)
+
+
+def test_extracts_are_marked_and_safe(db):
+    snippets = {
+        item_id: marked_to_html(snippet)
+        for item_id, snippet in extracts(_run(db), "procurement", [1, 3, 8]).items()
+    }
+    assert set(snippets) == {3, 8}
     assert snippets[8] == (
         "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; "
         "<mark>Procurement</mark> rules are unclear."
     )
     assert "<mark>procurement</mark>" in snippets[3]
+    assert extracts(_run(db), "procurement", [1]) == {}  # and the page table is empty again
+    page = f"temp.{INDEX.name}_page"
+    assert db.execute(f"SELECT count(*) FROM {page}").fetchone() == (0,)  # noqa: S608
 
 
-def test_better_matches_score_higher(db):
-    db.execute("INSERT INTO probe_items (id, body) VALUES (20, 'care care care care')")
-    sql, params = INDEX.hits_sql(compile_match(parse("care")))
-    rows = db.execute(_sqlite3(f"{sql} ORDER BY score DESC"), params).fetchall()
-    assert rows[0][0] == 20
+def _index_snippets(database, text):
+    """{id: snippet} by snippet() on the whole index, as extracts were read before."""
+    match = compile_match(parse(text)).include
+    fts = INDEX.name
+    return dict(
+        database.execute(
+            f"SELECT rowid, snippet({fts}, 0, ?, ?, ?, {fts5.SNIPPET_TOKENS}) FROM {fts} "  # noqa: S608
+            f"WHERE {fts} MATCH ?",
+            [fts5.MARK_START, fts5.MARK_END, fts5.ELLIPSIS, match],
+        )
+    )
 
 
-def test_hits_need_words():
-    with pytest.raises(ValueError, match="needs a query with words"):
-        INDEX.hits_sql(compile_match(parse("-insurance")))
+@pytest.mark.parametrize("text", [*EXPECTED, *HOSTILE_QUERIES, '"care homes"', "robot* -care"])
+def test_extracts_are_those_of_the_whole_index(db, text):
+    """snippet() over a table of the page's rows alone gives what it gives over the whole
+    index, for every query that finds anything."""
+    if compile_match(parse(text)).include is None:
+        return
+    expected = _index_snippets(db, text)
+    assert extracts(_run(db), text, sorted(CORPUS)) == expected
+
+
+def test_extracts_need_words():
+    with pytest.raises(ValueError, match="need a query with words"):
+        INDEX.extracts_sql(compile_match(parse("-insurance")), [1])
 
 
 def test_triggers_keep_the_index_in_step(db):
@@ -167,8 +203,7 @@ def test_hostile_input_never_errors(db, text):
     match = compile_match(parse(text))
     found(db, text)
     if match.include is not None:
-        sql, params = INDEX.hits_sql(match)
-        for _id, _score, snippet in db.execute(_sqlite3(sql), params):
+        for snippet in extracts(_run(db), text, sorted(CORPUS)).values():
             marked_to_html(snippet)
     for expression in (match.include, match.exclude):
         if expression is not None:  # each expression on its own as MATCH, too
@@ -203,8 +238,12 @@ def test_through_djangos_connection_the_index_follows_the_transaction():
             assert search("robot*") == {1, 2}
             raise RuntimeError("roll back")
         assert search("robot*") == {1}
-        sql, params = INDEX.hits_sql(compile_match(parse("robots")))
-        cursor.execute(sql, params)
-        assert [(row[0], str(marked_to_html(row[2]))) for row in cursor.fetchall()] == [
-            (1, "<mark>Robots</mark> in care")
-        ]
+
+        def execute(sql, params):
+            cursor.execute(sql, params)
+            return cursor
+
+        assert {
+            item_id: str(marked_to_html(snippet))
+            for item_id, snippet in extracts(execute, "robots", [1]).items()
+        } == {1: "<mark>Robots</mark> in care"}
