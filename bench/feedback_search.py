@@ -13,11 +13,12 @@ fixed query mix through `consultation.search.run`, each query with every facet's
     10 % filters only       (one or two facet values, or a date range)
 
 It prints p50 and p95 per kind at each size, the ratio p95 at 100,000 / p95 at 10,000
-(measured in this run, on this machine), the time of a process's first search (which loads
-the in-memory arrays, consultation.search.backends.item_arrays), the items per second of
-`reindex_feedback`'s item rebuild and index rebuild (items current, then every item stale),
-and checks the targets: p95 under 100 ms at 100,000 on SQLite,
-and the ratio no more than 3.
+(measured in this run, on this machine), once for the mix's first round and once for each
+query's best of three rounds (the machine's own pauses left out: `measure`), the time of a
+process's first search (which loads the in-memory arrays,
+consultation.search.backends.item_arrays), the items per second of `reindex_feedback`'s
+item rebuild and index rebuild (items current, then every item stale), and checks the
+targets, both ways: p95 under 100 ms at 100,000 on SQLite, and the ratio no more than 3.
 
     .venv/bin/python bench/feedback_search.py [--sizes 10000 100000] [--queries 200]
         [--databases sqlite postgresql]
@@ -46,6 +47,7 @@ from bench import builders, synthetic  # noqa: E402  (the repository is on the p
 MIX = (("rare word", 0.4), ("common word", 0.3), ("phrase", 0.2), ("filters only", 0.1))
 TARGET_MS = 100
 TARGET_RATIO = 3
+ROUNDS = 3
 RESULT_MARK = "BENCH-RESULT "
 _WORD = re.compile(r"[a-z]{3,}")
 
@@ -223,18 +225,7 @@ def query_mix(records, size, count, seed=0):
     return mix
 
 
-def measure(mix):
-    """{kind: {"p50": ms, "p95": ms, "n": count, "hits": median total}}."""
-    from consultation.search import run
-
-    for _kind, query in mix[:10]:  # warm caches
-        run(query)
-    times, totals = collections.defaultdict(list), collections.defaultdict(list)
-    for kind, query in mix:
-        started = time.perf_counter()
-        results = run(query)
-        times[kind].append((time.perf_counter() - started) * 1000)
-        totals[kind].append(results.total)
+def _figures(times, totals):
     return {
         kind: {
             "p50": statistics.median(values),
@@ -244,6 +235,32 @@ def measure(mix):
         }
         for kind, values in times.items()
     }
+
+
+def measure(mix, rounds=ROUNDS):
+    """({kind: {"p50": ms, "p95": ms, "n": count, "hits": median total}} of the first round,
+    the same of each query's best of `rounds`). The mix runs `rounds` times over; a query's
+    best time is its own cost without the pauses this virtual machine takes for seconds at
+    a time (the same query: 24 ms, then 38 ms for a few seconds, then 24 again), which a
+    p95 of one round catches at one size and not the other."""
+    from consultation.search import run
+
+    for _kind, query in mix[:10]:  # warm caches
+        run(query)
+    times = [[] for _ in range(rounds)]
+    totals = collections.defaultdict(list)
+    for round_times in times:
+        for kind, query in mix:
+            started = time.perf_counter()
+            results = run(query)
+            round_times.append((time.perf_counter() - started) * 1000)
+            if round_times is times[0]:
+                totals[kind].append(results.total)
+    by_kind = [collections.defaultdict(list) for _ in range(2)]
+    for index, (kind, _query) in enumerate(mix):
+        by_kind[0][kind].append(times[0][index])
+        by_kind[1][kind].append(min(round_times[index] for round_times in times))
+    return _figures(by_kind[0], totals), _figures(by_kind[1], totals)
 
 
 def reindex_rate():
@@ -301,8 +318,8 @@ def child(sizes, queries):
         entry = {
             "load_seconds": load_seconds,
             "first_search_seconds": first_search_seconds(),
-            "kinds": measure(query_mix(records, size, queries)),
         }
+        entry["kinds"], entry["best_kinds"] = measure(query_mix(records, size, queries))
         if size == max(sizes):
             entry["reindex"] = reindex_rate()
         result["sizes"][str(size)] = entry
@@ -339,26 +356,41 @@ def run_child(database, args):
     return run_in_child(__file__, child_args, database, prefix="bench-feedback-", pg_port="54352")
 
 
+def _kinds_table(result, field, small, large):
+    """Print p50 / p95 per kind and size from `field` of each size's entry; [(kind, p95 at
+    the largest size, ratio)]."""
+    verdicts = []
+    print(
+        f"  {'kind':<14}"
+        + "".join(f"{int(s):>24,}" for s in sorted(map(int, result["sizes"])))
+        + "   p95 ratio"
+    )
+    for kind, _share in MIX:
+        cells = []
+        for size in sorted(result["sizes"], key=int):
+            k = result["sizes"][size][field][kind]
+            cells.append(f"{k['p50']:>8.1f} / {k['p95']:>6.1f} ({k['hits']:>6,.0f})")
+        p95 = {s: result["sizes"][s][field][kind]["p95"] for s in (small, large)}
+        ratio = p95[large] / p95[small] if p95[small] else float("inf")
+        print(f"  {kind:<14}" + "".join(f"{cell:>24}" for cell in cells) + f"   {ratio:>6.2f}")
+        verdicts.append((kind, p95[large], ratio))
+    return verdicts
+
+
 def report(results, sizes):
     small, large = str(min(sizes)), str(max(sizes))
     verdicts = []
     for result in results:
         vendor = result["vendor"]
-        print(f"\n{vendor}: p50 / p95 in ms, every facet counted (median hits)")
-        print(
-            f"  {'kind':<14}"
-            + "".join(f"{int(s):>24,}" for s in sorted(map(int, result["sizes"])))
-            + "   p95 ratio"
-        )
-        for kind, _share in MIX:
-            cells = []
-            for size in sorted(result["sizes"], key=int):
-                k = result["sizes"][size]["kinds"][kind]
-                cells.append(f"{k['p50']:>8.1f} / {k['p95']:>6.1f} ({k['hits']:>6,.0f})")
-            p95 = {s: result["sizes"][s]["kinds"][kind]["p95"] for s in (small, large)}
-            ratio = p95[large] / p95[small] if p95[small] else float("inf")
-            print(f"  {kind:<14}" + "".join(f"{cell:>24}" for cell in cells) + f"   {ratio:>6.2f}")
-            verdicts.append((vendor, kind, p95[large], ratio))
+        for field, heading in (("kinds", "one round"), ("best_kinds", f"best of {ROUNDS}")):
+            print(
+                f"\n{vendor}, {heading} (each query's best time of {ROUNDS} rounds)"
+                if field == "best_kinds"
+                else f"\n{vendor}, {heading}"
+            )
+            print("  p50 / p95 in ms, every facet counted (median hits)")
+            for kind, p95, ratio in _kinds_table(result, field, small, large):
+                verdicts.append((vendor, heading, kind, p95, ratio))
         loaded = result["sizes"][large]["load_seconds"]
         first = {s: result["sizes"][s].get("first_search_seconds") for s in (small, large)}
         if None not in first.values():
@@ -375,14 +407,14 @@ def report(results, sizes):
             )
         print(f"  loading {int(large):,} items took {loaded:.1f} s")
     print("\nTargets")
-    for vendor, kind, p95, ratio in verdicts:
+    for vendor, heading, kind, p95, ratio in verdicts:
         fast = (
             "" if vendor != "sqlite" else (" p95 < 100 ms: " + ("yes" if p95 < TARGET_MS else "NO"))
         )
         flat = "yes" if ratio <= TARGET_RATIO else "NO"
         print(
-            f"  {vendor:<10} {kind:<14} p95@{int(large):,} = {p95:6.1f} ms;{fast} "
-            f"ratio <= 3: {flat}"
+            f"  {vendor:<10} {heading:<10} {kind:<14} p95@{int(large):,} = {p95:6.1f} ms;"
+            f"{fast} ratio <= 3: {flat}"
         )
 
 
