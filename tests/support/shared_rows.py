@@ -6,7 +6,9 @@ The rows are written in a transaction that stays open while the module's tests r
 test runs in a savepoint inside it (pytest-django's `db`, as ever), so whatever a test
 changes is rolled back at its end and the next test finds the rows as they were made; the
 transaction is rolled back after the module's last test. Tests that need real commits (a
-live server, `transaction=True`) cannot share rows this way."""
+live server, `transaction=True`) cannot share rows this way; a browser module can, with a
+live server of its own that shares the test connection on SQLite
+(`tests/support/browser.py`)."""
 
 import traceback
 from contextlib import contextmanager
