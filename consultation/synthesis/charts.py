@@ -75,7 +75,7 @@ def _svg(chart_id, title, description, width, height, body):
     return mark_safe(head + "".join(body) + "</svg>")  # noqa: S308 - all text escaped above
 
 
-def bar_chart(*, chart_id, title, description, bars, unit="items"):
+def bar_chart(*, chart_id, title, description, bars, unit=("item", "items")):
     """Horizontal bars, one per row, each with its label and its value written beside it."""
     label_width, bar_width, row, top = 250, 360, 26, 8
     largest = max([bar.value for bar in bars] + [1])
@@ -90,7 +90,7 @@ def bar_chart(*, chart_id, title, description, bars, unit="items"):
             f'<rect x="{label_width}" y="{y + 4}" width="{length}" height="{row - 8}" '
             f'fill="{escape(bar.colour)}"/>'
             f'<text x="{label_width + length + 6}" y="{y + 17}" fill="{TEXT}">'
-            f"{bar.value} {escape(unit)}</text>"
+            f"{bar.value} {escape(unit[0] if bar.value == 1 else unit[1])}</text>"
         )
     if not bars:
         body.append(f'<text x="8" y="{top + 17}" fill="{TEXT}">Nothing to show yet.</text>')

@@ -20,7 +20,7 @@ from django.utils.html import escape
 from consultation.feedback.models import FeedbackItem
 from consultation.models import Status
 from consultation.services.comments import comment_withdraw
-from consultation.synthesis import coding
+from consultation.synthesis import charts, coding
 from consultation.synthesis.models import ItemReview, Stance, Theme
 from hub.accounts.models import Region, Sector
 from hub.core.models import AuditEntry
@@ -324,3 +324,16 @@ def test_query_count_does_not_grow_with_items(
         )
     # Seen again with nothing changed, the counts are kept: fewer queries than counting.
     assert queries(dashboard_url(consultation)) < small
+
+
+def test_a_bar_of_one_says_item_not_items():
+    svg = fromstring(
+        charts.bar_chart(
+            chart_id="one",
+            title="Items per theme",
+            description="How many items each theme holds.",
+            bars=[charts.Bar("Workforce", 1), charts.Bar("Data", 0), charts.Bar("Care", 2)],
+        )
+    )
+    texts = [element.text for element in svg.iter(f"{SVG}text")]
+    assert {"1 item", "0 items", "2 items"} <= set(texts)
