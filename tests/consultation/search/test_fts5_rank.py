@@ -230,3 +230,16 @@ def test_pages_ranked_by_the_index_are_those_of_a_full_sort(
     # then for all of them.
     assert reads[:2] == [50, None]
     assert database.matching_ids(query) == [i for i, _score in expected]
+
+
+def test_occurrences_are_counted_and_intersected_in_any_order():
+    """The "instance" table gives occurrences in row and offset order; should it not, they
+    are sorted first, and empty ones are handled."""
+    rows = np.array([7, 3, 3, 9, 7, 3], dtype=np.int64)
+    values, counts = fts5_rank._counted(fts5_rank._sorted(rows))
+    assert values.tolist() == [3, 7, 9] and counts.tolist() == [3, 2, 1]
+    empty = np.zeros(0, dtype=np.int64)
+    assert [part.tolist() for part in fts5_rank._counted(empty)] == [[], []]
+    larger = np.array([1, 4, 6, 8, 10], dtype=np.int64)
+    assert fts5_rank._common(np.array([0, 4, 8, 11]), larger).tolist() == [4, 8]
+    assert fts5_rank._common(np.array([4]), empty).tolist() == []
