@@ -132,11 +132,17 @@ class SqliteText:
             if self.match.exclude is None:
                 return "all", None, None
             return "except", self._ids(self.match.exclude), None
-        ids = self._ids(self.match.include)
-        if self.query.effective_sort != "relevance":
-            return "only", ids, None
+        relevance = self.query.effective_sort == "relevance"
         # bm25 by numpy from the phrases' occurrences: FTS5's bm25() on every match was
         # most of a common word's search (fts5_rank).
+        if relevance:
+            with connection.cursor() as cursor:
+                ranked = fts5_rank.word_ranking(cursor, item_index.FTS, self.query.parsed, arrays)
+            if ranked is not None:
+                return "only", *ranked
+        ids = self._ids(self.match.include)
+        if not relevance:
+            return "only", ids, None
         with connection.cursor() as cursor:
             scores = fts5_rank.scores(cursor, item_index.FTS, self.query.parsed, ids, arrays)
         if scores is None:  # bm25() ranks them, read as far as the page needs

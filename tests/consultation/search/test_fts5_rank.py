@@ -108,6 +108,25 @@ def test_scores_are_fts5_bm25(items, always_numpy):
     assert len(found) == len(QUERIES)
 
 
+def test_a_word_alone_is_matched_by_its_occurrences(items, always_numpy, monkeypatch):
+    """A query of one word takes its matches and their scores from the word's occurrences,
+    without asking FTS5 to match it as well; any other query asks."""
+    asked = []
+    original = database.SqliteText._ids
+
+    def spy(self, match):
+        asked.append(match)
+        return original(self, match)
+
+    monkeypatch.setattr(database.SqliteText, "_ids", spy)
+    for text in ("care", "Robots", "café"):
+        assert _assert_same_scores(text, by_numpy=True)
+    assert asked == []
+    for text in ("care robots", "e-mail", "care -insurance", '"care homes"'):
+        assert _assert_same_scores(text, by_numpy=True)
+    assert len(asked) == 4
+
+
 def test_hostile_queries_score_as_bm25_or_fall_back(items, always_numpy):
     for text in HOSTILE_QUERIES:
         _assert_same_scores(text)
@@ -143,6 +162,54 @@ def test_phrases_score_as_bm25(items, always_numpy):
     unfound = {text for text in queries if text not in found}
     assert all(set(text.strip('"').lower().split()) <= STOP_WORDS for text in unfound)
     assert len(found) > 200
+
+
+@pytest.mark.parametrize("recount_cost", [0, 10**9])
+def test_a_phrase_is_counted_again_only_where_its_rarest_word_repeats(
+    items, always_numpy, monkeypatch, recount_cost
+):
+    """A phrase's frequency is read from its rarest word's occurrences; the rows where
+    that word occurs more often than the phrase holds it are tokenized again, or, when
+    that would cost more, its other words' occurrences are read: the same scores each way."""
+    monkeypatch.setattr(fts5_rank, "RECOUNT_COST", recount_cost)
+    recounted = []
+    original = fts5_rank._recounted
+
+    def spy(cursor, index, rows, terms):
+        recounted.append((terms, sorted(rows.tolist())))
+        return original(cursor, index, rows, terms)
+
+    monkeypatch.setattr(fts5_rank, "_recounted", spy)
+    for text in ('"social care"', '"care care"', '"care homes" OR "social care"'):
+        assert _assert_same_scores(text, by_numpy=True)
+    if recount_cost:
+        assert recounted == []
+        return
+    repeated = FeedbackItem.objects.get(text__startswith="Social care social care")
+    assert recounted[0] == (("social", "care"), [repeated.pk])
+    thrice = {  # "care" twice in the phrase: a row with it more often may hold it twice
+        item.pk
+        for item in FeedbackItem.objects.all()
+        if len(re.findall(r"\bcare\b", item.text, flags=re.IGNORECASE)) > 2
+    }
+    assert recounted[1][0] == ("care", "care") and set(recounted[1][1]) <= thrice
+    assert recounted[1][1]
+
+
+def test_the_cost_of_a_phrase_decides_between_numpy_and_bm25(items, monkeypatch):
+    """A phrase is read by numpy when its expected reads (its rarest word's occurrences,
+    plus rows to count again, or all its words' occurrences) are within the budget for
+    its matches."""
+    monkeypatch.setattr(fts5_rank, "FEWEST_MATCHES", 0)
+    counts = {"social": (4, 2), "care": (40, 20), "homes": (8, 8)}
+    assert fts5_rank._reads(("care",), counts) == 40
+    assert fts5_rank._reads(("homes", "care"), counts) == 8  # each row holds "homes" once
+    assert fts5_rank._reads(("social", "care"), counts) == 44  # 4 + 80 x 2 > 4 + 40
+    assert fts5_rank._reads(("care", "care"), counts) == 40
+    monkeypatch.setattr(fts5_rank, "MOST_OCCURRENCES_PER_MATCH", 0.01)
+    assert _both('"social care"')[1] is None
+    monkeypatch.setattr(fts5_rank, "MOST_OCCURRENCES_PER_MATCH", 10**9)
+    assert _both('"social care"')[1] is not None
 
 
 def test_hostile_phrases_score_as_bm25_or_fall_back(items, always_numpy):
