@@ -233,7 +233,9 @@ def test_query_counts_do_not_grow_with_results(
     author = person(Sector.CLINICIAN, Region.LONDON)
     for n in range(3):
         comment_on(section, consultation=consultation, author=author, text=f"Care {n}")
-    with django_assert_max_num_queries(36) as few:
+    # The first search also makes the connection's temporary tables and tokenizes the
+    # words (SQLite: fts5_rank), a fixed number more.
+    with django_assert_max_num_queries(41) as few:
         wg_client.get(SEARCH, {"q": "care", "per_page": "100"})
     for n in range(40):
         comment_on(section, consultation=consultation, author=author, text=f"Care more {n}")
