@@ -63,6 +63,7 @@ FEWEST_MATCHES = 2_000
 # A row of a phrase tokenized again to count it (phrase_frequencies) costs about as much as
 # reading this many occurrences from the index (12 µs against 0.15).
 RECOUNT_COST = 80
+MOST_RECOUNTED = 5_000  # rows named in one statement, far below SQLite's 32,766 parameters
 _MOST_TOKENIZED = 10_000  # texts whose tokens a process remembers
 _tokenized = {}
 _lock = threading.Lock()
@@ -228,7 +229,8 @@ def phrase_frequencies(cursor, index, terms, rows, counts):
     if not np.any(unsure):
         return rows, frequency
     others = sum(counts[term][0] for term in set(terms) - {rarest})
-    if RECOUNT_COST * np.count_nonzero(unsure) > others:
+    recounted = np.count_nonzero(unsure)
+    if RECOUNT_COST * recounted > others or recounted > MOST_RECOUNTED:
         return frequencies(cursor, terms, known={place: keys})
     frequency[unsure] = _recounted(cursor, index, rows[unsure], terms)
     return rows, frequency

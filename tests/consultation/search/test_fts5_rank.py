@@ -164,14 +164,16 @@ def test_phrases_score_as_bm25(items, always_numpy):
     assert len(found) > 200
 
 
-@pytest.mark.parametrize("recount_cost", [0, 10**9])
+@pytest.mark.parametrize(("recount_cost", "most_recounted"), [(0, 10**9), (10**9, 10**9), (0, 0)])
 def test_a_phrase_is_counted_again_only_where_its_rarest_word_repeats(
-    items, always_numpy, monkeypatch, recount_cost
+    items, always_numpy, monkeypatch, recount_cost, most_recounted
 ):
     """A phrase's frequency is read from its rarest word's occurrences; the rows where
     that word occurs more often than the phrase holds it are tokenized again, or, when
-    that would cost more, its other words' occurrences are read: the same scores each way."""
+    that would cost more (or name too many rows), its other words' occurrences are read:
+    the same scores each way."""
     monkeypatch.setattr(fts5_rank, "RECOUNT_COST", recount_cost)
+    monkeypatch.setattr(fts5_rank, "MOST_RECOUNTED", most_recounted)
     recounted = []
     original = fts5_rank._recounted
 
@@ -182,7 +184,7 @@ def test_a_phrase_is_counted_again_only_where_its_rarest_word_repeats(
     monkeypatch.setattr(fts5_rank, "_recounted", spy)
     for text in ('"social care"', '"care care"', '"care homes" OR "social care"'):
         assert _assert_same_scores(text, by_numpy=True)
-    if recount_cost:
+    if recount_cost or not most_recounted:
         assert recounted == []
         return
     repeated = FeedbackItem.objects.get(text__startswith="Social care social care")
