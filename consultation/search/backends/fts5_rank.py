@@ -285,6 +285,12 @@ def bm25(ids, lengths, phrases, rows, total_tokens):
     return scores
 
 
+def _alone(parsed, texts):
+    """Whether the query `parsed` is its one phrase `texts` alone (nothing excluded), so
+    that the rows it matches are that phrase's."""
+    return [quoted(text) for text in texts] == [compile_match(parsed).include]
+
+
 def _phrase_rows(cursor, index, text):
     """The rows the phrase `text` alone matches in `index`."""
     fts = f'"{index.name}"'
@@ -310,7 +316,7 @@ def scores(cursor, index, parsed, ids, arrays):
     counts = term_counts(cursor, sorted({term for phrase in tokenized for term in phrase}))
     if sum(_reads(terms, counts) for terms in tokenized) > MOST_OCCURRENCES_PER_MATCH * len(ids):
         return None
-    alone = [quoted(text) for text in texts] == [compile_match(parsed).include]
+    alone = _alone(parsed, texts)
     phrases = []
     for text, terms in zip(texts, tokenized, strict=True):
         if len(terms) == 1:
@@ -335,7 +341,7 @@ def word_ranking(cursor, index, parsed, arrays):
     word in 32,000 of 100,000 items: 2 ms saved of 16); None for any other query, or when
     `bm25()` is the cheaper (as `scores`)."""
     texts = phrases_of(parsed)
-    if texts is None or len(texts) != 1 or compile_match(parsed).include != quoted(texts[0]):
+    if texts is None or not _alone(parsed, texts):
         return None
     _prepare(cursor, index)
     terms = tokens(cursor, texts[0])
