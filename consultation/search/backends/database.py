@@ -36,6 +36,7 @@ from consultation.search.backends import (
     fts5_rank,
     item_arrays,
     item_index,
+    item_terms,
     postgres,
 )
 from consultation.search.highlight import marked_to_html, plain_extract
@@ -179,6 +180,12 @@ class PostgresText:
     def found(self, _arrays):
         if self.match.where is None:
             return "all", None, None
+        if self.match.word is not None:
+            # One word alone: its matches and how often each holds it, which orders them
+            # as its rank does, from the table of lexeme counts (item_terms).
+            ids, occurrences = self._read(*item_terms.occurrences_sql(self.match.word))
+            relevance = self.query.effective_sort == "relevance"
+            return "only", ids, occurrences if relevance else None
         # Unordered: numpy sorts. The model's default order made PostgreSQL sort every match
         # by time first, and chose a scan of the whole table to do it.
         items = (
@@ -189,8 +196,11 @@ class PostgresText:
         if self.query.effective_sort != "relevance":
             (ids,) = self._columns(items.values_list("id"), ["id"])
             return "only", ids, None
+        match = self.match
         ranked = items.annotate(
-            key=postgres.rank(self.vector, self.match.ranked, one_lexeme=self.match.one_lexeme)
+            key=postgres.rank(
+                self.vector, match.ranked, one_lexeme=match.one_lexeme, phrase=match.phrase
+            )
         )
         ids, scores = self._columns(ranked.values_list("id", "key"), ["id", "key"])
         return "only", ids, scores
@@ -203,12 +213,18 @@ class PostgresText:
         by rows, 66 ms by strings, the same plan)."""
         sql, params = rows.query.sql_with_params()
         joined = ", ".join(f"string_agg({_quote(name)}::text, ',')" for name in names)
+        return PostgresText._read(f"SELECT {joined} FROM ({sql}) AS found", params)  # noqa: S608
+
+    @staticmethod
+    def _read(sql, params):
+        """The row of comma-separated strings `sql` selects, as numpy arrays: ids first
+        (integers), then keys (floats)."""
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {joined} FROM ({sql}) AS found", params)  # noqa: S608
+            cursor.execute(sql, params)
             strings = cursor.fetchone()
         return [
-            np.fromstring(text or "", dtype=np.int64 if name == "id" else np.float64, sep=",")
-            for name, text in zip(names, strings, strict=True)
+            np.fromstring(text or "", dtype=np.float64 if number else np.int64, sep=",")
+            for number, text in enumerate(strings)
         ]
 
     def extracts(self, ids):

@@ -1,13 +1,14 @@
 """The database's full-text index of feedback items, and the SQL that makes, repairs and
 removes it: on SQLite an external-content FTS5 table kept in step by triggers, on PostgreSQL
-a generated tsvector column with a GIN index. The feedback migration creates it and
+a generated tsvector column with a GIN index (and, for one-word searches, a table of each
+item's lexeme counts kept in step by triggers: item_terms). The feedback migration creates it and
 `manage.py reindex_feedback` repairs it; the database backend queries it. Both are kept
 in step with the item table inside the transaction that writes an item, by the database
 itself, so no code path that writes items can forget it."""
 
 from contextlib import contextmanager
 
-from consultation.search.backends import item_changes
+from consultation.search.backends import item_changes, item_terms
 from consultation.search.backends.fts5 import Fts5Index
 from consultation.search.backends.postgres import CONFIG
 
@@ -53,11 +54,12 @@ def drop_sql(vendor):
 
 def rebuild_sql(vendor):
     """Statements that rebuild the index from the item table (PostgreSQL's generated
-    column is always in step; REINDEX rebuilds its GIN index)."""
+    column is always in step; REINDEX rebuilds its GIN index, and the table of each
+    item's lexeme counts is made again: item_terms)."""
     if vendor == "sqlite":
         return [FTS.rebuild_sql()]
     if vendor == "postgresql":
-        return [f'REINDEX INDEX "{GIN_INDEX}"']
+        return [f'REINDEX INDEX "{GIN_INDEX}"', *item_terms.rebuild_sql(vendor)]
     return []
 
 

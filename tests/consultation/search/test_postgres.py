@@ -2,6 +2,7 @@
 server on a throwaway table with a generated tsvector column and a GIN index, made here
 from the same expressions the feedback item's migration will use."""
 
+import numpy as np
 import pytest
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connection
@@ -161,3 +162,44 @@ def test_hostile_input_never_errors(probe, text):
         if compile_search(parse(variant)).ranked is not None:
             for _id, _rank, snippet in ranked(probe, variant):
                 marked_to_html(snippet)
+
+
+LONE_PHRASES = ['"social care"', '"care homes"', '"care of the homes"', '"e-mail care"', '"care care"']
+
+
+@pytest.mark.parametrize("text", LONE_PHRASES)
+def test_a_lone_phrase_ranks_as_cover_density_does(probe, text):
+    """`rank` scores a row in which one of the phrase's words occurs once with the score of
+    the phrase's own text: the same values as ts_rank_cd on every row, however the words
+    repeat around the phrase."""
+    rng = np.random.default_rng(len(text))
+    vocabulary = ["social", "care", "homes", "the", "of", "e-mail", "data", "nurse"]
+    bodies = [" ".join(rng.choice(vocabulary, size=rng.integers(2, 14))) for _ in range(400)]
+    probe.executemany(
+        "INSERT INTO probe_items (id, body) VALUES (%s, %s)",
+        [(1_000 + number, body) for number, body in enumerate(bodies)],
+    )
+    match = compile_search(parse(text))
+    assert match.phrase
+    where, where_params = sql_of(match.where)
+    scores = []
+    for phrase in ((), match.phrase):
+        rank_sql, rank_params = sql_of(rank(VECTOR, match.ranked, phrase=phrase))
+        probe.execute(
+            f"SELECT id, {rank_sql} FROM probe_items WHERE vector @@ {where} ORDER BY id",  # noqa: S608
+            rank_params + where_params,
+        )
+        scores.append(probe.fetchall())
+    cover_density, shortcut = scores
+    assert len(cover_density) > 20
+    assert len({score for _id, score in cover_density}) > 1  # some rows hold it twice
+    assert shortcut == cover_density
+
+
+def test_a_phrase_is_told_apart():
+    assert compile_search(parse('"social care"')).phrase == ("social", "care")
+    assert compile_search(parse('"social care" -robot')).phrase == ("social", "care")
+    for text in ('"social care" data', '"social care" OR data', "care", ""):
+        assert compile_search(parse(text)).phrase == (), text
+    assert compile_search(parse("care")).word == "care"
+    assert compile_search(parse("care -robot")).word is None
