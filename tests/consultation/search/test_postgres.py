@@ -164,7 +164,13 @@ def test_hostile_input_never_errors(probe, text):
                 marked_to_html(snippet)
 
 
-LONE_PHRASES = ['"social care"', '"care homes"', '"care of the homes"', '"e-mail care"', '"care care"']
+LONE_PHRASES = [
+    '"social care"',
+    '"care homes"',
+    '"care of the homes"',  # a stop word inside: ts_rank_cd on every row
+    '"e-mail care"',
+    '"care care"',
+]
 
 
 @pytest.mark.parametrize("text", LONE_PHRASES)
