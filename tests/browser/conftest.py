@@ -4,6 +4,7 @@ import os
 import shutil
 
 import pytest
+from django.db import connections
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -29,6 +30,11 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # While Playwright's event loop runs in this thread, Django's connections are those
+        # of the loop's context; once it stops, `connection` is another object, and the one
+        # the last tests used is out of reach, still open (on PostgreSQL the test database
+        # then could not be dropped: "being accessed by other users"). Close them now.
+        connections.close_all()
 
 
 @pytest.fixture
