@@ -23,10 +23,10 @@ the lexeme's list of positions, as the ranking functions read it (PostgreSQL kee
 256 positions of a lexeme).
 """
 
+from consultation.search.backends.item_changes import ITEMS
 from consultation.search.backends.postgres import CONFIG
 
 TABLE = "feedback_itemterm"
-ITEMS = "feedback_feedbackitem"
 _FUNCTION = "feedback_item_terms"
 
 

@@ -74,6 +74,17 @@ def ranked(cursor, text):
     return cursor.fetchall()
 
 
+def scored(cursor, match, **options):
+    """(id, rank) of each row `match` finds, by id, ranked by `rank(..., **options)`."""
+    where, where_params = sql_of(match.where)
+    rank_sql, rank_params = sql_of(rank(VECTOR, match.ranked, **options))
+    cursor.execute(
+        f"SELECT id, {rank_sql} FROM probe_items WHERE vector @@ {where} ORDER BY id",  # noqa: S608
+        rank_params + where_params,
+    )
+    return cursor.fetchall()
+
+
 def test_filters_only_has_no_text_condition():
     assert compile_search(parse("")) == PostgresMatch()
     match = compile_search(parse("-insurance"))
@@ -126,16 +137,11 @@ def test_one_lexeme_ranks_as_cover_density_does(probe, word):
     )
     match = compile_search(parse(word))
     assert match.one_lexeme
-    where, where_params = sql_of(match.where)
-    orders = []
-    for one_lexeme in (False, True):
-        rank_sql, rank_params = sql_of(rank(VECTOR, match.ranked, one_lexeme=one_lexeme))
-        probe.execute(
-            f"SELECT id FROM probe_items WHERE vector @@ {where} ORDER BY {rank_sql} DESC, id",  # noqa: S608
-            where_params + rank_params,
-        )
-        orders.append([row[0] for row in probe.fetchall()])
-    cover_density, plain = orders
+    cover_density, plain = (
+        [item for item, _score in sorted(scored(probe, match, one_lexeme=one_lexeme),
+                                         key=lambda row: (-row[1], row[0]))]
+        for one_lexeme in (False, True)
+    )  # fmt: skip
     assert len(cover_density) > len(rows)  # the corpus's own matches among them
     assert plain == cover_density
 
@@ -187,16 +193,7 @@ def test_a_lone_phrase_ranks_as_cover_density_does(probe, text):
     )
     match = compile_search(parse(text))
     assert match.phrase
-    where, where_params = sql_of(match.where)
-    scores = []
-    for phrase in ((), match.phrase):
-        rank_sql, rank_params = sql_of(rank(VECTOR, match.ranked, phrase=phrase))
-        probe.execute(
-            f"SELECT id, {rank_sql} FROM probe_items WHERE vector @@ {where} ORDER BY id",  # noqa: S608
-            rank_params + where_params,
-        )
-        scores.append(probe.fetchall())
-    cover_density, shortcut = scores
+    cover_density, shortcut = (scored(probe, match, phrase=phrase) for phrase in ((), match.phrase))
     assert len(cover_density) > 20
     assert len({score for _id, score in cover_density}) > 1  # some rows hold it twice
     assert shortcut == cover_density
